@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test: format and lints, native tests, the wasm exports in Node and
+# headless Chromium, the npm package in Node, and the page end to end.
+# Installs what is missing first (scripts/setup.sh --test); safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "rustfmt"
+cargo fmt --all --check
+step "clippy (host and wasm32)"
+cargo clippy --locked --all-targets -- -D warnings
+cargo clippy --locked --all-targets --target wasm32-unknown-unknown -- -D warnings
+step "shellcheck"
+shellcheck scripts/*.sh .ci/run
+
+step "native tests"
+cargo test --locked
+
+step "build"
+scripts/build.sh
+
+step "wasm exports in Node and headless Chromium"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CHROMEDRIVER="$(command -v chromedriver)" \
+  cargo test --locked --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
+
+step "npm package and page end to end"
+node --test tests/node/ tests/e2e/

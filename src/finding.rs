@@ -1,0 +1,62 @@
+//! The one result shape every capability returns: a [`Finding`] is data about
+//! the input (an expired token, a risky policy), never an error.
+
+use serde::Serialize;
+
+/// How much a finding matters to the person reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// AWS will reject this, or it is unsafe.
+    Error,
+    /// Probably a mistake, or about to become one.
+    Warning,
+    /// Worth knowing; nothing is wrong.
+    Info,
+}
+
+/// A stable, documented observation about the input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    /// Stable code, never renumbered (e.g. `TOK002`).
+    pub code: &'static str,
+    /// Short kebab-case name of the rule behind the code.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    /// The claim (or header field) the finding is about, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claim: Option<String>,
+}
+
+impl Finding {
+    #[must_use]
+    pub fn new(rule: &Rule, message: impl Into<String>) -> Self {
+        Self {
+            code: rule.code,
+            name: rule.name,
+            severity: rule.severity,
+            message: message.into(),
+            claim: None,
+        }
+    }
+
+    #[must_use]
+    pub fn about(mut self, claim: impl Into<String>) -> Self {
+        self.claim = Some(claim.into());
+        self
+    }
+}
+
+/// A finding's identity and documentation, kept as data so that codes, names
+/// and explanations are listed in one place per area.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// One plain-words sentence: why this matters.
+    pub why: &'static str,
+}

@@ -1,0 +1,129 @@
+/** How much a finding matters. */
+export type Severity = "error" | "warning" | "info";
+
+/** A stable, documented observation about the input: data, never an exception. */
+export interface Finding {
+  /** Stable code, never renumbered, e.g. "TOK002". See README "Finding codes". */
+  code: string;
+  /** Kebab-case rule name, e.g. "expired". */
+  name: string;
+  severity: Severity;
+  message: string;
+  /** The claim or header field the finding is about. */
+  claim?: string;
+}
+
+/** Any JSON value, as decoded from the token. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** The JSON type GitLab gives a claim. */
+export type ClaimType =
+  | "string"
+  | "numeric-date"
+  | "integer"
+  | "boolean-string"
+  | "string-or-string-list"
+  | "string-list"
+  | "nullable-string"
+  | "object-list"
+  | "object";
+
+/** A claim in the token and what it means. */
+export interface ClaimExplanation {
+  claim: string;
+  value: JsonValue;
+  /** Whether GitLab documents this claim. */
+  known: boolean;
+  meaning?: string;
+  presence?: string;
+  /** GitLab version that introduced the claim in ID tokens. */
+  since?: string;
+  valueType?: ClaimType;
+  /** The IAM condition key AWS evaluates for this claim and issuer, e.g. "gitlab.com:project_id". */
+  awsConditionKey?: string;
+  /** Plain words on whether a trust policy can match on the claim. */
+  awsNote: string;
+}
+
+/** One component of the `sub` claim. */
+export interface SubjectComponent {
+  name:
+    | "project_path"
+    | "project_id"
+    | "ref_type"
+    | "ref"
+    | "ref_protected"
+    | "environment_protected"
+    | "deployment_tier";
+  value: string;
+}
+
+export interface Subject {
+  /** Components in `sub` order. */
+  components: SubjectComponent[];
+  /** True for GitLab's default project_path, ref_type, ref. */
+  defaultForm: boolean;
+}
+
+/** A moment: seconds since 1970, UTC text and distance from now. */
+export interface Instant {
+  seconds: number;
+  /** RFC 3339 UTC, e.g. "2025-11-24T16:00:00Z"; null outside years 0–9999. */
+  utc: string | null;
+  /** "in 41 min", "3 h ago", "now". */
+  relative: string;
+}
+
+export type Validity = "not-yet-valid" | "valid" | "expired-within-skew" | "expired" | "no-expiry";
+
+export interface TokenTimes {
+  now: number;
+  issuedAt?: Instant;
+  notBefore?: Instant;
+  expiresAt?: Instant;
+  /** exp plus AWS's 5 minutes of clock skew: the last moment STS accepts the token. */
+  awsAcceptsUntil?: Instant;
+  /** exp − iat: the job's timeout, or 300 s without one. */
+  lifetimeSeconds?: number;
+  validity: Validity;
+  /** One line for people, e.g. "expires in 41 min". */
+  summary: string;
+}
+
+/** Everything `inspectToken` knows about a decodable token. Nothing here is verified. */
+export interface TokenInspection {
+  /** The JOSE header exactly as decoded. */
+  header: { [key: string]: JsonValue };
+  /** The payload exactly as decoded, unknown claims kept in order. */
+  claims: { [key: string]: JsonValue };
+  /** `sub` split into components; null when sub is missing or not a sub GitLab can emit. */
+  subject: Subject | null;
+  /** One entry per claim, in token order. */
+  explanations: ClaimExplanation[];
+  times: TokenTimes;
+  /** IAM OIDC provider host for iss ("gitlab.com", "example.com/gitlab"): the condition-key prefix. */
+  providerHost: string | null;
+  /** Errors first, then warnings, then information. */
+  findings: Finding[];
+}
+
+/** Error codes thrown for input that cannot be used at all. */
+export type ErrorCode =
+  | "token.empty"
+  | "token.too_large"
+  | "token.whitespace"
+  | "token.segments"
+  | "token.header.base64"
+  | "token.payload.base64"
+  | "token.signature.base64"
+  | "token.header.json"
+  | "token.payload.json"
+  | "token.header.not_object"
+  | "token.payload.not_object"
+  | "now.invalid";
+
+/** What every export throws for unusable input: an Error with a stable code. */
+export interface GitlabAwsOidcError extends Error {
+  name: "GitlabAwsOidcError";
+  code: ErrorCode;
+}

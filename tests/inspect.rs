@@ -1,0 +1,233 @@
+//! The inspector on fixture tokens (minted by `scripts/mint_fixtures.py` with a
+//! test-only key) and on every class of malformed input.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::fs;
+use std::path::Path;
+
+use gitlab_aws_oidc::token::rules;
+use gitlab_aws_oidc::{decode_unverified, inspect_token, Inspection};
+
+/// 20 minutes after the fixtures' iat, so the usual tokens are valid.
+const NOW: i64 = 1_764_000_000 + 20 * 60;
+
+fn fixture(path: &str) -> String {
+    fs::read_to_string(Path::new("tests/fixtures").join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn inspect(name: &str) -> Inspection {
+    inspect_token(&fixture(&format!("tokens/{name}.jwt")), NOW).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn codes(inspection: &Inspection) -> Vec<&'static str> {
+    inspection.findings.iter().map(|f| f.code).collect()
+}
+
+#[test]
+fn snapshots_of_every_fixture_token() {
+    let mut names: Vec<String> = fs::read_dir("tests/fixtures/tokens")
+        .unwrap()
+        .filter_map(|e| {
+            e.unwrap()
+                .file_name()
+                .into_string()
+                .ok()?
+                .strip_suffix(".jwt")
+                .map(str::to_owned)
+        })
+        .collect();
+    names.sort();
+    assert!(names.len() >= 19, "{names:?}");
+    for name in names {
+        insta::assert_json_snapshot!(format!("inspect-{name}"), inspect(&name));
+    }
+}
+
+#[test]
+fn claims_are_the_payload_exactly_in_order() {
+    for name in ["gitlab-com-main", "unknown-claims", "gitlab-doc-example", "wrong-types"] {
+        let expected: serde_json::Value =
+            serde_json::from_str(&fixture(&format!("tokens/{name}.claims.json"))).unwrap();
+        let inspection = inspect(name);
+        let got = serde_json::Value::Object(inspection.claims.clone());
+        assert_eq!(got, expected, "{name}");
+        let expected_order: Vec<&String> = expected.as_object().unwrap().keys().collect();
+        let got_order: Vec<&String> = inspection.claims.keys().collect();
+        assert_eq!(got_order, expected_order, "{name}");
+        let explained: Vec<&str> = inspection.explanations.iter().map(|e| e.claim.as_str()).collect();
+        assert_eq!(explained, got_order, "{name}: one explanation per claim, in order");
+    }
+}
+
+#[test]
+fn a_clean_gitlab_com_token_has_only_the_not_verified_note() {
+    let inspection = inspect("gitlab-com-main");
+    assert_eq!(codes(&inspection), [rules::CLAIMS_NOT_VERIFIED.code]);
+    assert_eq!(inspection.provider_host.as_deref(), Some("gitlab.com"));
+    let subject = inspection.subject.unwrap();
+    assert!(subject.default_form);
+    let parts: Vec<(&str, &str)> = subject.components.iter().map(|c| (c.name, c.value.as_str())).collect();
+    assert_eq!(
+        parts,
+        [
+            ("project_path", "acme/platform/deployer"),
+            ("ref_type", "branch"),
+            ("ref", "main")
+        ]
+    );
+    assert_eq!(inspection.times.summary, "expires in 40 min");
+    let key = |claim: &str| {
+        inspection
+            .explanations
+            .iter()
+            .find(|e| e.claim == claim)
+            .unwrap()
+            .aws_condition_key
+            .clone()
+    };
+    assert_eq!(key("sub").as_deref(), Some("gitlab.com:sub"));
+    assert_eq!(key("project_id").as_deref(), Some("gitlab.com:project_id"));
+    assert_eq!(key("ref_protected").as_deref(), Some("gitlab.com:ref_protected"));
+    assert_eq!(key("ref"), None);
+    assert_eq!(key("project_path"), None);
+}
+
+#[test]
+fn self_managed_issuers_get_only_sub_and_aud_keys() {
+    let inspection = inspect("self-managed-relative-root");
+    assert_eq!(inspection.provider_host.as_deref(), Some("gitlab.example.com/gitlab"));
+    let keys: Vec<&str> = inspection
+        .explanations
+        .iter()
+        .filter_map(|e| e.aws_condition_key.as_deref())
+        .collect();
+    assert_eq!(keys, ["gitlab.example.com/gitlab:sub", "gitlab.example.com/gitlab:aud"]);
+    let project_id = inspection
+        .explanations
+        .iter()
+        .find(|e| e.claim == "project_id")
+        .unwrap();
+    assert!(
+        project_id.aws_note.contains("only for tokens from gitlab.com"),
+        "{}",
+        project_id.aws_note
+    );
+}
+
+#[test]
+fn each_problem_token_raises_its_finding() {
+    let cases: [(&str, &[&str]); 13] = [
+        ("expired", &["TOK002"]),
+        ("aud-list", &["TOK005"]),
+        ("hs256", &["TOK006"]),
+        ("no-kid", &["TOK007"]),
+        ("missing-sub", &["TOK008"]),
+        ("github-sub", &["TOK009"]),
+        ("mr-sub", &["TOK010"]),
+        ("refs-heads-sub", &["TOK010"]),
+        ("sub-mismatch", &["TOK011"]),
+        ("wrong-types", &["TOK012", "TOK012", "TOK012"]),
+        ("legacy-v1", &["TOK001"]),
+        ("project-id-sub", &[]),
+        ("custom-sub-protected", &[]),
+    ];
+    for (name, expected) in cases {
+        let inspection = inspect(name);
+        let mut got = codes(&inspection);
+        got.retain(|c| *c != rules::CLAIMS_NOT_VERIFIED.code);
+        assert_eq!(got, expected, "{name}: {:#?}", inspection.findings);
+    }
+}
+
+#[test]
+fn findings_name_their_claim_and_say_what_was_expected() {
+    let inspection = inspect("wrong-types");
+    let messages: Vec<(&str, &str)> = inspection
+        .findings
+        .iter()
+        .filter(|f| f.code == "TOK012")
+        .map(|f| (f.claim.as_deref().unwrap(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            ("project_id", "project_id is the number 46573356; GitLab sends a string"),
+            (
+                "ref_protected",
+                "ref_protected is the boolean true; GitLab sends the string \"true\" or \"false\""
+            ),
+            (
+                "runner_id",
+                "runner_id is the string \"12270835\"; GitLab sends an integer"
+            ),
+        ]
+    );
+    let mr = inspect("mr-sub");
+    assert!(
+        mr.findings[0].message.contains("no merge-request ref type"),
+        "{}",
+        mr.findings[0].message
+    );
+}
+
+#[test]
+fn expiry_follows_the_given_now_and_aws_skew() {
+    let token = fixture("tokens/gitlab-com-main.jwt");
+    let exp = 1_764_000_000 + 3600;
+    let at = |now| inspect_token(&token, now).unwrap();
+    let only = |i: &Inspection| codes(i).into_iter().filter(|c| *c != "TOK017").collect::<Vec<_>>();
+    assert_eq!(only(&at(exp - 1)), Vec::<&str>::new());
+    assert_eq!(only(&at(exp + 60)), ["TOK003"]);
+    assert_eq!(only(&at(exp + 301)), ["TOK002"]);
+    assert_eq!(only(&at(1_764_000_000 - 60)), ["TOK004"]);
+    assert_eq!(
+        at(exp + 301).times.aws_accepts_until.unwrap().utc.unwrap(),
+        "2025-11-24T17:05:00Z"
+    );
+}
+
+#[test]
+fn every_malformed_class_has_its_own_error_code() {
+    let cases = [
+        ("empty", "token.empty"),
+        ("two-segments", "token.segments"),
+        ("four-segments", "token.segments"),
+        ("five-segments-jwe", "token.segments"),
+        ("whitespace-inside", "token.whitespace"),
+        ("header-bad-base64", "token.header.base64"),
+        ("payload-bad-base64", "token.payload.base64"),
+        ("signature-bad-base64", "token.signature.base64"),
+        ("payload-std-base64", "token.payload.base64"),
+        ("header-not-json", "token.header.json"),
+        ("payload-not-json", "token.payload.json"),
+        ("header-not-object", "token.header.not_object"),
+        ("payload-not-object", "token.payload.not_object"),
+        ("too-large", "token.too_large"),
+    ];
+    let mut messages = Vec::new();
+    for (name, code) in cases {
+        let err = decode_unverified(&fixture(&format!("malformed/{name}.txt"))).unwrap_err();
+        assert_eq!(err.code(), code, "{name}: {err}");
+        messages.push(format!("{name}: {code}: {err}"));
+    }
+    insta::assert_snapshot!("malformed-messages", messages.join("\n"));
+}
+
+#[test]
+fn bearer_prefix_and_surrounding_whitespace_are_trimmed() {
+    let padded = inspect_token(&fixture("malformed/bearer-prefixed.txt"), NOW).unwrap();
+    assert_eq!(padded, inspect("gitlab-com-main"));
+}
+
+#[test]
+fn readme_documents_every_finding_code() {
+    let readme = fs::read_to_string("README.md").unwrap();
+    for rule in rules::ALL {
+        assert!(
+            readme.contains(rule.code) && readme.contains(rule.name),
+            "README lacks {} {}",
+            rule.code,
+            rule.name
+        );
+    }
+}

@@ -1,0 +1,20 @@
+// Compiled with tsc --strict by package.test.mjs: the published types must
+// describe inspectToken's result precisely enough for this to type-check.
+import init, { inspectToken, type Finding, type GitlabAwsOidcError, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
+
+export async function summarize(token: string): Promise<string> {
+  await init();
+  try {
+    const result: TokenInspection = inspectToken(token, Date.now() / 1000);
+    const errors: Finding[] = result.findings.filter((f) => f.severity === "error");
+    const host: string | null = result.providerHost;
+    const expires: string | null | undefined = result.times.expiresAt?.utc;
+    const first = result.subject?.components[0];
+    const firstName: "project_path" | "project_id" | undefined = first?.name === "project_path" || first?.name === "project_id" ? first.name : undefined;
+    const keys = result.explanations.flatMap((e) => (e.awsConditionKey ? [e.awsConditionKey] : []));
+    return `${host} ${errors.length} ${expires} ${firstName} ${keys.join(",")}`;
+  } catch (caught) {
+    const error = caught as GitlabAwsOidcError;
+    return error.code === "token.segments" ? "not a JWT" : error.message;
+  }
+}

@@ -1,0 +1,93 @@
+// The generated npm package (pkg/) as users consume it in Node 20.
+// Run after scripts/build.sh (scripts/test.sh does both).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const pkg = join(root, "pkg");
+const fixture = (path) => readFileSync(join(root, "tests/fixtures", path), "utf8");
+const NOW = 1764000000 + 20 * 60;
+
+const { default: init, inspectToken } = await import(join(pkg, "gitlab_aws_oidc.js"));
+await init({ module_or_path: readFileSync(join(pkg, "gitlab_aws_oidc_bg.wasm")) });
+
+test("inspectToken explains a gitlab.com token", () => {
+  const result = inspectToken(fixture("tokens/gitlab-com-main.jwt"), NOW);
+  assert.deepEqual(result.claims, JSON.parse(fixture("tokens/gitlab-com-main.claims.json")));
+  assert.equal(result.providerHost, "gitlab.com");
+  assert.deepEqual(result.subject.components.map((c) => `${c.name}=${c.value}`), [
+    "project_path=acme/platform/deployer",
+    "ref_type=branch",
+    "ref=main",
+  ]);
+  const projectId = result.explanations.find((e) => e.claim === "project_id");
+  assert.equal(projectId.awsConditionKey, "gitlab.com:project_id");
+  assert.equal(result.times.validity, "valid");
+  assert.deepEqual(result.findings.map((f) => f.code), ["TOK017"]);
+});
+
+test("errors are thrown with a stable code", () => {
+  for (const [file, code] of [
+    ["malformed/empty.txt", "token.empty"],
+    ["malformed/five-segments-jwe.txt", "token.segments"],
+    ["malformed/payload-std-base64.txt", "token.payload.base64"],
+  ]) {
+    assert.throws(() => inspectToken(fixture(file), NOW), (error) => {
+      assert.ok(error instanceof Error);
+      assert.equal(error.code, code);
+      assert.match(error.message, /^token /);
+      return true;
+    });
+  }
+});
+
+test("npm pack ships a package that installs and imports by name", () => {
+  const work = mkdtempSync(join(tmpdir(), "gao-pack-"));
+  const packed = JSON.parse(execFileSync("npm", ["pack", pkg, "--json", "--pack-destination", work], { encoding: "utf8" }));
+  const files = packed[0].files.map((f) => f.path).sort();
+  assert.deepEqual(files, [
+    "README.md",
+    "gitlab_aws_oidc.d.ts",
+    "gitlab_aws_oidc.js",
+    "gitlab_aws_oidc_bg.wasm",
+    "gitlab_aws_oidc_bg.wasm.d.ts",
+    "package.json",
+  ]);
+  const app = join(work, "app");
+  execFileSync("mkdir", ["-p", app]);
+  writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", join(work, tarball)], { cwd: app, stdio: "pipe" });
+  // The README's Node example, verbatim in spirit.
+  writeFileSync(
+    join(app, "main.mjs"),
+    `import { readFile } from "node:fs/promises";
+import init, { inspectToken } from "gitlab-aws-oidc";
+await init({ module_or_path: await readFile(new URL(import.meta.resolve("gitlab-aws-oidc/gitlab_aws_oidc_bg.wasm"))) });
+const { providerHost, findings } = inspectToken(process.argv[2], ${NOW});
+console.log(providerHost, findings.map((f) => f.code).join(","));
+`,
+  );
+  const out = execFileSync("node", ["main.mjs", fixture("tokens/self-managed-relative-root.jwt")], { cwd: app, encoding: "utf8" });
+  assert.equal(out.trim(), "gitlab.example.com/gitlab TOK017");
+});
+
+test("the TypeScript types are precise: a strict consumer compiles, misuse does not", () => {
+  const dts = readFileSync(join(pkg, "gitlab_aws_oidc.d.ts"), "utf8");
+  assert.doesNotMatch(dts, /\bany\b/, "no `any` in the published types");
+  const tsc = join(root, "node_modules/.bin/tsc");
+  const config = ["--noEmit", "--strict", "--target", "es2022", "--module", "es2022", "--moduleResolution", "bundler", "--lib", "es2022,dom"];
+  execFileSync(tsc, [...config, join(root, "tests/node/consumer.ts")], { stdio: "pipe" });
+  const work = mkdtempSync(join(tmpdir(), "gao-ts-"));
+  const bad = join(work, "bad.ts");
+  writeFileSync(bad, `import { inspectToken } from ${JSON.stringify(join(pkg, "gitlab_aws_oidc.js"))};\nconst n: number = inspectToken("", 0).providerHost;\n`);
+  assert.throws(
+    () => execFileSync(tsc, [...config, bad], { stdio: "pipe" }),
+    (error) => /TS2322: Type 'string \| null' is not assignable to type 'number'/.test(String(error.stdout)),
+  );
+});

@@ -1,0 +1,7 @@
+//! The exports in headless Chromium, through chromedriver.
+#![cfg(target_arch = "wasm32")]
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[path = "wasm/exports.rs"]
+mod exports;

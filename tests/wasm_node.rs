@@ -1,0 +1,5 @@
+//! The exports in Node (wasm-bindgen-test's default runtime).
+#![cfg(target_arch = "wasm32")]
+
+#[path = "wasm/exports.rs"]
+mod exports;
