@@ -1,0 +1,134 @@
+// Tiny DOM helpers. Everything a token contains is attacker-controlled, so text
+// only ever reaches the page through textContent / text nodes: no innerHTML,
+// no insertAdjacentHTML, no style attributes (the CSP forbids inline styles).
+
+/**
+ * Builds an element. `attrs` keys: `class`, `text`, `hidden`, `dataset`
+ * (object), `on` (object of event listeners), anything else is set as an
+ * attribute (values are strings; `true` sets an empty attribute, false/null
+ * skips it). Children may be nodes, strings (become text nodes), arrays, or
+ * null/undefined/false (skipped).
+ * @param {string} tag
+ * @param {Record<string, unknown> | null} [attrs]
+ * @param {...unknown} children
+ * @returns {HTMLElement}
+ */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "class") el.className = String(value);
+    else if (key === "text") el.textContent = String(value);
+    else if (key === "hidden") el.hidden = Boolean(value);
+    else if (key === "dataset") Object.assign(el.dataset, value);
+    else if (key === "on") for (const [type, fn] of Object.entries(value)) el.addEventListener(type, fn);
+    else if (key === "style") throw new Error("h(): inline styles are blocked by the page's CSP; use a class");
+    else el.setAttribute(key, value === true ? "" : String(value));
+  }
+  append(el, children);
+  return el;
+}
+
+/** Appends children as h() accepts them. */
+export function append(parent, children) {
+  for (const child of [children].flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return parent;
+}
+
+/**
+ * Text with line-break opportunities (<wbr>) after each of `after`'s
+ * characters, so identifiers like gitlab.com:runner_environment wrap at a
+ * sensible place in narrow columns instead of mid-word. textContent is unchanged.
+ * @param {string} text
+ * @param {string} [after] characters to allow a break after
+ * @returns {DocumentFragment}
+ */
+export function breakable(text, after = ":/_") {
+  const out = document.createDocumentFragment();
+  let piece = "";
+  for (const ch of String(text)) {
+    piece += ch;
+    if (after.includes(ch)) {
+      out.append(piece, document.createElement("wbr"));
+      piece = "";
+    }
+  }
+  if (piece) out.append(piece);
+  return out;
+}
+
+/** Replaces all children of `el`. */
+export function replace(el, ...children) {
+  el.replaceChildren();
+  return append(el, children);
+}
+
+const lastKeys = new WeakMap();
+
+/**
+ * Re-renders `el` only when `key` differs from the key of its last render, so
+ * periodic refreshes leave untouched sections (and any text selection in
+ * them) alone.
+ * @param {HTMLElement} el
+ * @param {string} key
+ * @param {() => unknown} build returns the new children
+ */
+export function renderIfChanged(el, key, build) {
+  if (lastKeys.get(el) === key) return false;
+  lastKeys.set(el, key);
+  replace(el, build());
+  return true;
+}
+
+/** Forgets what was rendered into `el` (the next renderIfChanged rebuilds it). */
+export function forget(el) {
+  lastKeys.delete(el);
+}
+
+/**
+ * Renders a JSON value as indented, syntax-coloured text nodes inside spans
+ * (the same text JSON.stringify(value, null, 2) produces).
+ * @param {unknown} value
+ * @returns {DocumentFragment}
+ */
+export function jsonTree(value) {
+  const out = document.createDocumentFragment();
+  const put = (text, cls) => out.append(cls ? h("span", { class: cls }, text) : document.createTextNode(text));
+  const walk = (v, indent) => {
+    const pad = "  ".repeat(indent + 1);
+    if (Array.isArray(v)) {
+      if (v.length === 0) return put("[]", "j-punct");
+      put("[", "j-punct");
+      v.forEach((item, i) => {
+        put(`\n${pad}`);
+        walk(item, indent + 1);
+        if (i < v.length - 1) put(",", "j-punct");
+      });
+      put(`\n${"  ".repeat(indent)}`);
+      return put("]", "j-punct");
+    }
+    if (v !== null && typeof v === "object") {
+      const entries = Object.entries(v);
+      if (entries.length === 0) return put("{}", "j-punct");
+      put("{", "j-punct");
+      entries.forEach(([k, item], i) => {
+        put(`\n${pad}`);
+        put(JSON.stringify(k), "j-key");
+        put(": ", "j-punct");
+        walk(item, indent + 1);
+        if (i < entries.length - 1) put(",", "j-punct");
+      });
+      put(`\n${"  ".repeat(indent)}`);
+      return put("}", "j-punct");
+    }
+    if (typeof v === "string") return put(JSON.stringify(v), "j-str");
+    if (typeof v === "number") return put(JSON.stringify(v), "j-num");
+    if (typeof v === "boolean") return put(String(v), "j-bool");
+    return put("null", "j-null");
+  };
+  walk(value, 0);
+  return out;
+}
