@@ -25,9 +25,14 @@ pub struct Finding {
     pub name: &'static str,
     pub severity: Severity,
     pub message: String,
+    /// Why the rule matters, in plain words (the same for every finding of a code).
+    pub why: &'static str,
     /// The claim (or header field) the finding is about, when there is one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claim: Option<String>,
+    /// Where in a policy the finding points, as a JSON path (`$.Statement[0].Condition…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
 }
 
 impl Finding {
@@ -38,13 +43,21 @@ impl Finding {
             name: rule.name,
             severity: rule.severity,
             message: message.into(),
+            why: rule.why,
             claim: None,
+            path: None,
         }
     }
 
     #[must_use]
     pub fn about(mut self, claim: impl Into<String>) -> Self {
         self.claim = Some(claim.into());
+        self
+    }
+
+    #[must_use]
+    pub fn at(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
         self
     }
 }

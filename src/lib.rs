@@ -4,10 +4,16 @@
 //! reads the clock ("now" is a parameter). `wasm` is the only module that
 //! knows about JavaScript, and it is compiled only for `wasm32`.
 
+pub mod base64url;
 pub mod finding;
 pub mod issuer;
+pub mod keys;
+pub mod lint;
+pub mod policy;
 pub mod subject;
+pub mod text;
 pub mod token;
+pub mod verify;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

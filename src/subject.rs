@@ -240,7 +240,11 @@ impl fmt::Display for Subject {
     }
 }
 
-fn check_value(component: Component, value: &str) -> Result<(), SubjectError> {
+/// Checks one component value as GitLab would emit it.
+///
+/// # Errors
+/// The [`SubjectError`] for a value GitLab cannot emit.
+pub fn check_value(component: Component, value: &str) -> Result<(), SubjectError> {
     if value.is_empty() {
         return Err(SubjectError::EmptyValue(component));
     }
@@ -286,6 +290,68 @@ fn check_value(component: Component, value: &str) -> Result<(), SubjectError> {
         }
     }
     Ok(())
+}
+
+/// What a `sub` value or `StringLike` pattern admits, component by component.
+/// `*` crosses `:` and `/`, so a wildcard where a component name should be
+/// admits everything after it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools, reason = "independent facts about one pattern")]
+pub struct PatternScope {
+    /// Any project on the instance (`*`, `project_path:*…`).
+    pub any_project: bool,
+    /// A wildcard inside the project path (`group/*`): every project and subgroup below.
+    pub project_wildcard: bool,
+    /// The project is named by path, not by id.
+    pub by_path: bool,
+    /// Any ref: `ref:*`, a trailing wildcard, or no `ref` component at all.
+    pub any_ref: bool,
+    /// Branches and tags alike: `ref_type:*`, a trailing wildcard, or no `ref_type`.
+    pub any_ref_type: bool,
+}
+
+/// Works out what a `sub` pattern admits.
+#[must_use]
+pub fn pattern_scope(pattern: &str) -> PatternScope {
+    let wild = |v: &str| v.contains(['*', '?']);
+    let whole = |v: &str| !v.is_empty() && v.chars().all(|c| c == '*');
+    let mut scope = PatternScope {
+        any_ref: true,
+        any_ref_type: true,
+        ..PatternScope::default()
+    };
+    let parts: Vec<&str> = pattern.split(':').collect();
+    let mut index = 0;
+    while index < parts.len() {
+        let name = parts[index];
+        let Some(component) = Component::from_name(name) else {
+            // A wildcard (or garbage) where a name belongs: anything may follow.
+            if index == 0 {
+                scope.any_project = true;
+            }
+            return scope;
+        };
+        let value = parts.get(index + 1).copied().unwrap_or("");
+        let last = index + 2 >= parts.len();
+        match component {
+            Component::ProjectPath | Component::ProjectId => {
+                scope.by_path = component == Component::ProjectPath;
+                if whole(value) {
+                    scope.any_project = true;
+                } else if wild(value) {
+                    scope.project_wildcard = true;
+                }
+                if wild(value) && last {
+                    return scope;
+                }
+            }
+            Component::Ref => scope.any_ref = whole(value),
+            Component::RefType => scope.any_ref_type = whole(value),
+            _ => {}
+        }
+        index += 2;
+    }
+    scope
 }
 
 /// A GitLab project full path: `/`-separated segments of letters, digits,
@@ -429,6 +495,33 @@ mod tests {
             let err = Subject::parse(sub).unwrap_err();
             assert_eq!(err.code(), code, "{sub:?}: {err}");
         }
+    }
+
+    #[test]
+    fn pattern_scopes() {
+        let exact = pattern_scope("project_path:g/p:ref_type:branch:ref:main");
+        assert_eq!(
+            exact,
+            PatternScope {
+                by_path: true,
+                ..PatternScope::default()
+            }
+        );
+        assert!(pattern_scope("*").any_project);
+        assert!(pattern_scope("project_path:*:ref_type:branch:ref:main").any_project);
+        let group = pattern_scope("project_path:g/*:ref_type:branch:ref:main");
+        assert!(group.project_wildcard && !group.any_ref && !group.any_project);
+        let trailing = pattern_scope("project_path:g/*");
+        assert!(trailing.project_wildcard && trailing.any_ref && trailing.any_ref_type);
+        let any_branch = pattern_scope("project_path:g/p:ref_type:branch:ref:*");
+        assert!(any_branch.any_ref && !any_branch.any_ref_type);
+        assert!(pattern_scope("project_path:g/p:ref_type:*:ref:main").any_ref_type);
+        assert!(pattern_scope("project_path:g/p:*").any_ref);
+        let release = pattern_scope("project_path:g/p:ref_type:branch:ref:release/*");
+        assert!(!release.any_ref, "release/* is a narrowed pattern, not any ref");
+        let by_id = pattern_scope("project_id:42:ref_type:branch:ref:main");
+        assert!(!by_id.by_path && !by_id.any_ref);
+        assert!(pattern_scope("project_path:g/p").any_ref, "no ref component: every ref");
     }
 
     #[test]

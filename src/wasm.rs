@@ -4,11 +4,16 @@
 //! `JSON.parse`), so the page and the npm package see exactly the shapes in
 //! `src/wasm/types.d.ts`. Unusable input throws an `Error` with a stable `code`.
 
-use js_sys::{Error, Reflect, JSON};
+use js_sys::{Array, Error, Object, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Crypto, CryptoKey, SubtleCrypto};
 
+use crate::keys::parse_keys;
+use crate::token::decode_unverified;
 use crate::token::inspect::inspect_token as inspect;
+use crate::verify::{self, Candidate, Outcome, Plan};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("wasm/types.d.ts");
@@ -52,4 +57,89 @@ pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seco
     let now = now_from_js(now_seconds)?;
     let inspection = inspect(token, now).map_err(|e| coded_error(e.code(), &e.to_string()))?;
     to_js(&inspection)
+}
+
+/// Checks a token's RS256 signature against pasted keys (a JWKS, one JWK or a
+/// PEM public key) with `WebCrypto`. Never fetches anything.
+///
+/// # Errors
+/// Rejects with a `GitlabAwsOidcError` when the token is not a decodable JWT
+/// or the keys text is not a JWKS, JWK or PEM public key. A signature that
+/// does not verify is a result (`verified: false`), not an error.
+#[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Promise<Verification>")]
+pub async fn verify_token(token: String, keys: String) -> Result<JsValue, JsValue> {
+    let decoded = decode_unverified(&token).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let keys = parse_keys(&keys).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let verdict = match verify::plan(&decoded, &keys) {
+        Plan::Decided(verdict) => verdict,
+        Plan::Check {
+            signing_input,
+            signature,
+            candidates,
+        } => {
+            let subtle = subtle_crypto()?;
+            let mut outcomes = Vec::with_capacity(candidates.len());
+            for candidate in &candidates {
+                let outcome = rs256_verify(&subtle, candidate, &signing_input, &signature).await;
+                let done = outcome == Outcome::Valid;
+                outcomes.push(outcome);
+                if done {
+                    break;
+                }
+            }
+            verify::conclude(&decoded, &candidates, &outcomes)
+        }
+    };
+    to_js(&verdict)
+}
+
+/// `crypto.subtle` from the global object, so it works in browsers and Node.
+fn subtle_crypto() -> Result<SubtleCrypto, JsValue> {
+    let crypto = Reflect::get(&js_sys::global(), &"crypto".into())?;
+    if crypto.is_undefined() {
+        return Err(coded_error(
+            "crypto.unavailable",
+            "WebCrypto (globalThis.crypto.subtle) is not available here; use a browser or Node 20+",
+        ));
+    }
+    Ok(crypto.unchecked_into::<Crypto>().subtle())
+}
+
+/// RSASSA-PKCS1-v1_5 with SHA-256 over the signing input, with one candidate key.
+async fn rs256_verify(subtle: &SubtleCrypto, candidate: &Candidate, data: &[u8], signature: &[u8]) -> Outcome {
+    let message = |error: JsValue| {
+        error
+            .dyn_ref::<Error>()
+            .map_or_else(|| format!("{error:?}"), |e| String::from(e.message()))
+    };
+    let algorithm = Object::new();
+    let set = |object: &Object, key: &str, value: &JsValue| {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(object, &key.into(), value);
+    };
+    set(&algorithm, "name", &"RSASSA-PKCS1-v1_5".into());
+    set(&algorithm, "hash", &"SHA-256".into());
+    let jwk = Object::new();
+    set(&jwk, "kty", &"RSA".into());
+    set(&jwk, "n", &candidate.n.as_str().into());
+    set(&jwk, "e", &candidate.e.as_str().into());
+    set(&jwk, "alg", &"RS256".into());
+    set(&jwk, "ext", &true.into());
+    let usages = Array::of1(&"verify".into());
+    let key = match subtle.import_key_with_object("jwk", &jwk, &algorithm, false, &usages) {
+        Ok(promise) => match JsFuture::from(promise).await {
+            Ok(key) => key.unchecked_into::<CryptoKey>(),
+            Err(e) => return Outcome::Rejected(message(e)),
+        },
+        Err(e) => return Outcome::Rejected(message(e)),
+    };
+    let checked = match subtle.verify_with_object_and_u8_array_and_u8_array(&algorithm, &key, signature, data) {
+        Ok(promise) => JsFuture::from(promise).await,
+        Err(e) => Err(e),
+    };
+    match checked {
+        Ok(valid) if valid.as_bool() == Some(true) => Outcome::Valid,
+        Ok(_) => Outcome::Invalid,
+        Err(e) => Outcome::Rejected(message(e)),
+    }
 }

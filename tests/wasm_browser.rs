@@ -5,3 +5,6 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "wasm/exports.rs"]
 mod exports;
+
+#[path = "wasm/verify.rs"]
+mod verify;

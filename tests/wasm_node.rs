@@ -3,3 +3,6 @@
 
 #[path = "wasm/exports.rs"]
 mod exports;
+
+#[path = "wasm/verify.rs"]
+mod verify;

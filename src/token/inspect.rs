@@ -67,6 +67,9 @@ pub struct Explanation {
     /// `gitlab.com:project_id`; absent when AWS cannot match on it here.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aws_condition_key: Option<String>,
+    /// Where AWS evaluates the claim at all: every instance, gitlab.com only, or never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aws_key_scope: Option<AwsConditionKey>,
     /// Plain words on whether and how a trust policy can use the claim.
     pub aws_note: String,
 }
@@ -377,7 +380,7 @@ fn explain(name: &str, value: &Value, host: Option<&ProviderHost>, gitlab_com: b
         },
         _ if matches!(name, "exp" | "nbf" | "iat") => "not a condition key: STS checks it itself".to_owned(),
         (Some(AwsConditionKey::EveryInstance), None) => {
-            "AWS matches this as <provider host>:".to_owned() + name + ", once iss is a valid provider URL"
+            format!("AWS matches {name} for every GitLab instance, but this token's iss is not a usable provider URL")
         }
         (Some(AwsConditionKey::GitlabComOnly), None) => format!(
             "AWS evaluates {name} only for tokens from gitlab.com; for this issuer only sub and aud can be matched"
@@ -402,6 +405,7 @@ fn explain(name: &str, value: &Value, host: Option<&ProviderHost>, gitlab_com: b
         since: info.map(|i| i.since),
         value_type: info.map(|i| i.value_type),
         aws_condition_key,
+        aws_key_scope: info.map(|i| i.aws_condition_key),
         aws_note,
     }
 }

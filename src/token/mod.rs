@@ -7,9 +7,6 @@ pub mod inspect;
 pub mod rules;
 pub mod times;
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -18,12 +15,6 @@ pub use claims::Claims;
 /// Inputs above this size are refused before any decoding. GitLab tokens are
 /// 1–3 KB; STS accepts at most 20 000 characters.
 pub const MAX_TOKEN_BYTES: usize = 64 * 1024;
-
-/// base64url, with or without `=` padding (JWTs omit it; some tools add it).
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
 
 /// One of the three parts of a compact JWT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -188,28 +179,7 @@ fn strip_bearer(text: &str) -> &str {
 }
 
 fn decode_segment(segment: Segment, text: &str) -> Result<Vec<u8>, TokenError> {
-    let fail = |detail: String| TokenError::Base64 { segment, detail };
-    let data = text.trim_end_matches('=');
-    if let Some((index, c)) = data
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        let position = data[..index].chars().count() + 1;
-        return Err(fail(if c == '+' || c == '/' {
-            format!(
-                "character {c:?} at position {position} belongs to standard base64; JWTs use base64url ('-' and '_')"
-            )
-        } else {
-            format!("character {c:?} at position {position} is not in the base64url alphabet")
-        }));
-    }
-    if data.len() % 4 == 1 {
-        return Err(fail(format!(
-            "{} characters cannot be base64url (a length of 4n+1 means the segment was cut)",
-            data.len()
-        )));
-    }
-    BASE64URL.decode(data).map_err(|e| fail(e.to_string()))
+    crate::base64url::decode(text).map_err(|detail| TokenError::Base64 { segment, detail })
 }
 
 fn decode_object(segment: Segment, text: &str) -> Result<Map<String, Value>, TokenError> {
@@ -251,7 +221,7 @@ mod tests {
     use super::*;
 
     fn b64(text: &str) -> String {
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text)
+        crate::base64url::encode(text.as_bytes())
     }
 
     fn token(header: &str, payload: &str) -> String {

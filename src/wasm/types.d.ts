@@ -9,8 +9,12 @@ export interface Finding {
   name: string;
   severity: Severity;
   message: string;
+  /** Why the rule matters, in plain words (the same for every finding of a code). */
+  why: string;
   /** The claim or header field the finding is about. */
   claim?: string;
+  /** Where in a policy the finding points, as a JSON path, e.g. `$.Statement[0].Condition.StringLike["gitlab.com:sub"]`. */
+  path?: string;
 }
 
 /** Any JSON value, as decoded from the token. */
@@ -41,6 +45,8 @@ export interface ClaimExplanation {
   valueType?: ClaimType;
   /** The IAM condition key AWS evaluates for this claim and issuer, e.g. "gitlab.com:project_id". */
   awsConditionKey?: string;
+  /** Where AWS evaluates the claim at all (absent for claims GitLab does not document). */
+  awsKeyScope?: "every-instance" | "gitlab-com-only" | "no";
   /** Plain words on whether a trust policy can match on the claim. */
   awsNote: string;
 }
@@ -107,6 +113,37 @@ export interface TokenInspection {
   findings: Finding[];
 }
 
+/** Why a token is or is not verified. */
+export type VerdictCode =
+  | "verified"
+  | "signature-invalid"
+  | "signature-missing"
+  | "signature-length"
+  | "alg-none"
+  | "alg-symmetric"
+  | "alg-unsupported"
+  | "no-matching-kid"
+  | "key-not-rsa"
+  | "key-wrong-use"
+  | "key-wrong-alg"
+  | "key-too-small"
+  | "key-rejected"
+  | "no-usable-key";
+
+/** The result of `verifyToken`: a verdict, never an exception. */
+export interface Verification {
+  verified: boolean;
+  code: VerdictCode;
+  /** The key that verified, else the token's kid. */
+  kid: string | null;
+  /** The token's alg. */
+  alg: string | null;
+  /** Whether a key matching the token (by kid, or a usable key without one) was found. */
+  keyFound: boolean;
+  /** One sentence for people. */
+  reason: string;
+}
+
 /** Error codes thrown for input that cannot be used at all. */
 export type ErrorCode =
   | "token.empty"
@@ -120,7 +157,18 @@ export type ErrorCode =
   | "token.payload.json"
   | "token.header.not_object"
   | "token.payload.not_object"
-  | "now.invalid";
+  | "now.invalid"
+  | "keys.empty"
+  | "keys.too_large"
+  | "keys.not_recognized"
+  | "keys.json"
+  | "keys.not_jwks"
+  | "keys.empty_jwks"
+  | "keys.invalid_jwk"
+  | "keys.private_key"
+  | "keys.certificate"
+  | "keys.pem"
+  | "crypto.unavailable";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {

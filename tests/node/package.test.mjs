@@ -79,7 +79,11 @@ console.log(providerHost, findings.map((f) => f.code).join(","));
 
 test("the TypeScript types are precise: a strict consumer compiles, misuse does not", () => {
   const dts = readFileSync(join(pkg, "gitlab_aws_oidc.d.ts"), "utf8");
-  assert.doesNotMatch(dts, /\bany\b/, "no `any` in the published types");
+  // wasm-bindgen's raw export table (InitOutput) types its externref glue as `any`;
+  // everything a user calls or receives must be precise.
+  const api = dts.replace(/export interface InitOutput \{[\s\S]*?\n\}/, "");
+  assert.match(dts, /export interface InitOutput \{/);
+  assert.doesNotMatch(api, /\bany\b/, "no `any` in the published API types");
   const tsc = join(root, "node_modules/.bin/tsc");
   const config = ["--noEmit", "--strict", "--target", "es2022", "--module", "es2022", "--moduleResolution", "bundler", "--lib", "es2022,dom"];
   execFileSync(tsc, [...config, join(root, "tests/node/consumer.ts")], { stdio: "pipe" });

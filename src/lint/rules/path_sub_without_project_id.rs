@@ -1,0 +1,53 @@
+use crate::finding::{Finding, Rule, Severity};
+use crate::lint::{sub_conditions, trusted_host, Docs, LintRule};
+use crate::policy::Document;
+use crate::subject::pattern_scope;
+
+pub static RULE: LintRule = LintRule {
+    rule: Rule {
+        code: "POL014",
+        name: "path-sub-without-project-id",
+        severity: Severity::Warning,
+        why: "A project path can be reclaimed: if the project is renamed, moved or deleted, whoever creates a project at the old path inherits the trust.",
+    },
+    docs: Docs {
+        what_it_does: "On gitlab.com, flags a statement whose `sub` names the project by path with no `gitlab.com:project_id` condition.",
+        why_is_this_bad: "Paths are reusable; project ids never are. AWS evaluates `gitlab.com:project_id`, which stays the same across renames and transfers, so pinning it closes the reclaimed-path hole. (Self-managed instances have no such key: use the project_id sub form there.)",
+        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+        use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}}]}"#,
+    },
+    check,
+};
+
+fn check(document: &Document) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        if !trusted_host(statement).is_some_and(|h| h.is_gitlab_com()) {
+            continue;
+        }
+        let pinned = statement
+            .conditions
+            .iter()
+            .any(|c| c.key.eq_ignore_ascii_case("gitlab.com:project_id"));
+        if pinned {
+            continue;
+        }
+        let by_path = sub_conditions(index, statement).find(|(c, _)| {
+            c.values.iter().any(|v| {
+                let scope = pattern_scope(v);
+                scope.by_path && !scope.any_project
+            })
+        });
+        if let Some((_, path)) = by_path {
+            findings.push(
+                Finding::new(
+                    &RULE.rule,
+                    "sub names the project by path and nothing pins gitlab.com:project_id; a project created later at a reclaimed path would inherit this trust",
+                )
+                .about("project_id")
+                .at(path),
+            );
+        }
+    }
+    findings
+}

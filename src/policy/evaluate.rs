@@ -1,0 +1,488 @@
+//! Would STS let this token assume the role? IAM's semantics for the keys a
+//! web-identity request carries: statements OR, an explicit Deny wins, keys
+//! AND, values OR; `ForAnyValue`/`ForAllValues`, `…IfExists`, `Null`, negated
+//! operators; key names case-insensitive, values case-sensitive.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::wildcard;
+use super::{Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use crate::issuer::ProviderHost;
+use crate::token::catalog::{self, AwsConditionKey};
+use crate::token::Claims;
+
+/// The request as STS sees it: the token's claims and the provider it came through.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    pub claims: &'a Claims,
+    /// The IAM provider host for the token's `iss`, if it has a usable one.
+    pub host: Option<&'a ProviderHost>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evaluation {
+    pub allowed: bool,
+    /// One sentence: why.
+    pub reason: String,
+    pub statements: Vec<StatementEvaluation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatementEvaluation {
+    pub index: usize,
+    pub effect: String,
+    /// Principal, action and every condition matched.
+    pub matched: bool,
+    pub principal: Check,
+    pub action: Check,
+    pub conditions: Vec<ConditionEvaluation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Check {
+    pub matched: bool,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConditionEvaluation {
+    pub operator: String,
+    pub key: String,
+    pub expected: Vec<String>,
+    /// The request's values for the key; empty when the key is missing.
+    pub actual: Vec<String>,
+    pub matched: bool,
+    /// Why it did not match (or a caveat when it did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Evaluates a trust policy for a request.
+#[must_use]
+pub fn evaluate(document: &Document, request: Request<'_>) -> Evaluation {
+    let statements: Vec<StatementEvaluation> = document
+        .statements
+        .iter()
+        .enumerate()
+        .map(|(index, statement)| evaluate_statement(index, statement, request))
+        .collect();
+    let is = |s: &&StatementEvaluation, effect: &str| s.matched && s.effect.eq_ignore_ascii_case(effect);
+    let (allowed, reason) = if let Some(deny) = statements.iter().find(|s| is(s, "Deny")) {
+        (
+            false,
+            format!(
+                "denied: statement {} is a matching Deny, and an explicit Deny always wins",
+                deny.index
+            ),
+        )
+    } else if let Some(allow) = statements.iter().find(|s| is(s, "Allow")) {
+        (true, format!("allowed by statement {}", allow.index))
+    } else {
+        let why = statements
+            .iter()
+            .filter(|s| s.effect.eq_ignore_ascii_case("Allow"))
+            .map(first_failure)
+            .collect::<Vec<_>>();
+        let reason = if why.is_empty() {
+            "denied: no statement allows sts:AssumeRoleWithWebIdentity".to_owned()
+        } else {
+            format!(
+                "denied (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity): {}",
+                why.join("; ")
+            )
+        };
+        (false, reason)
+    };
+    Evaluation {
+        allowed,
+        reason,
+        statements,
+    }
+}
+
+fn first_failure(statement: &StatementEvaluation) -> String {
+    let index = statement.index;
+    if !statement.principal.matched {
+        return format!("statement {index}: {}", statement.principal.reason);
+    }
+    if !statement.action.matched {
+        return format!("statement {index}: {}", statement.action.reason);
+    }
+    statement
+        .conditions
+        .iter()
+        .find(|c| !c.matched)
+        .map(|c| {
+            format!(
+                "statement {index}: {} {} {}",
+                c.operator,
+                c.key,
+                c.reason.as_deref().unwrap_or("did not match")
+            )
+        })
+        .unwrap_or_default()
+}
+
+fn evaluate_statement(index: usize, statement: &Statement, request: Request<'_>) -> StatementEvaluation {
+    let principal = check_principal(statement, request.host);
+    let action = check_action(statement);
+    let conditions: Vec<ConditionEvaluation> = statement
+        .conditions
+        .iter()
+        .map(|c| evaluate_condition(c, statement, request))
+        .collect();
+    StatementEvaluation {
+        index,
+        effect: statement.effect.clone(),
+        matched: principal.matched && action.matched && conditions.iter().all(|c| c.matched),
+        principal,
+        action,
+        conditions,
+    }
+}
+
+fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check {
+    let Some(host) = host else {
+        return Check {
+            matched: false,
+            reason: "the token's iss is not a usable IAM provider URL".to_owned(),
+        };
+    };
+    let suffix = format!(":oidc-provider/{host}");
+    let matched = statement
+        .federated
+        .iter()
+        .any(|arn| arn.starts_with("arn:") && arn.ends_with(&suffix));
+    let reason = if matched {
+        format!("Principal.Federated names the provider for {host}")
+    } else if statement.federated.is_empty() {
+        "the statement has no Principal.Federated OIDC provider".to_owned()
+    } else {
+        format!(
+            "Principal.Federated is {}, not the provider for this token's issuer ({host})",
+            statement.federated.join(", ")
+        )
+    };
+    Check { matched, reason }
+}
+
+fn check_action(statement: &Statement) -> Check {
+    let matched = statement.actions.iter().any(|a| {
+        wildcard::matches(
+            &a.to_ascii_lowercase(),
+            &ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase(),
+        )
+    });
+    let reason = if matched {
+        "the action covers sts:AssumeRoleWithWebIdentity".to_owned()
+    } else {
+        format!(
+            "Action is {}, not sts:AssumeRoleWithWebIdentity",
+            statement.actions.join(", ")
+        )
+    };
+    Check { matched, reason }
+}
+
+/// The request's values for a condition key, or why there are none.
+fn request_values(key: &str, statement: &Statement, request: Request<'_>) -> Result<Vec<String>, String> {
+    let Some((prefix, claim)) = key.rsplit_once(':') else {
+        return Err(format!("{key} is not a key a web-identity request carries"));
+    };
+    let Some(host) = request.host else {
+        return Err("the token has no usable issuer".to_owned());
+    };
+    if !prefix.eq_ignore_ascii_case(host.as_str()) {
+        let trusted = statement
+            .federated
+            .iter()
+            .any(|arn| arn.ends_with(&format!(":oidc-provider/{prefix}")));
+        return Err(if trusted || !prefix.contains('.') {
+            format!("the key's prefix {prefix:?} is not this token's provider ({host}), so the key is missing")
+        } else {
+            format!("the key's prefix {prefix:?} differs from the provider {host}: such a key never matches")
+        });
+    }
+    let claim = claim.to_ascii_lowercase();
+    let evaluated = catalog::claim_info(&claim).is_some_and(|info| match info.aws_condition_key {
+        AwsConditionKey::EveryInstance => true,
+        AwsConditionKey::GitlabComOnly => host.is_gitlab_com(),
+        AwsConditionKey::No => false,
+    });
+    if !evaluated {
+        return Err(
+            if catalog::claim_info(&claim).is_some_and(|i| i.aws_condition_key == AwsConditionKey::GitlabComOnly) {
+                format!("AWS evaluates {claim} only for gitlab.com tokens, so the key is missing here")
+            } else {
+                format!("AWS does not evaluate {claim} for GitLab tokens, so the key is missing")
+            },
+        );
+    }
+    Ok(match request.claims.get(&claim) {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect(),
+        Some(Value::Null) | None => Vec::new(),
+        Some(other) => vec![other.to_string()],
+    })
+}
+
+fn evaluate_condition(condition: &Condition, statement: &Statement, request: Request<'_>) -> ConditionEvaluation {
+    let lookup = request_values(&condition.key, statement, request);
+    let (actual, missing_reason) = match lookup {
+        Ok(values) if values.is_empty() => (
+            Vec::new(),
+            Some("the token has no such claim, so the key is missing".to_owned()),
+        ),
+        Ok(values) => (values, None),
+        Err(reason) => (Vec::new(), Some(reason)),
+    };
+    let (matched, reason) = apply(&condition.operator, &condition.values, &actual, missing_reason);
+    ConditionEvaluation {
+        operator: condition.operator.clone(),
+        key: condition.key.clone(),
+        expected: condition.values.clone(),
+        actual,
+        matched,
+        reason,
+    }
+}
+
+/// Applies an operator: `(matched, reason)`.
+fn apply(operator: &str, expected: &[String], actual: &[String], missing: Option<String>) -> (bool, Option<String>) {
+    if operator == "Null" {
+        let want_missing = expected.iter().any(|v| v == "true");
+        let is_missing = actual.is_empty();
+        let matched = want_missing == is_missing;
+        let reason = (!matched).then(|| {
+            if is_missing {
+                "the key is missing, but Null is false"
+            } else {
+                "the key is present, but Null is true"
+            }
+            .to_owned()
+        });
+        return (matched, reason);
+    }
+    let (set, rest) = match operator.split_once(':') {
+        Some((set @ ("ForAnyValue" | "ForAllValues"), rest)) => (Some(set), rest),
+        _ => (None, operator),
+    };
+    let (base, if_exists) = match rest.strip_suffix("IfExists") {
+        Some(base) => (base, true),
+        None => (rest, false),
+    };
+    let (negated, compare): (bool, fn(&str, &str) -> bool) = match base {
+        "StringEquals" => (false, |e, a| e == a),
+        "StringNotEquals" => (true, |e, a| e == a),
+        "StringEqualsIgnoreCase" => (false, |e, a| e.to_lowercase() == a.to_lowercase()),
+        "StringNotEqualsIgnoreCase" => (true, |e, a| e.to_lowercase() == a.to_lowercase()),
+        "StringLike" => (false, |e, a| wildcard::matches(e, a)),
+        "StringNotLike" => (true, |e, a| wildcard::matches(e, a)),
+        _ => {
+            return (
+                false,
+                Some(format!(
+                    "{operator} is not an operator this tool evaluates for web-identity keys"
+                )),
+            );
+        }
+    };
+    if actual.is_empty() {
+        let why = missing.unwrap_or_else(|| "the key is missing".to_owned());
+        return match (set, if_exists, negated) {
+            (Some("ForAllValues"), ..) => (
+                true,
+                Some(format!(
+                    "{why}; ForAllValues is true for a missing key, which is why it must not guard an Allow"
+                )),
+            ),
+            (_, true, _) => (true, Some(format!("{why}; …IfExists is true for a missing key"))),
+            (_, _, true) => (
+                true,
+                Some(format!("{why}; negated operators are true for a missing key")),
+            ),
+            _ => (false, Some(why)),
+        };
+    }
+    let one = |a: &str| {
+        let hit = expected.iter().any(|e| compare(e, a));
+        hit != negated
+    };
+    let matched = match set {
+        Some("ForAllValues") => actual.iter().all(|a| one(a)),
+        Some(_) => actual.iter().any(|a| one(a)),
+        // A single-valued operator on a multi-valued key: IAM compares each value; any may match.
+        None => actual.iter().any(|a| one(a)),
+    };
+    let reason = (!matched).then(|| mismatch_reason(base, expected, actual));
+    (matched, reason)
+}
+
+fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String {
+    let value = actual.join(", ");
+    let has_wildcard = expected.iter().any(|e| e.contains(['*', '?']));
+    if base == "StringEquals" && has_wildcard {
+        return format!(
+            "{value:?} is not literally equal: StringEquals treats * and ? as plain characters; use StringLike"
+        );
+    }
+    if base.starts_with("String")
+        && !base.contains("IgnoreCase")
+        && !base.contains("Not")
+        && expected
+            .iter()
+            .any(|e| actual.iter().any(|a| e.to_lowercase() == a.to_lowercase()))
+    {
+        return format!("{value:?} differs only in case; condition values are case-sensitive");
+    }
+    if base.contains("Not") {
+        return format!("{value:?} is one of the excluded values");
+    }
+    format!("{value:?} is not one of the expected values")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::parse::parse_policy;
+    use serde_json::json;
+
+    fn claims(value: &Value) -> Claims {
+        Claims::new(value.as_object().unwrap().clone())
+    }
+
+    fn run(policy: &str, claims_json: &Value) -> Evaluation {
+        let claims = claims(claims_json);
+        let host = claims.issuer().and_then(|i| ProviderHost::from_issuer(i).ok());
+        evaluate(
+            &parse_policy(policy).unwrap(),
+            Request {
+                claims: &claims,
+                host: host.as_ref(),
+            },
+        )
+    }
+
+    fn statement(condition: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}]}}"#
+        )
+    }
+
+    fn token() -> Value {
+        json!({"iss": "https://gitlab.com", "aud": "sts.amazonaws.com", "sub": "project_path:g/p:ref_type:branch:ref:main", "project_id": "42", "ref_protected": "true", "ref": "main"})
+    }
+
+    #[test]
+    fn semantics_table() {
+        let cases: [(&str, bool); 22] = [
+            (
+                r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:main"}}"#,
+                true,
+            ),
+            (
+                r#"{"StringEquals":{"GITLAB.COM:SUB":"project_path:g/p:ref_type:branch:ref:main"}}"#,
+                true,
+            ),
+            (
+                r#"{"StringEquals":{"gitlab.com:sub":"project_path:G/p:ref_type:branch:ref:main"}}"#,
+                false,
+            ),
+            (
+                r#"{"StringEqualsIgnoreCase":{"gitlab.com:sub":"project_path:G/P:ref_type:branch:ref:MAIN"}}"#,
+                true,
+            ),
+            (r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/*"}}"#, false),
+            (r#"{"StringLike":{"gitlab.com:sub":"project_path:g/*"}}"#, true),
+            (
+                r#"{"StringLike":{"gitlab.com:sub":["project_path:x/*","project_path:g/?:*"]}}"#,
+                true,
+            ),
+            (
+                r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#,
+                true,
+            ),
+            (
+                r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"43"}}"#,
+                false,
+            ),
+            (r#"{"StringEquals":{"gitlab.com:ref":"main"}}"#, false),
+            (
+                r#"{"StringEquals":{"gitlab.example.com:sub":"project_path:g/p:ref_type:branch:ref:main"}}"#,
+                false,
+            ),
+            (r#"{"StringNotEquals":{"gitlab.com:project_id":"43"}}"#, true),
+            (r#"{"StringNotEquals":{"gitlab.com:user_login":"x"}}"#, true),
+            (r#"{"StringNotLike":{"gitlab.com:sub":"*:ref:main"}}"#, false),
+            (r#"{"StringEqualsIfExists":{"gitlab.com:user_login":"x"}}"#, true),
+            (r#"{"StringEquals":{"gitlab.com:user_login":"x"}}"#, false),
+            (r#"{"Null":{"gitlab.com:user_login":"true"}}"#, true),
+            (r#"{"Null":{"gitlab.com:sub":"true"}}"#, false),
+            (r#"{"ForAllValues:StringEquals":{"gitlab.com:user_login":"x"}}"#, true),
+            (r#"{"ForAnyValue:StringEquals":{"gitlab.com:user_login":"x"}}"#, false),
+            (r#"{"ForAnyValue:StringLike":{"gitlab.com:sub":"*main"}}"#, true),
+            (r#"{"NumericEquals":{"gitlab.com:project_id":"42"}}"#, false),
+        ];
+        for (condition, allowed) in cases {
+            let evaluation = run(&statement(condition), &token());
+            assert_eq!(evaluation.allowed, allowed, "{condition}: {}", evaluation.reason);
+        }
+    }
+
+    #[test]
+    fn deny_wins_and_statements_or() {
+        let allow = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"gitlab.com:sub":"*"}}}"#;
+        let miss = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:sub":"x"}}}"#;
+        let deny = r#"{"Effect":"Deny","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:*","Condition":{"StringEquals":{"gitlab.com:ref_protected":"true"}}}"#;
+        assert!(run(&format!(r#"{{"Statement":[{miss},{allow}]}}"#), &token()).allowed);
+        let denied = run(&format!(r#"{{"Statement":[{allow},{deny}]}}"#), &token());
+        assert!(!denied.allowed);
+        assert!(denied.reason.contains("explicit Deny"), "{}", denied.reason);
+    }
+
+    #[test]
+    fn reasons_are_specific() {
+        let evaluation = run(
+            &statement(r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/*"}}"#),
+            &token(),
+        );
+        assert!(
+            evaluation
+                .reason
+                .contains("StringEquals treats * and ? as plain characters"),
+            "{}",
+            evaluation.reason
+        );
+        let evaluation = run(
+            &statement(r#"{"StringEquals":{"gitlab.com:sub":"PROJECT_PATH:g/p:ref_type:branch:ref:main"}}"#),
+            &token(),
+        );
+        assert!(
+            evaluation.reason.contains("differs only in case"),
+            "{}",
+            evaluation.reason
+        );
+        let mut other = token();
+        other["iss"] = json!("https://gitlab.example.com");
+        let evaluation = run(&statement(r#"{"StringEquals":{"gitlab.com:sub":"x"}}"#), &other);
+        assert!(
+            evaluation.reason.contains("not the provider for this token's issuer"),
+            "{}",
+            evaluation.reason
+        );
+        let evaluation = run(&statement(r#"{"StringEquals":{"gitlab.com:ref":"main"}}"#), &token());
+        assert!(
+            evaluation.reason.contains("does not evaluate ref"),
+            "{}",
+            evaluation.reason
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! `trustPolicy` and `trustPolicyForToken`: a spec (or a token) in, the
+//! policy, every format and the findings out.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use super::render::{self, Formats};
+use super::spec::{SpecError, TrustPolicySpec};
+use crate::finding::Finding;
+use crate::issuer::ProviderHost;
+use crate::lint;
+use crate::subject::{Component, Subject};
+use crate::token::{decode_unverified, TokenError};
+
+/// Everything generated for one role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TrustPolicyResult {
+    /// The trust policy JSON text.
+    pub policy: String,
+    pub formats: Formats,
+    pub findings: Vec<Finding>,
+    pub role_name: String,
+    pub role_arn: String,
+    pub provider_arn: String,
+    pub provider_host: String,
+    pub issuer: String,
+    /// The audience the job must request (`id_tokens: …: aud:`).
+    pub audience: String,
+    /// The `sub` values (or patterns) the policy admits.
+    pub subjects: Vec<String>,
+}
+
+/// Builds the policy and every format from a spec.
+///
+/// # Errors
+/// A [`SpecError`] naming the first unusable field.
+pub fn trust_policy(spec: &TrustPolicySpec) -> Result<TrustPolicyResult, SpecError> {
+    let valid = spec.validate()?;
+    let document = valid.document();
+    Ok(TrustPolicyResult {
+        policy: document.to_json(),
+        formats: render::all(&valid, &document),
+        findings: lint::lint(&document),
+        role_name: valid.role_name.clone(),
+        role_arn: valid.role_arn(),
+        provider_arn: valid.provider_arn(),
+        provider_host: valid.host.to_string(),
+        issuer: valid.issuer.clone(),
+        audience: valid.audience.clone(),
+        subjects: valid.sub_values(),
+    })
+}
+
+/// Which refs a policy generated from a token admits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RefScope {
+    /// Exactly the token's branch or tag.
+    #[default]
+    ThisRef,
+    AnyBranch,
+    AnyTag,
+}
+
+/// Options for [`trust_policy_for_token`]: the AWS side, and how far to widen.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TokenPolicyOptions {
+    pub account_id: Option<String>,
+    pub partition: Option<String>,
+    /// Default: the token's own `aud`.
+    pub audience: Option<String>,
+    #[serde(default)]
+    pub ref_scope: RefScope,
+    /// gitlab.com: pin `ref_protected` = "true" (default: when the token's ref is protected).
+    pub protected_only: Option<bool>,
+    /// gitlab.com: pin `project_id` (default true).
+    pub pin_project_id: Option<bool>,
+    /// gitlab.com: pin `namespace_id` (default true).
+    pub pin_namespace_id: Option<bool>,
+    pub role_name: Option<String>,
+    pub max_session_duration: Option<Value>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Map<String, Value>,
+    pub create_provider: Option<bool>,
+}
+
+/// Why no policy can be built from a token.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum FromTokenError {
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error("options are not valid: {0}")]
+    Options(String),
+    #[error("token {claim}: {message}")]
+    Claim { claim: &'static str, message: String },
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+}
+
+impl FromTokenError {
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Token(e) => e.code(),
+            Self::Options(_) => "options.invalid",
+            Self::Claim { claim, .. } => match *claim {
+                "iss" => "token.iss",
+                "aud" => "token.aud",
+                _ => "token.sub",
+            },
+            Self::Spec(e) => e.code(),
+        }
+    }
+}
+
+impl TokenPolicyOptions {
+    /// Parses options from JSON text.
+    ///
+    /// # Errors
+    /// [`FromTokenError::Options`] when the JSON is not an options object.
+    pub fn from_json(text: &str) -> Result<Self, FromTokenError> {
+        serde_json::from_str(text).map_err(|e| FromTokenError::Options(e.to_string()))
+    }
+}
+
+/// The least-privilege policy a token satisfies, widened as the options say.
+///
+/// # Errors
+/// When the token cannot be decoded, lacks a usable `iss` or GitLab `sub`, or
+/// the options make an invalid spec.
+pub fn trust_policy_for_token(token: &str, options: &TokenPolicyOptions) -> Result<TrustPolicyResult, FromTokenError> {
+    let spec = spec_for_token(token, options)?;
+    Ok(trust_policy(&spec)?)
+}
+
+/// The spec [`trust_policy_for_token`] builds: shown to people so they can edit it further.
+///
+/// # Errors
+/// As [`trust_policy_for_token`].
+pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<TrustPolicySpec, FromTokenError> {
+    let decoded = decode_unverified(token)?;
+    let claims = decoded.claims();
+    let claim_error = |claim, message: String| FromTokenError::Claim { claim, message };
+    let issuer = claims
+        .issuer()
+        .ok_or_else(|| claim_error("iss", "is missing; the policy's provider comes from it".to_owned()))?;
+    let host = ProviderHost::from_issuer(issuer).map_err(|e| claim_error("iss", e.to_string()))?;
+    let sub = claims
+        .subject()
+        .ok_or_else(|| claim_error("sub", "is missing; the policy must match it".to_owned()))?;
+    let subject = Subject::parse(sub).map_err(|e| claim_error("sub", e.to_string()))?;
+    let audience = match (&options.audience, claims.audiences().as_slice()) {
+        (Some(audience), _) => audience.clone(),
+        (None, [one]) => (*one).to_owned(),
+        (None, []) => return Err(claim_error("aud", "is missing; set options.audience".to_owned())),
+        (None, _) => {
+            return Err(claim_error(
+                "aud",
+                "lists several audiences; set options.audience to the one for AWS".to_owned(),
+            ))
+        }
+    };
+
+    let mut subject_map = Map::new();
+    for (component, value) in subject.components() {
+        let value = match (component, options.ref_scope) {
+            (Component::Ref, RefScope::AnyBranch | RefScope::AnyTag) => "*".to_owned(),
+            (Component::RefType, RefScope::AnyBranch) => "branch".to_owned(),
+            (Component::RefType, RefScope::AnyTag) => "tag".to_owned(),
+            _ => value.clone(),
+        };
+        subject_map.insert(component.name().to_owned(), Value::String(value));
+    }
+
+    let mut pins = Map::new();
+    if host.is_gitlab_com() {
+        let mut pin = |name: &str, wanted: bool, value: Option<&str>| {
+            if let (true, Some(value)) = (wanted, value) {
+                pins.insert(name.to_owned(), Value::String(value.to_owned()));
+            }
+        };
+        pin(
+            "project_id",
+            options.pin_project_id.unwrap_or(true),
+            claims.project_id(),
+        );
+        pin(
+            "namespace_id",
+            options.pin_namespace_id.unwrap_or(true),
+            claims.string("namespace_id"),
+        );
+        let protected = options.protected_only.unwrap_or(claims.ref_protected() == Some(true));
+        pin("ref_protected", protected, Some("true"));
+    }
+
+    Ok(TrustPolicySpec {
+        issuer: Some(issuer.to_owned()),
+        account_id: options.account_id.clone(),
+        partition: options.partition.clone(),
+        audience: Some(audience),
+        sub_claim_components: Some(subject.components().iter().map(|(c, _)| c.name().to_owned()).collect()),
+        subjects: vec![subject_map],
+        pins,
+        role_name: options.role_name.clone(),
+        max_session_duration: options.max_session_duration.clone(),
+        description: options.description.clone(),
+        tags: options.tags.clone(),
+        create_provider: options.create_provider,
+    })
+}

@@ -1,0 +1,131 @@
+//! The trust-policy model: built once (from a spec, from a token, or parsed
+//! from pasted JSON) and rendered to every format from the same value.
+
+pub mod arn;
+pub mod evaluate;
+pub mod generate;
+pub mod parse;
+pub mod render;
+pub mod spec;
+pub mod wildcard;
+
+use serde_json::{Map, Value};
+
+/// The only policy language version IAM evaluates fully.
+pub const POLICY_VERSION: &str = "2012-10-17";
+/// The action a GitLab job's role must allow.
+pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
+
+/// A trust policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub version: Option<String>,
+    pub statements: Vec<Statement>,
+}
+
+/// One statement of a trust policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub sid: Option<String>,
+    /// `Allow` or `Deny` (kept as written when parsed).
+    pub effect: String,
+    /// `Principal.Federated` values.
+    pub federated: Vec<String>,
+    pub actions: Vec<String>,
+    /// Condition entries in order; entries with the same operator render as one block.
+    pub conditions: Vec<Condition>,
+}
+
+/// One condition key under one operator, with its values (OR).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Condition {
+    pub operator: String,
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+impl Condition {
+    #[must_use]
+    pub fn new(operator: &str, key: String, values: Vec<String>) -> Self {
+        Self {
+            operator: operator.to_owned(),
+            key,
+            values,
+        }
+    }
+}
+
+impl Document {
+    /// The policy as JSON, in IAM's key order.
+    #[must_use]
+    pub fn to_json_value(&self) -> Value {
+        let mut document = Map::new();
+        if let Some(version) = &self.version {
+            document.insert("Version".into(), version.as_str().into());
+        }
+        let statements = self.statements.iter().map(Statement::to_json_value).collect();
+        document.insert("Statement".into(), Value::Array(statements));
+        Value::Object(document)
+    }
+
+    /// Pretty JSON as IAM's console shows it (two-space indent, trailing newline).
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(&self.to_json_value()).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// Minified JSON: what counts against IAM's trust-policy size quota.
+    #[must_use]
+    pub fn to_compact_json(&self) -> String {
+        self.to_json_value().to_string()
+    }
+}
+
+impl Statement {
+    fn to_json_value(&self) -> Value {
+        let mut statement = Map::new();
+        if let Some(sid) = &self.sid {
+            statement.insert("Sid".into(), sid.as_str().into());
+        }
+        statement.insert("Effect".into(), self.effect.as_str().into());
+        let mut principal = Map::new();
+        principal.insert("Federated".into(), one_or_many(&self.federated));
+        statement.insert("Principal".into(), Value::Object(principal));
+        statement.insert("Action".into(), one_or_many(&self.actions));
+        if !self.conditions.is_empty() {
+            statement.insert("Condition".into(), Value::Object(self.condition_blocks()));
+        }
+        Value::Object(statement)
+    }
+
+    /// Conditions grouped by operator, operators and keys in first-seen order.
+    fn condition_blocks(&self) -> Map<String, Value> {
+        let mut blocks = Map::new();
+        for condition in &self.conditions {
+            let block = blocks
+                .entry(condition.operator.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(block) = block {
+                block.insert(condition.key.clone(), one_or_many(&condition.values));
+            }
+        }
+        blocks
+    }
+
+    /// The values of a condition key under an operator, if present.
+    #[must_use]
+    pub fn condition(&self, operator: &str, key: &str) -> Option<&Condition> {
+        self.conditions
+            .iter()
+            .find(|c| c.operator == operator && c.key.eq_ignore_ascii_case(key))
+    }
+}
+
+fn one_or_many(values: &[String]) -> Value {
+    match values {
+        [one] => one.as_str().into(),
+        many => many.iter().map(|v| Value::from(v.as_str())).collect(),
+    }
+}

@@ -1,0 +1,39 @@
+//! Every deployable format, rendered from one [`ValidSpec`] and its [`Document`].
+//! User values pass only through `crate::text`'s quoting helpers.
+
+mod aws_cli;
+mod cloudformation;
+mod role_json;
+mod terraform;
+
+use serde::Serialize;
+
+use super::spec::ValidSpec;
+use super::Document;
+
+/// The texts a user copies, one per format.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Formats {
+    /// The trust policy JSON, as IAM shows it.
+    pub trust_policy: String,
+    /// Input for `aws iam create-role --cli-input-json file://role.json`.
+    pub role_json: String,
+    /// A shell script of AWS CLI commands.
+    pub aws_cli: String,
+    /// Terraform (AWS provider) HCL.
+    pub terraform: String,
+    /// A CloudFormation template in YAML.
+    pub cloud_formation: String,
+}
+
+#[must_use]
+pub fn all(spec: &ValidSpec, document: &Document) -> Formats {
+    Formats {
+        trust_policy: document.to_json(),
+        role_json: role_json::render(spec, document),
+        aws_cli: aws_cli::render(spec, document),
+        terraform: terraform::render(spec, document),
+        cloud_formation: cloudformation::render(spec, document),
+    }
+}

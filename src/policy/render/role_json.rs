@@ -1,0 +1,20 @@
+use serde_json::{json, Map, Value};
+
+use crate::policy::spec::ValidSpec;
+use crate::policy::Document;
+
+/// `aws iam create-role --cli-input-json` input: the policy travels as a JSON string.
+pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
+    let mut role = Map::new();
+    role.insert("RoleName".into(), spec.role_name.as_str().into());
+    role.insert("AssumeRolePolicyDocument".into(), document.to_compact_json().into());
+    role.insert("Description".into(), spec.description.as_str().into());
+    role.insert("MaxSessionDuration".into(), spec.max_session_duration.into());
+    if !spec.tags.is_empty() {
+        let tags = spec.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+        role.insert("Tags".into(), Value::Array(tags));
+    }
+    let mut text = serde_json::to_string_pretty(&Value::Object(role)).unwrap_or_default();
+    text.push('\n');
+    text
+}

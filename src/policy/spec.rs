@@ -1,0 +1,496 @@
+//! The trust-policy spec a person fills in, checked field by field, and the
+//! policy built from it.
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use super::arn::{self, Partition};
+use super::{Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY, POLICY_VERSION};
+use crate::issuer::{IssuerError, ProviderHost};
+use crate::subject::{check_value, Component};
+use crate::token::catalog;
+
+/// GitLab's current advice: the audience names the service that consumes
+/// the token. STS is that service, and AWS's own GitLab guides use it.
+pub const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
+pub const DEFAULT_ISSUER: &str = "https://gitlab.com";
+pub const DEFAULT_MAX_SESSION_SECONDS: u32 = 3600;
+/// The claims a trust policy may pin on gitlab.com, besides `sub` and `aud`.
+pub const PIN_CLAIMS: [&str; 5] = [
+    "project_id",
+    "namespace_id",
+    "ref_protected",
+    "pipeline_source",
+    "runner_environment",
+];
+
+/// The spec as it arrives from JavaScript (JSON): loose types, checked by [`TrustPolicySpec::validate`].
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TrustPolicySpec {
+    pub issuer: Option<String>,
+    pub account_id: Option<String>,
+    pub partition: Option<String>,
+    pub audience: Option<String>,
+    pub sub_claim_components: Option<Vec<String>>,
+    #[serde(default)]
+    pub subjects: Vec<Map<String, Value>>,
+    #[serde(default)]
+    pub pins: Map<String, Value>,
+    pub role_name: Option<String>,
+    pub max_session_duration: Option<Value>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub tags: Map<String, Value>,
+    /// Whether the formats create the IAM OIDC provider (default) or refer to an existing one.
+    pub create_provider: Option<bool>,
+}
+
+/// A spec field that cannot be used; the message names the field.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SpecError {
+    #[error("spec is not valid: {0}")]
+    Json(String),
+    #[error("issuer: {0}")]
+    Issuer(IssuerError),
+    #[error("accountId is missing; expected the 12-digit AWS account id that owns the role")]
+    AccountIdMissing,
+    #[error("accountId {0:?} is not an AWS account id; expected exactly 12 digits")]
+    AccountId(String),
+    #[error("partition {0:?} is unknown; expected aws, aws-us-gov or aws-cn")]
+    Partition(String),
+    #[error("audience {0:?} is not usable: {1}")]
+    Audience(String, &'static str),
+    #[error("subClaimComponents: {0}")]
+    SubClaimComponents(String),
+    #[error("subjects: give at least one subject, e.g. {{ \"project_path\": \"group/project\", \"ref_type\": \"branch\", \"ref\": \"main\" }}")]
+    NoSubjects,
+    #[error("subjects[{index}]: {message}")]
+    Subject { index: usize, message: String },
+    #[error("pins: {0}")]
+    Pins(String),
+    #[error("roleName {0:?} is not an IAM role name; expected 1–64 characters of letters, digits and + = , . @ _ -")]
+    RoleName(String),
+    #[error("maxSessionDuration {0} is out of range; expected whole seconds from 3600 to 43200")]
+    MaxSessionDuration(String),
+    #[error("description: {0}")]
+    Description(&'static str),
+    #[error("tags: {0}")]
+    Tags(String),
+}
+
+impl SpecError {
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Json(_) => "spec.invalid",
+            Self::Issuer(_) => "spec.issuer",
+            Self::AccountIdMissing | Self::AccountId(_) => "spec.account_id",
+            Self::Partition(_) => "spec.partition",
+            Self::Audience(..) => "spec.audience",
+            Self::SubClaimComponents(_) => "spec.sub_claim_components",
+            Self::NoSubjects | Self::Subject { .. } => "spec.subjects",
+            Self::Pins(_) => "spec.pins",
+            Self::RoleName(_) => "spec.role_name",
+            Self::MaxSessionDuration(_) => "spec.max_session_duration",
+            Self::Description(_) => "spec.description",
+            Self::Tags(_) => "spec.tags",
+        }
+    }
+}
+
+/// A checked spec: every value is safe to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidSpec {
+    pub issuer: String,
+    pub host: ProviderHost,
+    pub account_id: String,
+    pub partition: Partition,
+    pub audience: String,
+    pub components: Vec<Component>,
+    /// Each subject's components in `components` order; values may be patterns.
+    pub subjects: Vec<Vec<(Component, String)>>,
+    /// gitlab.com claims pinned with `StringEquals`, in [`PIN_CLAIMS`] order.
+    pub pins: Vec<(&'static str, Vec<String>)>,
+    pub role_name: String,
+    pub max_session_duration: u32,
+    pub description: String,
+    pub tags: Vec<(String, String)>,
+    pub create_provider: bool,
+}
+
+impl TrustPolicySpec {
+    /// Parses a spec from JSON text.
+    ///
+    /// # Errors
+    /// [`SpecError::Json`] for JSON that is not a spec object.
+    pub fn from_json(text: &str) -> Result<Self, SpecError> {
+        serde_json::from_str(text).map_err(|e| SpecError::Json(e.to_string()))
+    }
+
+    /// Checks every field.
+    ///
+    /// # Errors
+    /// The first field that cannot be used.
+    pub fn validate(&self) -> Result<ValidSpec, SpecError> {
+        let issuer = self.issuer.clone().unwrap_or_else(|| DEFAULT_ISSUER.to_owned());
+        let host = ProviderHost::from_issuer(&issuer).map_err(SpecError::Issuer)?;
+        let account_id = self.account_id.clone().ok_or(SpecError::AccountIdMissing)?;
+        if !arn::is_account_id(&account_id) {
+            return Err(SpecError::AccountId(account_id));
+        }
+        let partition = match self.partition.as_deref() {
+            None => Partition::Aws,
+            Some(name) => Partition::from_name(name).ok_or_else(|| SpecError::Partition(name.to_owned()))?,
+        };
+        let audience = self.audience.clone().unwrap_or_else(|| DEFAULT_AUDIENCE.to_owned());
+        check_audience(&audience)?;
+        let components = components(self.sub_claim_components.as_deref())?;
+        if self.subjects.is_empty() {
+            return Err(SpecError::NoSubjects);
+        }
+        let subjects = self
+            .subjects
+            .iter()
+            .enumerate()
+            .map(|(index, subject)| {
+                subject_values(subject, &components).map_err(|message| SpecError::Subject { index, message })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let pins = pins(&self.pins, &host)?;
+        let role_name = match &self.role_name {
+            Some(name) if arn::is_role_name(name) => name.clone(),
+            Some(name) => return Err(SpecError::RoleName(name.clone())),
+            None => default_role_name(&subjects),
+        };
+        let max_session_duration = match &self.max_session_duration {
+            None => DEFAULT_MAX_SESSION_SECONDS,
+            Some(value) => value
+                .as_u64()
+                .and_then(|s| u32::try_from(s).ok())
+                .filter(|s| (3600..=43200).contains(s))
+                .ok_or_else(|| SpecError::MaxSessionDuration(value.to_string()))?,
+        };
+        let description = match &self.description {
+            Some(text) => {
+                check_description(text)?;
+                text.clone()
+            }
+            None => default_description(&host, &subjects),
+        };
+        Ok(ValidSpec {
+            issuer,
+            host,
+            account_id,
+            partition,
+            audience,
+            components,
+            subjects,
+            pins,
+            role_name,
+            max_session_duration,
+            description,
+            tags: tags(&self.tags)?,
+            create_provider: self.create_provider.unwrap_or(true),
+        })
+    }
+}
+
+fn check_audience(audience: &str) -> Result<(), SpecError> {
+    let fail = |why| Err(SpecError::Audience(audience.to_owned(), why));
+    if audience.is_empty() {
+        return fail(
+            "it is empty; GitLab requires id_tokens: …: aud:, and IAM matches it to the provider's client IDs",
+        );
+    }
+    if audience.len() > 255 {
+        return fail("IAM client IDs are at most 255 characters");
+    }
+    if audience.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return fail("it contains whitespace or control characters");
+    }
+    Ok(())
+}
+
+fn components(names: Option<&[String]>) -> Result<Vec<Component>, SpecError> {
+    let Some(names) = names else {
+        return Ok(Component::DEFAULT.to_vec());
+    };
+    let fail = |message: String| Err(SpecError::SubClaimComponents(message));
+    let mut components: Vec<Component> = Vec::new();
+    for name in names {
+        let Some(component) = Component::from_name(name) else {
+            return fail(format!(
+                "{name:?} is not a component GitLab supports; expected project_path or project_id first, then any of ref_type, ref, ref_protected, environment_protected, deployment_tier"
+            ));
+        };
+        if components.contains(&component) {
+            return fail(format!("{name} appears twice"));
+        }
+        if components.is_empty() != component.identifies_project() {
+            return fail(format!(
+                "{name} is in position {}; GitLab requires project_path or project_id first, and only first",
+                components.len() + 1
+            ));
+        }
+        components.push(component);
+    }
+    if components.is_empty() {
+        return fail("it is empty; GitLab's default is project_path, ref_type, ref".to_owned());
+    }
+    Ok(components)
+}
+
+/// True when a value is a `StringLike` pattern.
+#[must_use]
+pub fn is_pattern(value: &str) -> bool {
+    value.contains(['*', '?'])
+}
+
+fn subject_values(subject: &Map<String, Value>, components: &[Component]) -> Result<Vec<(Component, String)>, String> {
+    let configured: Vec<&str> = components.iter().map(|c| c.name()).collect();
+    for name in subject.keys() {
+        let known = Component::from_name(name).is_some_and(|c| components.contains(&c));
+        if !known {
+            return Err(format!(
+                "{name:?} is not one of the project's sub components ({}); add it to subClaimComponents or remove it",
+                configured.join(", ")
+            ));
+        }
+    }
+    let mut values = Vec::new();
+    for &component in components {
+        let name = component.name();
+        let value = match subject.get(name) {
+            Some(Value::String(value)) => value,
+            Some(other) => {
+                return Err(format!(
+                    "{name} is {}; expected a string",
+                    crate::token::json_kind(other)
+                ))
+            }
+            // GitLab drops environment components when a job has no environment.
+            None if matches!(component, Component::EnvironmentProtected | Component::DeploymentTier) => continue,
+            None => {
+                return Err(format!(
+                    "{name} is missing; every subject needs a value for each sub component ({}), or * for any",
+                    configured.join(", ")
+                ))
+            }
+        };
+        check_subject_value(component, value).map_err(|why| format!("{name} {value:?} {why}"))?;
+        values.push((component, value.clone()));
+    }
+    Ok(values)
+}
+
+fn check_subject_value(component: Component, value: &str) -> Result<(), String> {
+    if value.is_empty() {
+        return Err("is empty".to_owned());
+    }
+    if value.contains(':') {
+        return Err("contains ':', which GitLab uses only between sub components".to_owned());
+    }
+    if !is_pattern(value) {
+        return check_value(component, value).map_err(|e| format!("is not valid: {e}"));
+    }
+    if value.chars().all(|c| c == '*') {
+        return Ok(());
+    }
+    match component {
+        Component::ProjectPath | Component::Ref | Component::ProjectId => {
+            // Check the literal parts: a pattern must still look like the component.
+            let literal = value.replace(['*', '?'], if component == Component::ProjectId { "1" } else { "a" });
+            match component {
+                Component::ProjectPath if !literal.contains('/') => Ok(()),
+                _ => check_value(component, &literal).map_err(|e| format!("is not a valid pattern: {e}")),
+            }
+        }
+        _ => Err("can only be an exact value or *".to_owned()),
+    }
+}
+
+fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static str, Vec<String>)>, SpecError> {
+    if pins.is_empty() {
+        return Ok(Vec::new());
+    }
+    if !host.is_gitlab_com() {
+        return Err(SpecError::Pins(format!(
+            "AWS evaluates only sub and aud for tokens from {host}; claims such as project_id can be pinned only on gitlab.com (put them in sub instead)"
+        )));
+    }
+    if let Some(name) = pins.keys().find(|k| !PIN_CLAIMS.contains(&k.as_str())) {
+        return Err(SpecError::Pins(format!(
+            "{name:?} cannot be pinned; expected {}",
+            PIN_CLAIMS.join(", ")
+        )));
+    }
+    let mut checked = Vec::new();
+    for claim in PIN_CLAIMS {
+        let Some(value) = pins.get(claim) else { continue };
+        let values: Vec<String> = match value {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(list) if !list.is_empty() && list.iter().all(Value::is_string) => {
+                list.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+            }
+            _ => {
+                return Err(SpecError::Pins(format!(
+                    "{claim} must be a string or a non-empty list of strings"
+                )))
+            }
+        };
+        for v in &values {
+            let ok = match claim {
+                "project_id" | "namespace_id" => !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()),
+                "ref_protected" => v == "true" || v == "false",
+                _ => catalog::claim_info(claim).is_some_and(|info| info.known_values.contains(&v.as_str())),
+            };
+            if !ok {
+                let expected = match claim {
+                    "project_id" | "namespace_id" => "digits (GitLab's numeric id, as a string)".to_owned(),
+                    "ref_protected" => "\"true\" or \"false\"".to_owned(),
+                    _ => catalog::claim_info(claim).map_or_else(String::new, |i| i.known_values.join(", ")),
+                };
+                return Err(SpecError::Pins(format!(
+                    "{claim} {v:?} is not valid; expected {expected}"
+                )));
+            }
+        }
+        checked.push((claim, values));
+    }
+    Ok(checked)
+}
+
+fn default_role_name(subjects: &[Vec<(Component, String)>]) -> String {
+    let project = subjects
+        .first()
+        .and_then(|s| s.first())
+        .map(|(_, v)| v.replace(['*', '?'], ""))
+        .unwrap_or_default();
+    let mut name: String = format!("gitlab-ci-{project}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    name.truncate(64);
+    name.trim_end_matches('-').to_owned()
+}
+
+fn default_description(host: &ProviderHost, subjects: &[Vec<(Component, String)>]) -> String {
+    let first = subjects
+        .first()
+        .and_then(|s| s.first())
+        .map(|(_, v)| v.as_str())
+        .unwrap_or_default();
+    let more = match subjects.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    let text = format!("Assumed by GitLab CI jobs of {first}{more} on {host} through OIDC");
+    text.chars().take(1000).collect()
+}
+
+fn check_description(text: &str) -> Result<(), SpecError> {
+    if text.chars().count() > 1000 {
+        return Err(SpecError::Description(
+            "IAM role descriptions are at most 1000 characters",
+        ));
+    }
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{A1}'..='\u{FF}');
+    if !text.chars().all(allowed) {
+        return Err(SpecError::Description(
+            "IAM allows only tab, newline, printable ASCII and Latin-1 letters in role descriptions",
+        ));
+    }
+    Ok(())
+}
+
+fn tags(tags: &Map<String, Value>) -> Result<Vec<(String, String)>, SpecError> {
+    if tags.len() > 50 {
+        return Err(SpecError::Tags(format!("{} tags; IAM allows at most 50", tags.len())));
+    }
+    let allowed = |c: char| c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c);
+    tags.iter()
+        .map(|(key, value)| {
+            let Value::String(value) = value else {
+                return Err(SpecError::Tags(format!("{key:?} has a value that is not a string")));
+            };
+            if key.is_empty() || key.chars().count() > 128 || !key.chars().all(allowed) {
+                return Err(SpecError::Tags(format!(
+                    "key {key:?} is not an IAM tag key; expected 1–128 letters, digits, spaces and _ . : / = + - @"
+                )));
+            }
+            if key.to_ascii_lowercase().starts_with("aws:") {
+                return Err(SpecError::Tags(format!("key {key:?} uses the reserved aws: prefix")));
+            }
+            if value.chars().count() > 256 || !value.chars().all(allowed) {
+                return Err(SpecError::Tags(format!(
+                    "value of {key:?} is not an IAM tag value; expected up to 256 letters, digits, spaces and _ . : / = + - @"
+                )));
+            }
+            Ok((key.clone(), value.clone()))
+        })
+        .collect()
+}
+
+impl ValidSpec {
+    #[must_use]
+    pub fn provider_arn(&self) -> String {
+        arn::provider_arn(self.partition, &self.account_id, &self.host)
+    }
+
+    #[must_use]
+    pub fn role_arn(&self) -> String {
+        arn::role_arn(self.partition, &self.account_id, &self.role_name)
+    }
+
+    /// Each subject as the `sub` string (or pattern) GitLab would emit.
+    #[must_use]
+    pub fn sub_values(&self) -> Vec<String> {
+        self.subjects
+            .iter()
+            .map(|subject| {
+                subject
+                    .iter()
+                    .map(|(c, v)| format!("{c}:{v}"))
+                    .collect::<Vec<_>>()
+                    .join(":")
+            })
+            .collect()
+    }
+
+    /// The trust policy: one statement, `aud` and `sub` always, pins on gitlab.com.
+    #[must_use]
+    pub fn document(&self) -> Document {
+        let key = |claim: &str| self.host.condition_key(claim);
+        let subs = self.sub_values();
+        let sub_operator = if subs.iter().any(|s| is_pattern(s)) {
+            "StringLike"
+        } else {
+            "StringEquals"
+        };
+        let mut conditions = vec![Condition::new("StringEquals", key("aud"), vec![self.audience.clone()])];
+        conditions.push(Condition::new(sub_operator, key("sub"), subs));
+        conditions.extend(
+            self.pins
+                .iter()
+                .map(|(claim, values)| Condition::new("StringEquals", key(claim), values.clone())),
+        );
+        Document {
+            version: Some(POLICY_VERSION.to_owned()),
+            statements: vec![Statement {
+                sid: None,
+                effect: "Allow".to_owned(),
+                federated: vec![self.provider_arn()],
+                actions: vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned()],
+                conditions,
+            }],
+        }
+    }
+}

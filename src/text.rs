@@ -1,0 +1,82 @@
+//! Quoting helpers every renderer shares: a user value reaches an output only
+//! through the helper for that language, so it can never leave its string.
+
+use std::fmt::Write as _;
+
+/// A JSON string literal.
+#[must_use]
+pub fn json_string(value: &str) -> String {
+    serde_json::Value::from(value).to_string()
+}
+
+/// A YAML double-quoted scalar. Everything outside printable ASCII is
+/// escaped, so no parser can read a newline, tag or anchor into it.
+#[must_use]
+pub fn yaml_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            ' '..='~' => out.push(c),
+            c if u32::from(c) <= 0xFFFF => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => {
+                let _ = write!(out, "\\U{:08X}", u32::from(c));
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// An HCL (Terraform) quoted string: escapes, and `${`/`%{` doubled so
+/// nothing is interpolated.
+#[must_use]
+pub fn hcl_string(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A POSIX shell word that the shell reads literally: single-quoted, with
+/// each `'` written as `'\''`.
+#[must_use]
+pub fn shell_word(value: &str) -> String {
+    format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes() {
+        assert_eq!(json_string("a\"b\n"), r#""a\"b\n""#);
+        assert_eq!(yaml_string("a\"b\\c\né"), r#""a\"b\\c\u000A\u00E9""#);
+        assert_eq!(yaml_string("😀"), r#""\U0001F600""#);
+        assert_eq!(hcl_string("${x} %{y} $z \"q\"\n"), r#""$${x} %%{y} $z \"q\"\n""#);
+        assert_eq!(shell_word("it's $(x)"), r"'it'\''s $(x)'");
+    }
+}
