@@ -11,6 +11,8 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{Crypto, CryptoKey, SubtleCrypto};
 
 use crate::keys::parse_keys;
+use crate::policy::generate::{self, TokenPolicyOptions};
+use crate::policy::spec::TrustPolicySpec;
 use crate::token::decode_unverified;
 use crate::token::inspect::inspect_token as inspect;
 use crate::verify::{self, Candidate, Outcome, Plan};
@@ -41,7 +43,8 @@ fn now_from_js(now_seconds: f64) -> Result<i64, JsValue> {
     } else {
         Err(coded_error(
             "now.invalid",
-            &format!("nowSeconds is {now_seconds}; expected a finite number of seconds since 1970 (Date.now() / 1000)"),
+            // No float formatting here: it would pull core's float printer into the .wasm.
+            "nowSeconds is not a finite number of seconds since 1970 within ±9e15; pass Date.now() / 1000",
         ))
     }
 }
@@ -66,7 +69,7 @@ pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seco
 /// Rejects with a `GitlabAwsOidcError` when the token is not a decodable JWT
 /// or the keys text is not a JWKS, JWK or PEM public key. A signature that
 /// does not verify is a result (`verified: false`), not an error.
-#[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Promise<Verification>")]
+#[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Verification")]
 pub async fn verify_token(token: String, keys: String) -> Result<JsValue, JsValue> {
     let decoded = decode_unverified(&token).map_err(|e| coded_error(e.code(), &e.to_string()))?;
     let keys = parse_keys(&keys).map_err(|e| coded_error(e.code(), &e.to_string()))?;
@@ -142,4 +145,54 @@ async fn rs256_verify(subtle: &SubtleCrypto, candidate: &Candidate, data: &[u8],
         Ok(_) => Outcome::Invalid,
         Err(e) => Outcome::Rejected(message(e)),
     }
+}
+
+/// JSON text of a JS value passed as a spec or options object.
+fn json_text(value: &JsValue, what: &str, code: &str, empty_default: bool) -> Result<String, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return if empty_default {
+            Ok("{}".to_owned())
+        } else {
+            Err(coded_error(code, &format!("{what} is missing; expected an object")))
+        };
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(coded_error(code, &format!("{what} is not an object")));
+    }
+    JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| coded_error(code, &format!("{what} cannot be converted to JSON")))
+}
+
+/// Builds the trust policy and every deployable format from a spec.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` whose code names the field (`spec.account_id`,
+/// `spec.subjects`, …) when the spec cannot be used. Risky choices are findings.
+#[wasm_bindgen(js_name = trustPolicy, unchecked_return_type = "TrustPolicyResult")]
+pub fn trust_policy(
+    #[wasm_bindgen(unchecked_param_type = "TrustPolicySpec")] spec: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(spec, "spec", "spec.invalid", false)?;
+    let spec = TrustPolicySpec::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let result = generate::trust_policy(&spec).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    to_js(&result)
+}
+
+/// The least-privilege trust policy a token satisfies, widened as the options say.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` when the token is not decodable, has no
+/// usable `iss`, `sub` or `aud`, or the options are invalid.
+#[wasm_bindgen(js_name = trustPolicyForToken, unchecked_return_type = "TrustPolicyResult")]
+pub fn trust_policy_for_token(
+    token: &str,
+    #[wasm_bindgen(unchecked_param_type = "TokenPolicyOptions")] options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(options, "options", "options.invalid", true)?;
+    let options = TokenPolicyOptions::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let result =
+        generate::trust_policy_for_token(token, &options).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    to_js(&result)
 }

@@ -8,3 +8,6 @@ mod exports;
 
 #[path = "wasm/verify.rs"]
 mod verify;
+
+#[path = "wasm/policy.rs"]
+mod policy;

@@ -6,3 +6,6 @@ mod exports;
 
 #[path = "wasm/verify.rs"]
 mod verify;
+
+#[path = "wasm/policy.rs"]
+mod policy;

@@ -144,6 +144,101 @@ export interface Verification {
   reason: string;
 }
 
+/** A `sub` component name (the project's `ci_id_token_sub_claim_components`). */
+export type SubComponentName = SubjectComponent["name"];
+
+/** Claims a gitlab.com trust policy can pin with StringEquals, besides sub and aud. */
+export interface TrustPolicyPins {
+  /** Digits: GitLab's project id, stable across renames and transfers. */
+  project_id?: string | string[];
+  /** Digits: the owning namespace's id (changes when the project is transferred). */
+  namespace_id?: string | string[];
+  ref_protected?: "true" | "false";
+  pipeline_source?: string | string[];
+  runner_environment?: "gitlab-hosted" | "self-hosted" | ("gitlab-hosted" | "self-hosted")[];
+}
+
+/** Input of `trustPolicy`. Every field is checked; an error names the field. */
+export interface TrustPolicySpec {
+  /** GitLab issuer URL (its ci_id_tokens issuer_url): https://, no trailing slash, query or port. Default "https://gitlab.com". */
+  issuer?: string;
+  /** The 12-digit AWS account that owns the role. */
+  accountId: string;
+  /** Default "aws". */
+  partition?: "aws" | "aws-us-gov" | "aws-cn";
+  /** The value the job requests in id_tokens: …: aud: and the provider's client ID. Default "sts.amazonaws.com". */
+  audience?: string;
+  /** The project's sub components; default ["project_path", "ref_type", "ref"]. */
+  subClaimComponents?: SubComponentName[];
+  /** One or more subjects (OR), keyed by component; values exact or patterns with * and ?. */
+  subjects: Partial<Record<SubComponentName, string>>[];
+  /** gitlab.com only: claims pinned with StringEquals. Refused for other issuers. */
+  pins?: TrustPolicyPins;
+  /** IAM role name, 1–64 of letters, digits and + = , . @ _ -; default derived from the first project. */
+  roleName?: string;
+  /** 3600–43200 seconds; default 3600. */
+  maxSessionDuration?: number;
+  /** IAM role description; default names the project and issuer. */
+  description?: string;
+  /** IAM tags. */
+  tags?: Record<string, string>;
+  /** Create the IAM OIDC provider in the formats (default true), or refer to an existing one. */
+  createProvider?: boolean;
+}
+
+/** Options of `trustPolicyForToken`. */
+export interface TokenPolicyOptions {
+  accountId?: string;
+  partition?: "aws" | "aws-us-gov" | "aws-cn";
+  /** Default: the token's own aud. */
+  audience?: string;
+  /** Exactly the token's ref (default), any branch or any tag. */
+  refScope?: "this-ref" | "any-branch" | "any-tag";
+  /** gitlab.com: pin ref_protected = "true" (default: when the token's ref is protected). */
+  protectedOnly?: boolean;
+  /** gitlab.com: pin project_id (default true). */
+  pinProjectId?: boolean;
+  /** gitlab.com: pin namespace_id (default true). */
+  pinNamespaceId?: boolean;
+  roleName?: string;
+  maxSessionDuration?: number;
+  description?: string;
+  tags?: Record<string, string>;
+  createProvider?: boolean;
+}
+
+/** Every deployable format, rendered from one policy model. */
+export interface TrustPolicyFormats {
+  /** The trust policy JSON as IAM shows it. */
+  trustPolicy: string;
+  /** For `aws iam create-role --cli-input-json file://role.json`. */
+  roleJson: string;
+  /** A shell script of AWS CLI commands. */
+  awsCli: string;
+  /** Terraform (AWS provider). */
+  terraform: string;
+  /** CloudFormation YAML. */
+  cloudFormation: string;
+}
+
+/** The result of `trustPolicy` and `trustPolicyForToken`. */
+export interface TrustPolicyResult {
+  /** The trust policy JSON text. */
+  policy: string;
+  formats: TrustPolicyFormats;
+  /** Risky choices (group-wide patterns, any ref, path without project_id pin). */
+  findings: Finding[];
+  roleName: string;
+  roleArn: string;
+  providerArn: string;
+  providerHost: string;
+  issuer: string;
+  /** The audience the job must request. */
+  audience: string;
+  /** The sub values or patterns the policy admits. */
+  subjects: string[];
+}
+
 /** Error codes thrown for input that cannot be used at all. */
 export type ErrorCode =
   | "token.empty"
@@ -168,7 +263,23 @@ export type ErrorCode =
   | "keys.private_key"
   | "keys.certificate"
   | "keys.pem"
-  | "crypto.unavailable";
+  | "crypto.unavailable"
+  | "spec.invalid"
+  | "spec.issuer"
+  | "spec.account_id"
+  | "spec.partition"
+  | "spec.audience"
+  | "spec.sub_claim_components"
+  | "spec.subjects"
+  | "spec.pins"
+  | "spec.role_name"
+  | "spec.max_session_duration"
+  | "spec.description"
+  | "spec.tags"
+  | "options.invalid"
+  | "token.iss"
+  | "token.sub"
+  | "token.aud";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {

@@ -11,7 +11,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
     let provider_arn = if spec.create_provider {
         let _ = writeln!(
             out,
-            "# Once per account and issuer; thumbprint_list is optional since AWS provider 5.81.\nresource \"aws_iam_openid_connect_provider\" \"gitlab\" {{\n  url            = {}\n  client_id_list = [{}]\n}}\n",
+            "# Once per account and issuer. No thumbprint_list: IAM checks the issuer's TLS certificate\n# against trusted CAs (very old AWS providers still require the argument).\nresource \"aws_iam_openid_connect_provider\" \"gitlab\" {{\n  url            = {}\n  client_id_list = [{}]\n}}\n",
             hcl_string(&spec.issuer),
             hcl_string(&spec.audience)
         );

@@ -1,0 +1,32 @@
+//! Every lint rule's documented example fires exactly that rule, and its
+//! "use instead" fires none.
+#![cfg(not(target_arch = "wasm32"))]
+
+use gitlab_aws_oidc::lint::{lint, ALL};
+use gitlab_aws_oidc::policy::parse::parse_policy;
+
+#[test]
+fn examples_fire_exactly_their_rule_and_fixes_fire_none() {
+    let mut codes = Vec::new();
+    for rule in ALL {
+        let code = rule.rule.code;
+        assert!(!codes.contains(&code), "{code} is used twice");
+        codes.push(code);
+        let docs = rule.docs;
+        for text in [docs.what_it_does, docs.why_is_this_bad, rule.rule.why] {
+            assert!(text.len() > 20, "{code}: documentation is missing");
+        }
+        let example = parse_policy(docs.example).unwrap_or_else(|e| panic!("{code} example: {e}"));
+        let fired: Vec<&str> = lint(&example).iter().map(|f| f.code).collect();
+        assert!(
+            !fired.is_empty() && fired.iter().all(|c| *c == code),
+            "{code} example fired {fired:?}"
+        );
+        let instead = parse_policy(docs.use_instead).unwrap_or_else(|e| panic!("{code} use_instead: {e}"));
+        let fired: Vec<_> = lint(&instead).into_iter().map(|f| (f.code, f.message)).collect();
+        assert!(fired.is_empty(), "{code} use_instead fired {fired:?}");
+    }
+    let mut sorted = codes.clone();
+    sorted.sort_unstable();
+    assert_eq!(codes, sorted, "rules are listed in code order");
+}

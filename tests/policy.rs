@@ -1,0 +1,473 @@
+//! Trust-policy generation: snapshots per format over fixture specs, every
+//! output parsed back by an independent parser, hostile values, bad input,
+//! and policies from tokens that admit their token and refuse its siblings.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::fs;
+use std::process::Command;
+
+use gitlab_aws_oidc::issuer::ProviderHost;
+use gitlab_aws_oidc::policy::evaluate::{evaluate, Request};
+use gitlab_aws_oidc::policy::generate::{trust_policy, trust_policy_for_token, TokenPolicyOptions, TrustPolicyResult};
+use gitlab_aws_oidc::policy::parse::parse_policy;
+use gitlab_aws_oidc::policy::spec::TrustPolicySpec;
+use gitlab_aws_oidc::token::Claims;
+use serde_json::{json, Value};
+
+fn spec(value: &Value) -> TrustPolicySpec {
+    TrustPolicySpec::from_json(&value.to_string()).unwrap()
+}
+
+fn fixture_specs() -> Vec<(String, TrustPolicySpec)> {
+    let mut specs: Vec<(String, TrustPolicySpec)> = fs::read_dir("tests/fixtures/policy")
+        .unwrap()
+        .filter_map(|entry| {
+            let name = entry.unwrap().file_name().into_string().ok()?;
+            let case = name.strip_suffix(".spec.json")?.to_owned();
+            let text = fs::read_to_string(format!("tests/fixtures/policy/{name}")).unwrap();
+            Some((case, TrustPolicySpec::from_json(&text).unwrap()))
+        })
+        .collect();
+    specs.sort_by(|a, b| a.0.cmp(&b.0));
+    assert!(specs.len() >= 6);
+    specs
+}
+
+#[test]
+fn snapshots_of_every_format() {
+    for (case, spec) in fixture_specs() {
+        let result = trust_policy(&spec).unwrap_or_else(|e| panic!("{case}: {e}"));
+        insta::assert_snapshot!(format!("{case}.policy.json"), result.formats.trust_policy);
+        insta::assert_snapshot!(format!("{case}.role.json"), result.formats.role_json);
+        insta::assert_snapshot!(format!("{case}.aws-cli.sh"), result.formats.aws_cli);
+        insta::assert_snapshot!(format!("{case}.main.tf"), result.formats.terraform);
+        insta::assert_snapshot!(format!("{case}.template.yaml"), result.formats.cloud_formation);
+        insta::assert_json_snapshot!(format!("{case}.findings"), result.findings);
+    }
+}
+
+/// Parses every format with an independent parser and returns the policy each one carries.
+fn parsed_policies(result: &TrustPolicyResult) -> Vec<(&'static str, Value)> {
+    let policy: Value = serde_json::from_str(&result.policy).unwrap();
+    let role: Value = serde_json::from_str(&result.formats.role_json).unwrap();
+    let in_role: Value = serde_json::from_str(role["AssumeRolePolicyDocument"].as_str().unwrap()).unwrap();
+    let template: Value = serde_yaml::from_str(&result.formats.cloud_formation).unwrap();
+    let in_template = template["Resources"]["GitLabCiRole"]["Properties"]["AssumeRolePolicyDocument"].clone();
+    vec![
+        ("policy", policy),
+        ("role.json", in_role),
+        ("template.yaml", in_template),
+    ]
+}
+
+#[test]
+fn every_format_parses_and_carries_the_same_policy() {
+    for (case, spec) in fixture_specs() {
+        let result = trust_policy(&spec).unwrap();
+        let policies = parsed_policies(&result);
+        let reference = &policies[0].1;
+        for (name, policy) in &policies[1..] {
+            // CloudFormation writes every value as a list and the provider by Fn::GetAtt.
+            let conditions = |p: &Value| {
+                let mut out = Vec::new();
+                for (operator, block) in p["Statement"][0]["Condition"].as_object().unwrap() {
+                    for (key, values) in block.as_object().unwrap() {
+                        let values: Vec<String> = match values {
+                            Value::Array(list) => list.iter().map(|v| v.as_str().unwrap().to_owned()).collect(),
+                            v => vec![v.as_str().unwrap().to_owned()],
+                        };
+                        out.push((operator.clone(), key.clone(), values));
+                    }
+                }
+                out
+            };
+            assert_eq!(conditions(policy), conditions(reference), "{case}: {name}");
+        }
+        let hcl: Value = hcl::from_str(&result.formats.terraform).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let mut conditions = hcl_conditions(&hcl);
+        let mut expected: Vec<(String, String, Vec<String>)> = parse_policy(&result.policy).unwrap().statements[0]
+            .conditions
+            .iter()
+            .map(|c| (c.operator.clone(), c.key.clone(), c.values.clone()))
+            .collect();
+        conditions.sort();
+        expected.sort();
+        assert_eq!(conditions, expected, "{case}: terraform");
+        let syntax = Command::new("sh")
+            .arg("-n")
+            .arg("-c")
+            .arg(&result.formats.aws_cli)
+            .status()
+            .unwrap();
+        assert!(syntax.success(), "{case}: aws cli script is valid sh");
+    }
+}
+
+fn hcl_conditions(value: &Value) -> Vec<(String, String, Vec<String>)> {
+    let statement = &value["data"]["aws_iam_policy_document"]["gitlab_ci_assume_role"]["statement"];
+    let conditions = match &statement["condition"] {
+        Value::Array(list) => list.clone(),
+        one => vec![one.clone()],
+    };
+    conditions
+        .iter()
+        .map(|c| {
+            let values = c["values"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap().to_owned())
+                .collect();
+            (
+                c["test"].as_str().unwrap().to_owned(),
+                c["variable"].as_str().unwrap().to_owned(),
+                values,
+            )
+        })
+        .collect()
+}
+
+const HOSTILE: &[&str] = &[
+    "quote \" and 'single'",
+    "back\\slash \\n not a newline",
+    "new\nline and\r\ncrlf\ttab",
+    "${var.injected} %{ if true }x%{ endif }",
+    "$(touch /tmp/pwned) `touch /tmp/pwned2` $HOME",
+    "yaml: [flow] {map} &anchor *alias !tag # comment",
+    "--- \n... ",
+    "ünïcödé Latin-1 ©",
+];
+
+#[test]
+fn hostile_values_stay_inside_their_strings() {
+    for hostile in HOSTILE {
+        let value = json!({
+            "accountId": "123456789012",
+            "audience": hostile.replace(['\n', '\r', '\t', ' '], "_"),
+            "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "main" }],
+            "description": hostile,
+        });
+        let result = trust_policy(&spec(&value)).unwrap_or_else(|e| panic!("{hostile:?}: {e}"));
+        let audience = value["audience"].as_str().unwrap();
+
+        let role: Value = serde_json::from_str(&result.formats.role_json).unwrap();
+        assert_eq!(role["Description"], *hostile);
+        let template: Value = serde_yaml::from_str(&result.formats.cloud_formation).unwrap();
+        assert_eq!(
+            template["Resources"]["GitLabCiRole"]["Properties"]["Description"],
+            *hostile
+        );
+        assert_eq!(
+            template["Resources"]["GitLabOidcProvider"]["Properties"]["ClientIdList"][0],
+            audience
+        );
+        let hcl: Value = hcl::from_str(&result.formats.terraform).unwrap();
+        assert_eq!(hcl["resource"]["aws_iam_role"]["gitlab_ci"]["description"], *hostile);
+        assert_eq!(
+            hcl["resource"]["aws_iam_openid_connect_provider"]["gitlab"]["client_id_list"][0],
+            audience
+        );
+
+        // Run the CLI script with a stub `aws` that prints each argument: the shell must pass them literally.
+        let script = format!(
+            "aws() {{ for a in \"$@\"; do printf '%s\\0' \"$a\"; done; }}\n{}",
+            result.formats.aws_cli
+        );
+        let output = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+        assert!(
+            output.status.success(),
+            "{hostile:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let args: Vec<String> = output
+            .stdout
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        let after = |flag: &str| args.iter().position(|a| a == flag).map(|i| args[i + 1].clone());
+        assert_eq!(after("--description").as_deref(), Some(*hostile));
+        assert_eq!(after("--client-id-list").as_deref(), Some(audience));
+        let policy: Value = serde_json::from_str(&after("--assume-role-policy-document").unwrap()).unwrap();
+        assert_eq!(
+            policy["Statement"][0]["Condition"]["StringEquals"]["gitlab.com:aud"],
+            audience
+        );
+    }
+    assert!(!std::path::Path::new("/tmp/pwned").exists() && !std::path::Path::new("/tmp/pwned2").exists());
+}
+
+#[test]
+#[allow(clippy::too_many_lines, reason = "one table of bad inputs reads best whole")]
+fn bad_input_names_the_field() {
+    let base = json!({ "accountId": "123456789012", "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "main" }] });
+    let with = |patch: Value| {
+        let mut value = base.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            value[k] = v.clone();
+        }
+        value
+    };
+    let cases = [
+        (with(json!({ "accountId": "12345" })), "spec.account_id"),
+        (with(json!({ "accountId": "12345678901a" })), "spec.account_id"),
+        (with(json!({ "issuer": "http://gitlab.com" })), "spec.issuer"),
+        (with(json!({ "issuer": "https://gitlab.com/" })), "spec.issuer"),
+        (with(json!({ "issuer": "https://gitlab.com:8443" })), "spec.issuer"),
+        (with(json!({ "partition": "aws-iso" })), "spec.partition"),
+        (with(json!({ "audience": "" })), "spec.audience"),
+        (with(json!({ "audience": "a b" })), "spec.audience"),
+        (with(json!({ "subjects": [] })), "spec.subjects"),
+        (
+            with(json!({ "subjects": [{ "project_path": "", "ref_type": "branch", "ref": "main" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "noslash", "ref_type": "branch", "ref": "main" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p\"", "ref_type": "branch", "ref": "main" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "a..b" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "a~1" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "a b" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "a\u{7}" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "x:y" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p", "ref_type": "mr", "ref": "1" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subjects": [{ "project_path": "g/p", "ref_type": "branch" }] })),
+            "spec.subjects",
+        ),
+        (
+            with(
+                json!({ "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "main", "environment_protected": "true" }] }),
+            ),
+            "spec.subjects",
+        ),
+        (
+            with(json!({ "subClaimComponents": ["ref", "project_path"] })),
+            "spec.sub_claim_components",
+        ),
+        (
+            with(json!({ "subClaimComponents": ["project_path", "environment"] })),
+            "spec.sub_claim_components",
+        ),
+        (
+            with(json!({ "issuer": "https://gitlab.example.com", "pins": { "project_id": "1" } })),
+            "spec.pins",
+        ),
+        (with(json!({ "pins": { "ref": "main" } })), "spec.pins"),
+        (with(json!({ "pins": { "project_id": "abc" } })), "spec.pins"),
+        (with(json!({ "pins": { "ref_protected": true } })), "spec.pins"),
+        (with(json!({ "roleName": "has space" })), "spec.role_name"),
+        (with(json!({ "roleName": "a".repeat(65) })), "spec.role_name"),
+        (with(json!({ "maxSessionDuration": 60 })), "spec.max_session_duration"),
+        (
+            with(json!({ "maxSessionDuration": 43201 })),
+            "spec.max_session_duration",
+        ),
+        (with(json!({ "description": "emoji 😀" })), "spec.description"),
+        (with(json!({ "tags": { "aws:x": "y" } })), "spec.tags"),
+        (with(json!({ "tags": { "k": "v\"" } })), "spec.tags"),
+    ];
+    for (value, code) in cases {
+        let err = trust_policy(&spec(&value)).unwrap_err();
+        assert_eq!(err.code(), code, "{value}: {err}");
+    }
+    let missing = TrustPolicySpec::from_json(r#"{"subjects": []}"#).unwrap();
+    assert_eq!(trust_policy(&missing).unwrap_err().code(), "spec.account_id");
+    let typo = TrustPolicySpec::from_json(r#"{"acountId": "123456789012"}"#).unwrap_err();
+    assert!(typo.to_string().contains("unknown field `acountId`"), "{typo}");
+    let err = trust_policy(&spec(&with(
+        json!({ "issuer": "https://gitlab.example.com", "pins": { "project_id": "1" } }),
+    )))
+    .unwrap_err();
+    assert!(err.to_string().contains("AWS evaluates only sub and aud"), "{err}");
+}
+
+#[test]
+fn defaults_follow_the_safe_choice() {
+    let result = trust_policy(&spec(&json!({
+        "accountId": "123456789012",
+        "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "main" }]
+    })))
+    .unwrap();
+    assert_eq!(result.audience, "sts.amazonaws.com");
+    assert_eq!(result.issuer, "https://gitlab.com");
+    assert_eq!(result.role_name, "gitlab-ci-acme-app");
+    assert_eq!(
+        result.provider_arn,
+        "arn:aws:iam::123456789012:oidc-provider/gitlab.com"
+    );
+    let policy: Value = serde_json::from_str(&result.policy).unwrap();
+    let equals = &policy["Statement"][0]["Condition"]["StringEquals"];
+    assert_eq!(equals["gitlab.com:aud"], "sts.amazonaws.com");
+    assert_eq!(
+        equals["gitlab.com:sub"],
+        "project_path:acme/app:ref_type:branch:ref:main"
+    );
+    assert!(
+        policy["Statement"][0]["Condition"].get("StringLike").is_none(),
+        "no StringLike without a wildcard"
+    );
+    let codes: Vec<&str> = result.findings.iter().map(|f| f.code).collect();
+    assert_eq!(
+        codes,
+        ["POL014"],
+        "path-only sub on gitlab.com without project_id is flagged"
+    );
+}
+
+/// Claims from a fixture token's payload, edited.
+fn claims(name: &str, edit: impl FnOnce(&mut Value)) -> Claims {
+    let mut value: Value =
+        serde_json::from_str(&fs::read_to_string(format!("tests/fixtures/tokens/{name}.claims.json")).unwrap())
+            .unwrap();
+    edit(&mut value);
+    Claims::new(value.as_object().unwrap().clone())
+}
+
+fn allows(result: &TrustPolicyResult, claims: &Claims) -> bool {
+    let host = claims.issuer().and_then(|i| ProviderHost::from_issuer(i).ok());
+    evaluate(
+        &parse_policy(&result.policy).unwrap(),
+        Request {
+            claims,
+            host: host.as_ref(),
+        },
+    )
+    .allowed
+}
+
+#[test]
+fn policies_from_tokens_admit_their_token_and_refuse_siblings() {
+    let options = |extra: Value| {
+        let mut value = json!({ "accountId": "123456789012" });
+        for (k, v) in extra.as_object().unwrap() {
+            value[k] = v.clone();
+        }
+        TokenPolicyOptions::from_json(&value.to_string()).unwrap()
+    };
+    let token = |name: &str| fs::read_to_string(format!("tests/fixtures/tokens/{name}.jwt")).unwrap();
+    let set = |key: &'static str, value: &'static str| move |c: &mut Value| c[key] = json!(value);
+
+    for name in [
+        "gitlab-com-main",
+        "gitlab-com-tag",
+        "self-managed-relative-root",
+        "project-id-sub",
+        "custom-sub-protected",
+    ] {
+        let result =
+            trust_policy_for_token(&token(name), &options(json!({}))).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            allows(&result, &claims(name, |_| {})),
+            "{name}: admits its own token\n{}",
+            result.policy
+        );
+        let sub = |c: &mut Value, from: &str, to: &str| {
+            let s = c["sub"].as_str().unwrap().replace(from, to);
+            c["sub"] = json!(s);
+        };
+        let siblings: Vec<(&str, Claims)> = vec![
+            (
+                "other project",
+                claims(name, |c| {
+                    sub(c, "acme/platform/deployer", "acme/platform/other");
+                    sub(c, "infra/terraform", "infra/other");
+                    sub(c, "46573356", "46573357");
+                    c["project_id"] = json!("99");
+                }),
+            ),
+            (
+                "other ref",
+                claims(name, |c| {
+                    sub(c, ":ref:main", ":ref:develop");
+                    sub(c, ":ref:v1.4.0", ":ref:v1.4.1");
+                }),
+            ),
+            ("other audience", claims(name, set("aud", "https://vault.example.com"))),
+            (
+                "other instance",
+                claims(name, set("iss", "https://gitlab.evil.example")),
+            ),
+        ];
+        for (what, sibling) in siblings {
+            assert!(!allows(&result, &sibling), "{name}: refuses a token from {what}");
+        }
+    }
+
+    let main = token("gitlab-com-main");
+    let any_branch = trust_policy_for_token(&main, &options(json!({ "refScope": "any-branch" }))).unwrap();
+    let develop = claims("gitlab-com-main", |c| {
+        c["sub"] = json!("project_path:acme/platform/deployer:ref_type:branch:ref:develop");
+    });
+    assert!(
+        allows(&any_branch, &develop),
+        "any-branch admits another protected branch"
+    );
+    let unprotected = claims("gitlab-com-main", |c| {
+        c["sub"] = json!("project_path:acme/platform/deployer:ref_type:branch:ref:develop");
+        c["ref_protected"] = json!("false");
+    });
+    assert!(
+        !allows(&any_branch, &unprotected),
+        "protected refs only by default on gitlab.com"
+    );
+    let tag = claims("gitlab-com-main", |c| {
+        c["sub"] = json!("project_path:acme/platform/deployer:ref_type:tag:ref:v1");
+    });
+    assert!(!allows(&any_branch, &tag), "any-branch refuses tags");
+    let moved = claims("gitlab-com-main", |c| c["project_id"] = json!("1"));
+    assert!(!allows(&any_branch, &moved), "project_id is pinned on gitlab.com");
+    let reclaimed = trust_policy_for_token(
+        &main,
+        &options(json!({ "pinProjectId": false, "pinNamespaceId": false })),
+    )
+    .unwrap();
+    assert!(
+        reclaimed.findings.iter().any(|f| f.code == "POL014"),
+        "unpinned path is flagged"
+    );
+}
+
+#[test]
+fn token_errors_have_codes() {
+    let options = TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap();
+    let token = |name: &str| fs::read_to_string(format!("tests/fixtures/tokens/{name}.jwt")).unwrap();
+    let code = |t: &str, o: &TokenPolicyOptions| trust_policy_for_token(t, o).unwrap_err().code();
+    assert_eq!(code(&token("legacy-v1"), &options), "token.iss");
+    assert_eq!(code(&token("github-sub"), &options), "token.sub");
+    assert_eq!(code(&token("missing-sub"), &options), "token.sub");
+    assert_eq!(code(&token("aud-list"), &options), "token.aud");
+    assert_eq!(code("a.b", &options), "token.segments");
+    assert_eq!(
+        code(&token("gitlab-com-main"), &TokenPolicyOptions::default()),
+        "spec.account_id"
+    );
+    assert_eq!(
+        TokenPolicyOptions::from_json(r#"{"refScope":"all"}"#)
+            .unwrap_err()
+            .code(),
+        "options.invalid"
+    );
+}

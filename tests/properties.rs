@@ -1,0 +1,154 @@
+//! Property tests: `sub` round trips, and generated policies admit the tokens
+//! they were built for and refuse mutated ones, with every format parsing back.
+#![cfg(not(target_arch = "wasm32"))]
+
+use gitlab_aws_oidc::issuer::ProviderHost;
+use gitlab_aws_oidc::policy::evaluate::{evaluate, Request};
+use gitlab_aws_oidc::policy::generate::trust_policy;
+use gitlab_aws_oidc::policy::parse::parse_policy;
+use gitlab_aws_oidc::policy::spec::TrustPolicySpec;
+use gitlab_aws_oidc::subject::Subject;
+use gitlab_aws_oidc::token::Claims;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn segment() -> impl Strategy<Value = String> {
+    "[a-z0-9][a-z0-9_.-]{0,8}[a-z0-9]".prop_filter("no '..'", |s| !s.contains(".."))
+}
+
+fn project_path() -> impl Strategy<Value = String> {
+    prop::collection::vec(segment(), 2..4).prop_map(|parts| parts.join("/"))
+}
+
+fn ref_name() -> impl Strategy<Value = String> {
+    ("[a-z][a-z0-9-]{0,10}", prop::option::of("[a-z0-9][a-z0-9-]{0,8}"))
+        .prop_map(|(head, tail)| tail.map_or(head.clone(), |t| format!("{head}/{t}")))
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    issuer: String,
+    audience: String,
+    project: String,
+    project_id: String,
+    ref_type: &'static str,
+    /// The ref in the policy: exact, `prefix/*` or `*`.
+    ref_pattern: String,
+    /// A ref the pattern admits.
+    token_ref: String,
+}
+
+fn case() -> impl Strategy<Value = Case> {
+    (
+        prop_oneof![
+            Just("https://gitlab.com".to_owned()),
+            "https://git\\.[a-z]{3,8}\\.example(/[a-z]{2,6})?"
+        ],
+        "[a-z][a-z.:/-]{2,30}",
+        project_path(),
+        "[1-9][0-9]{0,9}",
+        prop_oneof![Just("branch"), Just("tag")],
+        ref_name(),
+        0..3u8,
+    )
+        .prop_map(|(issuer, audience, project, project_id, ref_type, token_ref, widen)| {
+            let ref_pattern = match (widen, token_ref.split_once('/')) {
+                (1, Some((head, _))) => format!("{head}/*"),
+                (2, _) => "*".to_owned(),
+                _ => token_ref.clone(),
+            };
+            Case {
+                issuer,
+                audience,
+                project,
+                project_id,
+                ref_type,
+                ref_pattern,
+                token_ref,
+            }
+        })
+}
+
+fn claims(case: &Case) -> Value {
+    json!({
+        "project_id": case.project_id,
+        "project_path": case.project,
+        "ref": case.token_ref,
+        "ref_type": case.ref_type,
+        "ref_protected": "true",
+        "iss": case.issuer,
+        "sub": format!("project_path:{}:ref_type:{}:ref:{}", case.project, case.ref_type, case.token_ref),
+        "aud": case.audience,
+    })
+}
+
+fn allowed(policy: &str, claims: &Value) -> bool {
+    let claims = Claims::new(claims.as_object().unwrap().clone());
+    let host = claims.issuer().and_then(|i| ProviderHost::from_issuer(i).ok());
+    evaluate(
+        &parse_policy(policy).unwrap(),
+        Request {
+            claims: &claims,
+            host: host.as_ref(),
+        },
+    )
+    .allowed
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn sub_parses_and_rebuilds_exactly(project in project_path(), ref_type in prop_oneof![Just("branch"), Just("tag")], r in ref_name(), by_id in any::<bool>(), id in "[1-9][0-9]{0,9}") {
+        let first = if by_id { format!("project_id:{id}") } else { format!("project_path:{project}") };
+        let sub = format!("{first}:ref_type:{ref_type}:ref:{r}");
+        let parsed = Subject::parse(&sub).unwrap();
+        prop_assert_eq!(parsed.to_string(), sub);
+    }
+
+    #[test]
+    fn generated_policies_admit_their_token_and_refuse_mutations(case in case()) {
+        let gitlab_com = case.issuer == "https://gitlab.com";
+        let mut spec = json!({
+            "issuer": case.issuer,
+            "accountId": "123456789012",
+            "audience": case.audience,
+            "subjects": [{ "project_path": case.project, "ref_type": case.ref_type, "ref": case.ref_pattern }],
+        });
+        if gitlab_com {
+            spec["pins"] = json!({ "project_id": case.project_id, "ref_protected": "true" });
+        }
+        let result = trust_policy(&TrustPolicySpec::from_json(&spec.to_string()).unwrap()).unwrap();
+        let token = claims(&case);
+        prop_assert!(allowed(&result.policy, &token), "{}\n{}", result.policy, token);
+
+        let mutate = |edit: &dyn Fn(&mut Value)| { let mut t = token.clone(); edit(&mut t); t };
+        let other_project = mutate(&|t| {
+            let sub = t["sub"].as_str().unwrap().replacen(&format!("project_path:{}", case.project), &format!("project_path:{}x", case.project), 1);
+            t["sub"] = json!(sub);
+            t["project_id"] = json!(format!("{}0", case.project_id));
+        });
+        let other_ref_type = mutate(&|t| {
+            let flipped = if case.ref_type == "branch" { "tag" } else { "branch" };
+            let sub = t["sub"].as_str().unwrap().replacen(&format!(":ref_type:{}:", case.ref_type), &format!(":ref_type:{flipped}:"), 1);
+            t["sub"] = json!(sub);
+        });
+        let other_audience = mutate(&|t| t["aud"] = json!(format!("{}x", case.audience)));
+        let other_issuer = mutate(&|t| t["iss"] = json!("https://gitlab.attacker.example"));
+        for (what, sibling) in [("project", other_project), ("ref_type", other_ref_type), ("audience", other_audience), ("issuer", other_issuer)] {
+            prop_assert!(!allowed(&result.policy, &sibling), "admits other {}: {}\n{}", what, result.policy, sibling);
+        }
+        if case.ref_pattern == case.token_ref {
+            let other_ref = mutate(&|t| {
+                let sub = t["sub"].as_str().unwrap().replacen(&format!(":ref:{}", case.token_ref), &format!(":ref:{}x", case.token_ref), 1);
+                t["sub"] = json!(sub);
+            });
+            prop_assert!(!allowed(&result.policy, &other_ref), "admits another ref");
+        }
+
+        // Every format parses back with an independent parser.
+        let _: Value = serde_json::from_str(&result.formats.role_json).unwrap();
+        let _: Value = serde_yaml::from_str(&result.formats.cloud_formation).unwrap();
+        let _: Value = hcl::from_str(&result.formats.terraform).unwrap();
+    }
+}
