@@ -33,6 +33,9 @@ pub struct Finding {
     /// Where in a policy the finding points, as a JSON path (`$.Statement[0].Condition…`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// The whole policy with this finding fixed, when there is one safe fix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
 }
 
 impl Finding {
@@ -46,6 +49,7 @@ impl Finding {
             why: rule.why,
             claim: None,
             path: None,
+            fix: None,
         }
     }
 
@@ -58,6 +62,12 @@ impl Finding {
     #[must_use]
     pub fn at(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_fix(mut self, policy: String) -> Self {
+        self.fix = Some(policy);
         self
     }
 }

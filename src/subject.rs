@@ -325,11 +325,13 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
     while index < parts.len() {
         let name = parts[index];
         let Some(component) = Component::from_name(name) else {
-            // A wildcard (or garbage) where a name belongs: anything may follow.
-            if index == 0 {
-                scope.any_project = true;
+            if name.contains(['*', '?']) {
+                // A wildcard where a name belongs: anything may follow.
+                scope.any_project |= index == 0;
+                return scope;
             }
-            return scope;
+            // Not a GitLab sub at all (e.g. GitHub's repo: form): it admits no GitLab job.
+            return PatternScope::default();
         };
         let value = parts.get(index + 1).copied().unwrap_or("");
         let last = index + 2 >= parts.len();
@@ -522,6 +524,10 @@ mod tests {
         let by_id = pattern_scope("project_id:42:ref_type:branch:ref:main");
         assert!(!by_id.by_path && !by_id.any_ref);
         assert!(pattern_scope("project_path:g/p").any_ref, "no ref component: every ref");
+        assert_eq!(
+            pattern_scope("repo:acme/app:ref:refs/heads/main"),
+            PatternScope::default()
+        );
     }
 
     #[test]

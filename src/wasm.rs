@@ -196,3 +196,45 @@ pub fn trust_policy_for_token(
         generate::trust_policy_for_token(token, &options).map_err(|e| coded_error(e.code(), &e.to_string()))?;
     to_js(&result)
 }
+
+/// Lints a pasted trust policy: GitLab-aware findings, each with a code,
+/// severity, message, JSON path and, where there is one, the fixed policy.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` when the text is not a policy (`policy.json`
+/// with line and column, …) or the context is invalid. Risks are findings.
+#[wasm_bindgen(js_name = lintTrustPolicy, unchecked_return_type = "Finding[]")]
+pub fn lint_trust_policy(
+    #[wasm_bindgen(js_name = policyText)] policy_text: &str,
+    #[wasm_bindgen(unchecked_param_type = "LintContext | undefined")] context: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let context = json_text(context, "context", "context.invalid", true)?;
+    let findings = crate::lint::lint_text(policy_text, &context).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    to_js(&findings)
+}
+
+/// Would STS let this token (a compact JWT, or its claims as an object)
+/// assume the role? The decision and, per statement, why.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` when the policy, token, claims or context cannot be used.
+#[wasm_bindgen(js_name = evaluateTrustPolicy, unchecked_return_type = "Evaluation")]
+pub fn evaluate_trust_policy(
+    #[wasm_bindgen(js_name = policyText)] policy_text: &str,
+    #[wasm_bindgen(js_name = tokenOrClaims, unchecked_param_type = "string | Record<string, JsonValue>")]
+    token_or_claims: &JsValue,
+    #[wasm_bindgen(unchecked_param_type = "EvaluateContext | undefined")] context: &JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::policy::evaluate::{evaluate_text, TokenInput};
+    let context = json_text(context, "context", "context.invalid", true)?;
+    let claims_json;
+    let input = if let Some(token) = token_or_claims.as_string() {
+        claims_json = token;
+        TokenInput::Token(&claims_json)
+    } else {
+        claims_json = json_text(token_or_claims, "tokenOrClaims", "claims.invalid", false)?;
+        TokenInput::ClaimsJson(&claims_json)
+    };
+    let evaluation = evaluate_text(policy_text, input, &context).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    to_js(&evaluation)
+}

@@ -2,8 +2,21 @@
 //! "use instead" fires none.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gitlab_aws_oidc::lint::{lint, ALL};
+use gitlab_aws_oidc::lint::{lint, Context, ALL};
 use gitlab_aws_oidc::policy::parse::parse_policy;
+
+/// A rule's documented context; `"@name"` stands for the fixture token `name`.
+fn context(text: &str) -> Context {
+    let text = match text.split_once("\"@") {
+        Some((before, rest)) => {
+            let (name, after) = rest.split_once('"').unwrap();
+            let token = std::fs::read_to_string(format!("tests/fixtures/tokens/{name}.jwt")).unwrap();
+            format!("{before}{}{after}", serde_json::Value::from(token.trim()))
+        }
+        None => text.to_owned(),
+    };
+    Context::from_json(&text).unwrap()
+}
 
 #[test]
 fn examples_fire_exactly_their_rule_and_fixes_fire_none() {
@@ -16,14 +29,18 @@ fn examples_fire_exactly_their_rule_and_fixes_fire_none() {
         for text in [docs.what_it_does, docs.why_is_this_bad, rule.rule.why] {
             assert!(text.len() > 20, "{code}: documentation is missing");
         }
+        let context = context(docs.context);
         let example = parse_policy(docs.example).unwrap_or_else(|e| panic!("{code} example: {e}"));
-        let fired: Vec<&str> = lint(&example).iter().map(|f| f.code).collect();
+        let fired: Vec<&str> = lint(&example, &context).iter().map(|f| f.code).collect();
         assert!(
             !fired.is_empty() && fired.iter().all(|c| *c == code),
             "{code} example fired {fired:?}"
         );
         let instead = parse_policy(docs.use_instead).unwrap_or_else(|e| panic!("{code} use_instead: {e}"));
-        let fired: Vec<_> = lint(&instead).into_iter().map(|f| (f.code, f.message)).collect();
+        let fired: Vec<_> = lint(&instead, &context)
+            .into_iter()
+            .map(|f| (f.code, f.message))
+            .collect();
         assert!(fired.is_empty(), "{code} use_instead fired {fired:?}");
     }
     let mut sorted = codes.clone();

@@ -11,3 +11,6 @@ mod verify;
 
 #[path = "wasm/policy.rs"]
 mod policy;
+
+#[path = "wasm/analysis.rs"]
+mod analysis;

@@ -9,3 +9,6 @@ mod verify;
 
 #[path = "wasm/policy.rs"]
 mod policy;
+
+#[path = "wasm/analysis.rs"]
+mod analysis;

@@ -3,9 +3,16 @@
 
 mod rules;
 
+use serde::Deserialize;
+use thiserror::Error;
+
 use crate::finding::{Finding, Rule};
 use crate::issuer::ProviderHost;
-use crate::policy::{Condition, Document, Statement};
+use crate::policy::arn::Partition;
+use crate::policy::parse::{parse_policy, PolicyError};
+use crate::policy::{split_key, Condition, Document, Statement};
+use crate::subject::pattern_scope;
+use crate::token::{decode_unverified, Claims, TokenError};
 
 pub use rules::ALL;
 
@@ -14,23 +21,117 @@ pub use rules::ALL;
 pub struct Docs {
     pub what_it_does: &'static str,
     pub why_is_this_bad: &'static str,
-    /// A policy (JSON) that fires this rule.
+    /// A policy (JSON) that fires this rule, and only it.
     pub example: &'static str,
     /// The same policy, fixed: fires no rule.
     pub use_instead: &'static str,
+    /// The lint context (JSON) both examples are checked with; `{}` for none.
+    pub context: &'static str,
 }
 
 /// A lint rule: identity, documentation and check.
 pub struct LintRule {
     pub rule: Rule,
     pub docs: Docs,
-    pub check: fn(&Document) -> Vec<Finding>,
+    pub check: fn(&Document, &Context) -> Vec<Finding>,
+}
+
+/// What the linter knows beyond the policy: the job's side, when given.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The audience the job requests (`id_tokens: …: aud:`).
+    pub audience: Option<String>,
+    /// The job's token claims, and its provider host.
+    pub token: Option<(Claims, Option<ProviderHost>)>,
+    pub account_id: Option<String>,
+    pub partition: Option<Partition>,
+}
+
+/// The context as it arrives from JavaScript.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContextSpec {
+    pub audience: Option<String>,
+    /// A token (compact JWT) the policy should admit.
+    pub token: Option<String>,
+    pub account_id: Option<String>,
+    pub partition: Option<String>,
+}
+
+/// Why a lint cannot run at all.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LintError {
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error("context is not valid: {0}")]
+    Context(String),
+}
+
+impl LintError {
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Policy(e) => e.code(),
+            Self::Token(e) => e.code(),
+            Self::Context(_) => "context.invalid",
+        }
+    }
+}
+
+impl Context {
+    /// Builds a context from its JSON text.
+    ///
+    /// # Errors
+    /// [`LintError::Context`] for an invalid context, or the token's error.
+    pub fn from_json(text: &str) -> Result<Self, LintError> {
+        let spec: ContextSpec = serde_json::from_str(text).map_err(|e| LintError::Context(e.to_string()))?;
+        let partition = match spec.partition.as_deref() {
+            None => None,
+            Some(name) => Some(Partition::from_name(name).ok_or_else(|| {
+                LintError::Context(format!(
+                    "partition {name:?} is unknown; expected aws, aws-us-gov or aws-cn"
+                ))
+            })?),
+        };
+        let token = match spec.token.as_deref() {
+            None => None,
+            Some(text) => {
+                let decoded = decode_unverified(text)?;
+                let claims = decoded.claims().clone();
+                let host = claims.issuer().and_then(|i| ProviderHost::from_issuer(i).ok());
+                Some((claims, host))
+            }
+        };
+        let audience = spec.audience.or_else(|| {
+            token
+                .as_ref()
+                .and_then(|(claims, _)| claims.audiences().first().map(|a| (*a).to_owned()))
+        });
+        Ok(Self {
+            audience,
+            token,
+            account_id: spec.account_id,
+            partition,
+        })
+    }
+}
+
+/// Parses a pasted policy and runs every rule.
+///
+/// # Errors
+/// A [`LintError`] when the text is not a policy or the context is invalid.
+pub fn lint_text(policy: &str, context_json: &str) -> Result<Vec<Finding>, LintError> {
+    let document = parse_policy(policy)?;
+    let context = Context::from_json(context_json)?;
+    Ok(lint(&document, &context))
 }
 
 /// Runs every rule; errors first, then warnings, then information.
 #[must_use]
-pub fn lint(document: &Document) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = ALL.iter().flat_map(|rule| (rule.check)(document)).collect();
+pub fn lint(document: &Document, context: &Context) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = ALL.iter().flat_map(|rule| (rule.check)(document, context)).collect();
     findings.sort_by_key(|f| f.severity);
     findings
 }
@@ -44,12 +145,34 @@ pub fn trusted_host(statement: &Statement) -> Option<ProviderHost> {
     })
 }
 
+/// Whether a statement allows and trusts an OIDC provider (or anyone).
+pub(crate) fn trusts_oidc(statement: &Statement) -> bool {
+    statement.effect == "Allow"
+        && (statement.principal_any || statement.federated.iter().any(|a| a.contains(":oidc-provider/")))
+}
+
+/// The claim a condition key names under a statement's provider, if its prefix is that provider.
+pub(crate) fn provider_claim<'a>(statement: &Statement, condition: &'a Condition) -> Option<&'a str> {
+    let host = trusted_host(statement)?;
+    let (prefix, claim) = split_key(&condition.key)?;
+    prefix.eq_ignore_ascii_case(host.as_str()).then_some(claim)
+}
+
 /// Every `<host>:sub` condition of a statement (any operator), with its JSON path.
 pub(crate) fn sub_conditions(index: usize, statement: &Statement) -> impl Iterator<Item = (&Condition, String)> {
+    claim_conditions(index, statement, "sub")
+}
+
+/// Every condition on `<any prefix>:<claim>` of a statement, with its JSON path.
+pub(crate) fn claim_conditions<'a>(
+    index: usize,
+    statement: &'a Statement,
+    claim: &'a str,
+) -> impl Iterator<Item = (&'a Condition, String)> {
     statement
         .conditions
         .iter()
-        .filter(|c| c.key.to_ascii_lowercase().ends_with(":sub"))
+        .filter(move |c| split_key(&c.key).is_some_and(|(_, name)| name.eq_ignore_ascii_case(claim)))
         .map(move |c| (c, condition_path(index, c)))
 }
 
@@ -61,4 +184,32 @@ pub fn condition_path(index: usize, condition: &Condition) -> String {
         condition.operator,
         crate::text::json_string(&condition.key)
     )
+}
+
+/// The policy after an edit, as JSON: a finding's one-click fix.
+pub(crate) fn fixed(document: &Document, edit: impl FnOnce(&mut Document)) -> String {
+    let mut copy = document.clone();
+    edit(&mut copy);
+    copy.to_json()
+}
+
+/// The policy with one condition's operator replaced: the fix for operator rules.
+pub(crate) fn with_operator(document: &Document, statement: usize, condition: usize, operator: &str) -> String {
+    fixed(document, |d| {
+        operator.clone_into(&mut d.statements[statement].conditions[condition].operator);
+    })
+}
+
+/// How loose a `sub` value is, for comparing values that OR together.
+pub(crate) fn looseness(value: &str) -> u8 {
+    let scope = pattern_scope(value);
+    if scope.any_project {
+        4
+    } else if scope.project_wildcard {
+        3
+    } else if scope.any_ref || scope.any_ref_type {
+        2
+    } else {
+        u8::from(value.contains(['*', '?']))
+    }
 }

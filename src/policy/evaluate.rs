@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::wildcard;
-use super::{Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use super::{split_key, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::issuer::ProviderHost;
 use crate::token::catalog::{self, AwsConditionKey};
 use crate::token::Claims;
@@ -26,7 +26,103 @@ pub struct Evaluation {
     pub allowed: bool,
     /// One sentence: why.
     pub reason: String,
+    /// The token's `aud` against the provider's client IDs, when they were given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Check>,
     pub statements: Vec<StatementEvaluation>,
+}
+
+/// Why an evaluation cannot run at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvaluateError {
+    #[error(transparent)]
+    Policy(#[from] super::parse::PolicyError),
+    #[error(transparent)]
+    Token(#[from] crate::token::TokenError),
+    #[error("claims are not a JSON object of token claims: {0}")]
+    Claims(String),
+    #[error("context is not valid: {0}")]
+    Context(String),
+}
+
+impl EvaluateError {
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Policy(e) => e.code(),
+            Self::Token(e) => e.code(),
+            Self::Claims(_) => "claims.invalid",
+            Self::Context(_) => "context.invalid",
+        }
+    }
+}
+
+/// What STS knows beyond the policy: the provider's client-ID list.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EvaluateContext {
+    /// The IAM OIDC provider's client IDs (allowed audiences), if known.
+    pub client_ids: Option<Vec<String>>,
+}
+
+/// The token side of an evaluation: a compact JWT, or its claims as JSON.
+#[derive(Debug, Clone, Copy)]
+pub enum TokenInput<'a> {
+    Token(&'a str),
+    ClaimsJson(&'a str),
+}
+
+/// Parses a pasted policy and evaluates it for a token or claims.
+///
+/// # Errors
+/// An [`EvaluateError`] for a policy, token, claims or context that cannot be used.
+pub fn evaluate_text(policy: &str, input: TokenInput<'_>, context_json: &str) -> Result<Evaluation, EvaluateError> {
+    let document = super::parse::parse_policy(policy)?;
+    let claims = match input {
+        TokenInput::Token(token) => crate::token::decode_unverified(token)?.claims().clone(),
+        TokenInput::ClaimsJson(json) => match serde_json::from_str::<Value>(json) {
+            Ok(Value::Object(map)) => Claims::new(map),
+            Ok(other) => {
+                return Err(EvaluateError::Claims(format!(
+                    "got {}",
+                    crate::token::json_kind(&other)
+                )))
+            }
+            Err(e) => return Err(EvaluateError::Claims(e.to_string())),
+        },
+    };
+    let context: EvaluateContext =
+        serde_json::from_str(context_json).map_err(|e| EvaluateError::Context(e.to_string()))?;
+    let host = claims.issuer().and_then(|i| ProviderHost::from_issuer(i).ok());
+    let mut evaluation = evaluate(
+        &document,
+        Request {
+            claims: &claims,
+            host: host.as_ref(),
+        },
+    );
+    if let Some(client_ids) = &context.client_ids {
+        let audiences = claims.audiences();
+        let matched = audiences.iter().any(|a| client_ids.iter().any(|c| c == a));
+        let check = Check {
+            matched,
+            reason: if matched {
+                "the token's aud is in the provider's client-ID list".to_owned()
+            } else {
+                format!(
+                    "the token's aud {} is not in the provider's client IDs ({}): STS answers InvalidIdentityToken: Incorrect token audience",
+                    audiences.join(", "),
+                    client_ids.join(", ")
+                )
+            },
+        };
+        if !matched {
+            evaluation.allowed = false;
+            evaluation.reason = format!("denied before the policy is read: {}", check.reason);
+        }
+        evaluation.audience = Some(check);
+    }
+    Ok(evaluation)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,6 +197,7 @@ pub fn evaluate(document: &Document, request: Request<'_>) -> Evaluation {
     Evaluation {
         allowed,
         reason,
+        audience: None,
         statements,
     }
 }
@@ -147,6 +244,12 @@ fn evaluate_statement(index: usize, statement: &Statement, request: Request<'_>)
 }
 
 fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check {
+    if statement.principal_any {
+        return Check {
+            matched: true,
+            reason: "Principal is \"*\": it trusts anyone, this token included".to_owned(),
+        };
+    }
     let Some(host) = host else {
         return Check {
             matched: false,
@@ -191,7 +294,7 @@ fn check_action(statement: &Statement) -> Check {
 
 /// The request's values for a condition key, or why there are none.
 fn request_values(key: &str, statement: &Statement, request: Request<'_>) -> Result<Vec<String>, String> {
-    let Some((prefix, claim)) = key.rsplit_once(':') else {
+    let Some((prefix, claim)) = split_key(key) else {
         return Err(format!("{key} is not a key a web-identity request carries"));
     };
     let Some(host) = request.host else {
@@ -255,8 +358,15 @@ fn evaluate_condition(condition: &Condition, statement: &Statement, request: Req
     }
 }
 
-/// Applies an operator: `(matched, reason)`.
-fn apply(operator: &str, expected: &[String], actual: &[String], missing: Option<String>) -> (bool, Option<String>) {
+/// Applies an operator to a key's request values (empty when missing):
+/// `(matched, reason)`. `missing` explains a missing key.
+#[must_use]
+pub fn apply(
+    operator: &str,
+    expected: &[String],
+    actual: &[String],
+    missing: Option<String>,
+) -> (bool, Option<String>) {
     if operator == "Null" {
         let want_missing = expected.iter().any(|v| v == "true");
         let is_missing = actual.is_empty();
@@ -271,14 +381,7 @@ fn apply(operator: &str, expected: &[String], actual: &[String], missing: Option
         });
         return (matched, reason);
     }
-    let (set, rest) = match operator.split_once(':') {
-        Some((set @ ("ForAnyValue" | "ForAllValues"), rest)) => (Some(set), rest),
-        _ => (None, operator),
-    };
-    let (base, if_exists) = match rest.strip_suffix("IfExists") {
-        Some(base) => (base, true),
-        None => (rest, false),
-    };
+    let Operator { set, base, if_exists } = Operator::parse(operator);
     let (negated, compare): (bool, fn(&str, &str) -> bool) = match base {
         "StringEquals" => (false, |e, a| e == a),
         "StringNotEquals" => (true, |e, a| e == a),
@@ -446,6 +549,33 @@ mod tests {
         let denied = run(&format!(r#"{{"Statement":[{allow},{deny}]}}"#), &token());
         assert!(!denied.allowed);
         assert!(denied.reason.contains("explicit Deny"), "{}", denied.reason);
+    }
+
+    #[test]
+    fn client_ids_are_checked_before_the_policy() {
+        let policy = statement(r#"{"StringLike":{"gitlab.com:sub":"*"}}"#);
+        let claims = token().to_string();
+        let allowed = evaluate_text(
+            &policy,
+            TokenInput::ClaimsJson(&claims),
+            r#"{"clientIds":["sts.amazonaws.com"]}"#,
+        )
+        .unwrap();
+        assert!(allowed.allowed && allowed.audience.unwrap().matched);
+        let denied = evaluate_text(
+            &policy,
+            TokenInput::ClaimsJson(&claims),
+            r#"{"clientIds":["https://gitlab.com"]}"#,
+        )
+        .unwrap();
+        assert!(!denied.allowed);
+        assert!(denied.reason.contains("Incorrect token audience"), "{}", denied.reason);
+        let err = evaluate_text(&policy, TokenInput::ClaimsJson("[1]"), "{}").unwrap_err();
+        assert_eq!(err.code(), "claims.invalid");
+        let err = evaluate_text(&policy, TokenInput::Token("x"), "{}").unwrap_err();
+        assert_eq!(err.code(), "token.segments");
+        let err = evaluate_text("{", TokenInput::Token("x"), "{}").unwrap_err();
+        assert_eq!(err.code(), "policy.json");
     }
 
     #[test]

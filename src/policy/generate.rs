@@ -42,7 +42,7 @@ pub fn trust_policy(spec: &TrustPolicySpec) -> Result<TrustPolicyResult, SpecErr
     Ok(TrustPolicyResult {
         policy: document.to_json(),
         formats: render::all(&valid, &document),
-        findings: lint::lint(&document),
+        findings: lint::lint(&document, &lint::Context::default()),
         role_name: valid.role_name.clone(),
         role_arn: valid.role_arn(),
         provider_arn: valid.provider_arn(),

@@ -24,16 +24,22 @@ pub struct Document {
 }
 
 /// One statement of a trust policy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Statement {
     pub sid: Option<String>,
     /// `Allow` or `Deny` (kept as written when parsed).
     pub effect: String,
     /// `Principal.Federated` values.
     pub federated: Vec<String>,
+    /// `"Principal": "*"`.
+    pub principal_any: bool,
+    /// Principal entries other than `Federated` (`AWS`, `Service`, …), as written.
+    pub other_principals: Map<String, Value>,
     pub actions: Vec<String>,
     /// Condition entries in order; entries with the same operator render as one block.
     pub conditions: Vec<Condition>,
+    /// Statement keys the model does not interpret (`Resource`, `NotPrincipal`, `NotAction`, …), as written.
+    pub other: Map<String, Value>,
 }
 
 /// One condition key under one operator, with its values (OR).
@@ -90,10 +96,20 @@ impl Statement {
             statement.insert("Sid".into(), sid.as_str().into());
         }
         statement.insert("Effect".into(), self.effect.as_str().into());
-        let mut principal = Map::new();
-        principal.insert("Federated".into(), one_or_many(&self.federated));
-        statement.insert("Principal".into(), Value::Object(principal));
-        statement.insert("Action".into(), one_or_many(&self.actions));
+        if self.principal_any {
+            statement.insert("Principal".into(), "*".into());
+        } else if !self.federated.is_empty() || !self.other_principals.is_empty() {
+            let mut principal = Map::new();
+            if !self.federated.is_empty() {
+                principal.insert("Federated".into(), one_or_many(&self.federated));
+            }
+            principal.extend(self.other_principals.clone());
+            statement.insert("Principal".into(), Value::Object(principal));
+        }
+        if !self.actions.is_empty() {
+            statement.insert("Action".into(), one_or_many(&self.actions));
+        }
+        statement.extend(self.other.clone());
         if !self.conditions.is_empty() {
             statement.insert("Condition".into(), Value::Object(self.condition_blocks()));
         }
@@ -121,6 +137,56 @@ impl Statement {
             .iter()
             .find(|c| c.operator == operator && c.key.eq_ignore_ascii_case(key))
     }
+}
+
+/// A condition operator split into its parts: `ForAnyValue:StringLikeIfExists`
+/// is set `ForAnyValue`, base `StringLike`, `if_exists`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operator<'a> {
+    /// `ForAnyValue` or `ForAllValues`.
+    pub set: Option<&'a str>,
+    pub base: &'a str,
+    pub if_exists: bool,
+}
+
+impl<'a> Operator<'a> {
+    #[must_use]
+    pub fn parse(operator: &'a str) -> Self {
+        let (set, rest) = match operator.split_once(':') {
+            Some((set @ ("ForAnyValue" | "ForAllValues"), rest)) => (Some(set), rest),
+            _ => (None, operator),
+        };
+        match rest.strip_suffix("IfExists") {
+            Some(base) => Self {
+                set,
+                base,
+                if_exists: true,
+            },
+            None => Self {
+                set,
+                base: rest,
+                if_exists: false,
+            },
+        }
+    }
+
+    /// `StringNotEquals`, `StringNotLike`, …: true when the key is missing.
+    #[must_use]
+    pub fn negated(self) -> bool {
+        self.base.contains("Not")
+    }
+
+    /// True when the operator holds for a missing key, so it restricts nothing then.
+    #[must_use]
+    pub fn true_when_missing(self) -> bool {
+        self.negated() || self.if_exists || self.set == Some("ForAllValues")
+    }
+}
+
+/// `gitlab.com:sub` → (`gitlab.com`, `sub`); `None` for keys without a prefix.
+#[must_use]
+pub fn split_key(key: &str) -> Option<(&str, &str)> {
+    key.rsplit_once(':')
 }
 
 fn one_or_many(values: &[String]) -> Value {

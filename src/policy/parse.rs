@@ -109,13 +109,29 @@ fn statement(path: &str, object: &Map<String, Value>) -> Result<Statement, Polic
         None => Ok(None),
         Some(other) => Err(shape(&format!("{path}.{name}"), other, "a string")),
     };
-    let federated = match object.get("Principal") {
-        Some(Value::Object(principal)) => match principal.get("Federated") {
-            Some(value) => strings(&format!("{path}.Principal.Federated"), value)?,
-            None => Vec::new(),
-        },
-        _ => Vec::new(),
-    };
+    let mut federated = Vec::new();
+    let mut principal_any = false;
+    let mut other_principals = Map::new();
+    match object.get("Principal") {
+        None => {}
+        Some(Value::String(star)) if star == "*" => principal_any = true,
+        Some(Value::Object(principal)) => {
+            for (kind, value) in principal {
+                if kind == "Federated" {
+                    federated = strings(&format!("{path}.Principal.Federated"), value)?;
+                } else {
+                    other_principals.insert(kind.clone(), value.clone());
+                }
+            }
+        }
+        Some(other) => return Err(shape(&format!("{path}.Principal"), other, "\"*\" or an object")),
+    }
+    let known = ["Sid", "Effect", "Principal", "Action", "Condition"];
+    let other: Map<String, Value> = object
+        .iter()
+        .filter(|(k, _)| !known.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let actions = match object.get("Action") {
         Some(value) => strings(&format!("{path}.Action"), value)?,
         None => Vec::new(),
@@ -147,8 +163,11 @@ fn statement(path: &str, object: &Map<String, Value>) -> Result<Statement, Polic
         sid: text("Sid")?,
         effect: text("Effect")?.unwrap_or_default(),
         federated,
+        principal_any,
+        other_principals,
         actions,
         conditions,
+        other,
     })
 }
 

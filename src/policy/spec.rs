@@ -485,11 +485,11 @@ impl ValidSpec {
         Document {
             version: Some(POLICY_VERSION.to_owned()),
             statements: vec![Statement {
-                sid: None,
                 effect: "Allow".to_owned(),
                 federated: vec![self.provider_arn()],
                 actions: vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned()],
                 conditions,
+                ..Statement::default()
             }],
         }
     }

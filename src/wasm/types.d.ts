@@ -15,6 +15,8 @@ export interface Finding {
   claim?: string;
   /** Where in a policy the finding points, as a JSON path, e.g. `$.Statement[0].Condition.StringLike["gitlab.com:sub"]`. */
   path?: string;
+  /** The whole policy with this finding fixed, when there is one safe fix. */
+  fix?: string;
 }
 
 /** Any JSON value, as decoded from the token. */
@@ -239,6 +241,61 @@ export interface TrustPolicyResult {
   subjects: string[];
 }
 
+/** Context for `lintTrustPolicy`: what the job sends, when known. */
+export interface LintContext {
+  /** The audience the job requests (id_tokens: …: aud:). Defaults to the token's aud when a token is given. */
+  audience?: string;
+  /** A token (compact JWT) the policy should admit: findings say why it would be denied. */
+  token?: string;
+  /** The account and partition the role is expected in. */
+  accountId?: string;
+  partition?: "aws" | "aws-us-gov" | "aws-cn";
+}
+
+/** Context for `evaluateTrustPolicy`. */
+export interface EvaluateContext {
+  /** The IAM OIDC provider's client IDs: STS refuses a token whose aud is not among them. */
+  clientIds?: string[];
+}
+
+/** Whether one part of a statement matched, and why. */
+export interface Check {
+  matched: boolean;
+  reason: string;
+}
+
+/** One condition key under one operator, evaluated. */
+export interface ConditionEvaluation {
+  operator: string;
+  key: string;
+  expected: string[];
+  /** The request's values for the key; empty when the key is missing. */
+  actual: string[];
+  matched: boolean;
+  /** Why it did not match (or a caveat when it did, e.g. IfExists on a missing key). */
+  reason?: string;
+}
+
+export interface StatementEvaluation {
+  index: number;
+  effect: string;
+  /** Principal, action and every condition matched. */
+  matched: boolean;
+  principal: Check;
+  action: Check;
+  conditions: ConditionEvaluation[];
+}
+
+/** The result of `evaluateTrustPolicy`. */
+export interface Evaluation {
+  allowed: boolean;
+  /** One sentence: why, in IAM's terms. */
+  reason: string;
+  /** The token's aud against the provider's client IDs, when they were given. */
+  audience?: Check;
+  statements: StatementEvaluation[];
+}
+
 /** Error codes thrown for input that cannot be used at all. */
 export type ErrorCode =
   | "token.empty"
@@ -279,7 +336,14 @@ export type ErrorCode =
   | "options.invalid"
   | "token.iss"
   | "token.sub"
-  | "token.aud";
+  | "token.aud"
+  | "policy.empty"
+  | "policy.json"
+  | "policy.not_object"
+  | "policy.no_statement"
+  | "policy.shape"
+  | "context.invalid"
+  | "claims.invalid";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {

@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, Docs, LintRule};
+use crate::lint::{sub_conditions, Context, Docs, LintRule};
 use crate::policy::Document;
 use crate::subject::pattern_scope;
 
@@ -15,11 +15,12 @@ pub static RULE: LintRule = LintRule {
         why_is_this_bad: "`*` matches any project on the instance. On gitlab.com anyone can create a project and run a pipeline, so anyone can assume the role.",
         example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:*:ref_type:branch:ref:main"}}}]}"#,
         use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+        context: "{}",
     },
     check,
 };
 
-fn check(document: &Document) -> Vec<Finding> {
+fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in sub_conditions(index, statement) {

@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, Docs, LintRule};
+use crate::lint::{sub_conditions, Context, Docs, LintRule};
 use crate::policy::Document;
 use crate::subject::pattern_scope;
 
@@ -15,11 +15,12 @@ pub static RULE: LintRule = LintRule {
         why_is_this_bad: "Developers can push any unprotected branch and run its pipeline. A role for deployments should trust only protected refs: name the branch or tag, or pin `ref_protected` on gitlab.com.",
         example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*"}}}]}"#,
         use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+        context: "{}",
     },
     check,
 };
 
-fn check(document: &Document) -> Vec<Finding> {
+fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let protected = |statement: &crate::policy::Statement| {
         statement
             .conditions

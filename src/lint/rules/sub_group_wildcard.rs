@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, Docs, LintRule};
+use crate::lint::{sub_conditions, Context, Docs, LintRule};
 use crate::policy::Document;
 use crate::subject::pattern_scope;
 
@@ -15,11 +15,12 @@ pub static RULE: LintRule = LintRule {
         why_is_this_bad: "`*` crosses `/`, so `group/*` also matches `group/subgroup/project`: every project anyone with access creates under the group can assume the role. A trailing `*` also crosses `:`, admitting every ref.",
         example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com"},"StringLike":{"gitlab.example.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}}]}"#,
         use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":["project_path:acme/api:ref_type:branch:ref:main","project_path:acme/web:ref_type:branch:ref:main"]}}}]}"#,
+        context: "{}",
     },
     check,
 };
 
-fn check(document: &Document) -> Vec<Finding> {
+fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in sub_conditions(index, statement) {

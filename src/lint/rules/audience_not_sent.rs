@@ -1,0 +1,52 @@
+use crate::finding::{Finding, Rule, Severity};
+use crate::lint::{claim_conditions, Context, Docs, LintRule};
+use crate::policy::evaluate::apply;
+use crate::policy::Document;
+
+pub static RULE: LintRule = LintRule {
+    rule: Rule {
+        code: "POL022",
+        name: "audience-not-sent",
+        severity: Severity::Error,
+        why: "The job's ID token carries the aud it requested; a policy expecting another audience denies it.",
+    },
+    docs: Docs {
+        what_it_does: "With the job's audience in the context (or a token), flags an `aud` condition that the job's audience cannot satisfy.",
+        why_is_this_bad: "A mismatch between `id_tokens: …: aud:` and the policy fails with AccessDenied (or, if the provider lacks the client ID, `Incorrect token audience`).",
+        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"https://gitlab.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+        context: r#"{"audience":"sts.amazonaws.com"}"#,
+    },
+    check,
+};
+
+fn check(document: &Document, context: &Context) -> Vec<Finding> {
+    let Some(audience) = context.audience.as_deref() else {
+        return Vec::new();
+    };
+    let mut findings = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        if statement.effect != "Allow" {
+            continue;
+        }
+        for (condition, path) in claim_conditions(index, statement, "aud") {
+            let (matched, _) = apply(&condition.operator, &condition.values, &[audience.to_owned()], None);
+            if !matched {
+                findings.push(
+                    Finding::new(
+                        &RULE.rule,
+                        format!(
+                            "the job requests aud {audience:?}, but {} {} expects {}",
+                            condition.operator,
+                            condition.key,
+                            condition.values.join(" or ")
+                        ),
+                    )
+                    .about("aud")
+                    .at(path),
+                );
+            }
+        }
+    }
+    findings
+}

@@ -1,0 +1,38 @@
+use crate::finding::{Finding, Rule, Severity};
+use crate::lint::{Context, Docs, LintRule};
+use crate::policy::evaluate::{evaluate, Request};
+use crate::policy::Document;
+
+pub static RULE: LintRule = LintRule {
+    rule: Rule {
+        code: "POL023",
+        name: "denies-token",
+        severity: Severity::Error,
+        why: "The job this policy is for would get AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity.",
+    },
+    docs: Docs {
+        what_it_does: "With a token in the context, evaluates the policy as IAM would and reports why it denies the token.",
+        why_is_this_bad: "The token is the job's real request; if the policy refuses it, the pipeline fails at the STS call.",
+        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:develop"}}"#),
+        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"}}"#),
+        context: r#"{"token":"@gitlab-com-main"}"#,
+    },
+    check,
+};
+
+fn check(document: &Document, context: &Context) -> Vec<Finding> {
+    let Some((claims, host)) = &context.token else {
+        return Vec::new();
+    };
+    let evaluation = evaluate(
+        document,
+        Request {
+            claims,
+            host: host.as_ref(),
+        },
+    );
+    if evaluation.allowed {
+        return Vec::new();
+    }
+    vec![Finding::new(&RULE.rule, format!("this token would be {}", evaluation.reason)).about("sub")]
+}

@@ -1,0 +1,51 @@
+use crate::finding::{Finding, Rule, Severity};
+use crate::lint::{Context, Docs, LintRule};
+use crate::policy::Document;
+
+pub static RULE: LintRule = LintRule {
+    rule: Rule {
+        code: "POL016",
+        name: "principal-not-oidc-provider",
+        severity: Severity::Error,
+        why: "A role for GitLab jobs must trust exactly the IAM OIDC provider of the GitLab issuer; \"*\" or other principals trust far more.",
+    },
+    docs: Docs {
+        what_it_does: "Flags `\"Principal\": \"*\"`, `Federated` values that are not `oidc-provider` ARNs, and extra `AWS`/`Service` principals in a statement that allows.",
+        why_is_this_bad: "`*` lets any principal assume the role, subject only to the conditions. A SAML provider, Cognito or Google cannot vouch for a GitLab job. Extra principals widen the role to callers that are not GitLab jobs.",
+        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
+        context: "{}",
+    },
+    check,
+};
+
+fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        if statement.effect != "Allow" {
+            continue;
+        }
+        let path = format!("$.Statement[{index}].Principal");
+        if statement.principal_any {
+            findings.push(
+                Finding::new(&RULE.rule, "Principal \"*\" trusts every principal; name the provider: {\"Federated\": \"arn:aws:iam::<account>:oidc-provider/<host>\"}")
+                    .at(path.clone()),
+            );
+        }
+        for arn in statement.federated.iter().filter(|a| !a.contains(":oidc-provider/")) {
+            findings.push(
+                Finding::new(&RULE.rule, format!("Principal.Federated {arn:?} is not an IAM OIDC provider ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)"))
+                    .at(path.clone()),
+            );
+        }
+        if !statement.federated.is_empty() {
+            for kind in statement.other_principals.keys() {
+                findings.push(
+                    Finding::new(&RULE.rule, format!("Principal also trusts {kind} principals; a role for GitLab jobs needs only the OIDC provider"))
+                        .at(format!("{path}.{kind}")),
+                );
+            }
+        }
+    }
+    findings
+}

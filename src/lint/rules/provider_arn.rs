@@ -1,0 +1,82 @@
+use crate::finding::{Finding, Rule, Severity};
+use crate::issuer::ProviderHost;
+use crate::lint::{Context, Docs, LintRule};
+use crate::policy::arn::{is_account_id, Partition};
+use crate::policy::Document;
+
+pub static RULE: LintRule = LintRule {
+    rule: Rule {
+        code: "POL019",
+        name: "provider-arn",
+        severity: Severity::Error,
+        why: "A malformed provider ARN, or one in another account or partition, names a provider that does not exist: no job can assume the role.",
+    },
+    docs: Docs {
+        what_it_does: "Checks each `oidc-provider` ARN: partition, 12-digit account (not a placeholder), a host without `https://` or trailing slash; and, with a context, that account and partition are the expected ones.",
+        why_is_this_bad: "IAM matches the provider ARN exactly. `oidc-provider/https://gitlab.com`, `AWS_ACCOUNT` left from a recipe, or the wrong account silently break every job.",
+        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::AWS_ACCOUNT:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+        context: "{}",
+    },
+    check,
+};
+
+/// What is wrong with a provider ARN, if anything.
+fn problem(arn: &str, context: &Context) -> Option<String> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let [scheme, partition, service, region, account, resource] = parts[..] else {
+        return Some("is not an ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)".to_owned());
+    };
+    if scheme != "arn" || service != "iam" || !region.is_empty() {
+        return Some("is not an IAM ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)".to_owned());
+    }
+    let Some(partition) = Partition::from_name(partition) else {
+        return Some(format!(
+            "has partition {partition:?}; expected aws, aws-us-gov or aws-cn"
+        ));
+    };
+    if !is_account_id(account) {
+        return Some(format!(
+            "has account {account:?}; expected the 12-digit account id (a placeholder left from a recipe?)"
+        ));
+    }
+    let host = resource.strip_prefix("oidc-provider/")?;
+    if host.contains("://") {
+        return Some("includes the URL scheme; the ARN ends with the host only (oidc-provider/gitlab.com)".to_owned());
+    }
+    if let Err(e) = ProviderHost::from_issuer(&format!("https://{host}")) {
+        return Some(format!(
+            "names the provider {host:?}, which is not a valid provider URL: {e}"
+        ));
+    }
+    if let Some(expected) = context.account_id.as_deref().filter(|a| *a != account) {
+        return Some(format!("is in account {account}, but the role is in {expected}"));
+    }
+    if let Some(expected) = context.partition.filter(|p| *p != partition) {
+        return Some(format!(
+            "is in partition {}, but the role is in {}",
+            partition.as_str(),
+            expected.as_str()
+        ));
+    }
+    None
+}
+
+fn check(document: &Document, context: &Context) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        for arn in statement
+            .federated
+            .iter()
+            .filter(|a| a.contains(":oidc-provider/") || a.starts_with("arn:"))
+        {
+            if let Some(why) = problem(arn, context) {
+                findings.push(
+                    Finding::new(&RULE.rule, format!("provider ARN {arn:?} {why}"))
+                        .at(format!("$.Statement[{index}].Principal.Federated")),
+                );
+            }
+        }
+    }
+    findings
+}

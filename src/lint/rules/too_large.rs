@@ -1,0 +1,48 @@
+use crate::finding::{Finding, Rule, Severity};
+use crate::lint::{Context, Docs, LintRule};
+use crate::policy::Document;
+
+/// IAM's default quota for a role trust policy, in characters without whitespace.
+pub const DEFAULT_QUOTA: usize = 2048;
+/// The most the quota can be raised to.
+pub const MAX_QUOTA: usize = 4096;
+
+pub static RULE: LintRule = LintRule {
+    rule: Rule {
+        code: "POL021",
+        name: "too-large",
+        severity: Severity::Warning,
+        why: "IAM refuses trust policies over the account's quota: 2048 characters by default, 4096 at most after a quota increase.",
+    },
+    docs: Docs {
+        what_it_does: "Measures the policy without whitespace against IAM's trust-policy length quota (2048 by default, 4096 maximum).",
+        why_is_this_bad: "Long lists of subjects hit the quota and the update fails with LimitExceeded. Group refs with a pattern, or split projects across roles.",
+        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":["project_path:acme/app:ref_type:branch:ref:release-2024-01","project_path:acme/app:ref_type:branch:ref:release-2024-02","project_path:acme/app:ref_type:branch:ref:release-2024-03","project_path:acme/app:ref_type:branch:ref:release-2024-04","project_path:acme/app:ref_type:branch:ref:release-2024-05","project_path:acme/app:ref_type:branch:ref:release-2024-06","project_path:acme/app:ref_type:branch:ref:release-2024-07","project_path:acme/app:ref_type:branch:ref:release-2024-08","project_path:acme/app:ref_type:branch:ref:release-2024-09","project_path:acme/app:ref_type:branch:ref:release-2024-10","project_path:acme/app:ref_type:branch:ref:release-2024-11","project_path:acme/app:ref_type:branch:ref:release-2024-12","project_path:acme/app:ref_type:branch:ref:release-2025-01","project_path:acme/app:ref_type:branch:ref:release-2025-02","project_path:acme/app:ref_type:branch:ref:release-2025-03","project_path:acme/app:ref_type:branch:ref:release-2025-04","project_path:acme/app:ref_type:branch:ref:release-2025-05","project_path:acme/app:ref_type:branch:ref:release-2025-06","project_path:acme/app:ref_type:branch:ref:release-2025-07","project_path:acme/app:ref_type:branch:ref:release-2025-08","project_path:acme/app:ref_type:branch:ref:release-2025-09","project_path:acme/app:ref_type:branch:ref:release-2025-10","project_path:acme/app:ref_type:branch:ref:release-2025-11","project_path:acme/app:ref_type:branch:ref:release-2025-12","project_path:acme/app:ref_type:branch:ref:release-2026-01","project_path:acme/app:ref_type:branch:ref:release-2026-02","project_path:acme/app:ref_type:branch:ref:release-2026-03","project_path:acme/app:ref_type:branch:ref:release-2026-04","project_path:acme/app:ref_type:branch:ref:release-2026-05","project_path:acme/app:ref_type:branch:ref:release-2026-06","project_path:acme/app:ref_type:branch:ref:release-2026-07","project_path:acme/app:ref_type:branch:ref:release-2026-08","project_path:acme/app:ref_type:branch:ref:release-2026-09","project_path:acme/app:ref_type:branch:ref:release-2026-10","project_path:acme/app:ref_type:branch:ref:release-2026-11","project_path:acme/app:ref_type:branch:ref:release-2026-12"]}}"#),
+        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:release-20*"}}"#),
+        context: "{}",
+    },
+    check,
+};
+
+fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+    let length = document
+        .to_compact_json()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .count();
+    if length <= DEFAULT_QUOTA {
+        return Vec::new();
+    }
+    let mut finding = Finding::new(
+        &RULE.rule,
+        if length <= MAX_QUOTA {
+            format!("the policy is {length} characters; IAM's default quota is {DEFAULT_QUOTA} (raise it up to {MAX_QUOTA}, or shorten the sub list)")
+        } else {
+            format!("the policy is {length} characters, over IAM's maximum quota of {MAX_QUOTA}: IAM will refuse it")
+        },
+    );
+    if length > MAX_QUOTA {
+        finding.severity = Severity::Error;
+    }
+    vec![finding.at("$")]
+}

@@ -1,0 +1,108 @@
+//! The linter and evaluator on policies people really paste: GitLab's own
+//! documentation examples, blog recipes, GitHub copies, mixed statements.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::fs;
+
+use gitlab_aws_oidc::lint::lint_text;
+use gitlab_aws_oidc::policy::evaluate::{evaluate_text, TokenInput};
+
+fn fixtures() -> Vec<(String, String)> {
+    let mut cases: Vec<(String, String)> = fs::read_dir("tests/fixtures/lint")
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.unwrap().file_name().into_string().ok()?;
+            let case = name.strip_suffix(".json")?.to_owned();
+            Some((case, fs::read_to_string(format!("tests/fixtures/lint/{name}")).unwrap()))
+        })
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn snapshots_of_findings() {
+    for (case, policy) in fixtures() {
+        let findings = lint_text(&policy, "{}").unwrap_or_else(|e| panic!("{case}: {e}"));
+        insta::assert_json_snapshot!(format!("lint-{case}"), findings);
+    }
+}
+
+#[test]
+fn the_expected_rules_fire() {
+    let expect = [
+        ("gitlab-doc-2023", vec!["POL019", "POL002"]),
+        ("gitlab-doc-current", vec!["POL019", "POL002"]),
+        ("blog-recipe", vec!["POL003", "POL015", "POL019", "POL006", "POL007"]),
+        (
+            "wide-open",
+            vec!["POL002", "POL008", "POL006", "POL007", "POL014", "POL018"],
+        ),
+        (
+            "self-managed-mixed",
+            vec!["POL012", "POL012", "POL013", "POL007", "POL020"],
+        ),
+        ("github-copy", vec!["POL011", "POL017"]),
+    ];
+    for (case, codes) in expect {
+        let policy = fs::read_to_string(format!("tests/fixtures/lint/{case}.json")).unwrap();
+        let mut got: Vec<&str> = lint_text(&policy, "{}").unwrap().iter().map(|f| f.code).collect();
+        let mut want = codes.clone();
+        got.sort_unstable();
+        want.sort_unstable();
+        assert_eq!(got, want, "{case}");
+    }
+}
+
+#[test]
+fn context_findings_explain_the_job() {
+    let token = fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
+    let policy = fs::read_to_string("tests/fixtures/lint/blog-recipe.json").unwrap();
+    let context = serde_json::json!({ "token": token.trim(), "accountId": "210987654321" }).to_string();
+    let findings = lint_text(&policy, &context).unwrap();
+    let messages: Vec<String> = findings
+        .iter()
+        .filter(|f| ["POL022", "POL023", "POL019"].contains(&f.code))
+        .map(|f| format!("{}: {}", f.code, f.message))
+        .collect();
+    insta::assert_snapshot!("lint-context-blog-recipe", messages.join("\n"));
+    assert!(
+        findings.iter().any(|f| f.code == "POL022"),
+        "aud https://gitlab.com is not what the job sends"
+    );
+    assert!(findings.iter().any(|f| f.code == "POL023"), "the job's token is denied");
+}
+
+#[test]
+fn evaluations_say_why() {
+    let token = fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
+    let mut reasons = Vec::new();
+    for (case, policy) in fixtures() {
+        let evaluation = evaluate_text(&policy, TokenInput::Token(&token), "{}").unwrap();
+        reasons.push(format!("{case}: allowed={} {}", evaluation.allowed, evaluation.reason));
+    }
+    insta::assert_snapshot!("evaluate-fixtures", reasons.join("\n"));
+}
+
+#[test]
+fn unusable_policies_have_codes() {
+    for (text, code) in [
+        ("", "policy.empty"),
+        ("{\"Statement\": [", "policy.json"),
+        ("[]", "policy.not_object"),
+        ("{\"Version\": \"2012-10-17\"}", "policy.no_statement"),
+        ("{\"Statement\": \"x\"}", "policy.shape"),
+    ] {
+        assert_eq!(lint_text(text, "{}").unwrap_err().code(), code, "{text}");
+    }
+    assert_eq!(
+        lint_text("{\"Statement\":[]}", "{\"audience\": 1}").unwrap_err().code(),
+        "context.invalid"
+    );
+    assert_eq!(
+        lint_text("{\"Statement\":[]}", "{\"token\": \"x\"}")
+            .unwrap_err()
+            .code(),
+        "token.segments"
+    );
+}

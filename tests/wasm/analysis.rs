@@ -1,0 +1,73 @@
+//! `lintTrustPolicy` and `evaluateTrustPolicy` through wasm-bindgen.
+
+use gitlab_aws_oidc::wasm::{evaluate_trust_policy, lint_trust_policy};
+use js_sys::{Array, Reflect, JSON};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+const MAIN: &str = include_str!("../fixtures/tokens/gitlab-com-main.jwt");
+const BLOG: &str = include_str!("../fixtures/lint/blog-recipe.json");
+const GOOD: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"}}}]}"#;
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        let key = key
+            .parse::<u32>()
+            .map_or_else(|_| JsValue::from_str(key), JsValue::from);
+        Reflect::get(&v, &key).unwrap()
+    })
+}
+
+fn codes(findings: &JsValue) -> Vec<String> {
+    Array::from(findings)
+        .iter()
+        .map(|f| get(&f, "code").as_string().unwrap())
+        .collect()
+}
+
+#[wasm_bindgen_test]
+fn lint_returns_findings_with_paths_and_fixes() {
+    let findings = lint_trust_policy(BLOG, &JsValue::UNDEFINED).unwrap();
+    let found = codes(&findings);
+    assert!(found.contains(&"POL003".to_owned()), "{found:?}");
+    let wildcard = Array::from(&findings)
+        .iter()
+        .find(|f| get(f, "code").as_string().as_deref() == Some("POL003"))
+        .unwrap();
+    assert_eq!(
+        get(&wildcard, "path").as_string().as_deref(),
+        Some("$.Statement[0].Condition.StringEquals[\"gitlab.com:sub\"]")
+    );
+    let fix = get(&wildcard, "fix").as_string().unwrap();
+    assert!(!codes(&lint_trust_policy(&fix, &JsValue::UNDEFINED).unwrap()).contains(&"POL003".to_owned()));
+    assert!(codes(&lint_trust_policy(GOOD, &JsValue::UNDEFINED).unwrap()).is_empty());
+    let context = JSON::parse(&format!(
+        r#"{{"token":{}}}"#,
+        JSON::stringify(&MAIN.trim().into()).unwrap()
+    ))
+    .unwrap();
+    assert!(codes(&lint_trust_policy(BLOG, &context).unwrap()).contains(&"POL023".to_owned()));
+}
+
+#[wasm_bindgen_test]
+fn lint_errors_carry_codes() {
+    let error = lint_trust_policy("{\n \"Statement\": [", &JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("policy.json"));
+    assert!(get(&error, "message").as_string().unwrap().contains("line 2"));
+}
+
+#[wasm_bindgen_test]
+fn evaluate_takes_a_token_or_claims() {
+    let allowed = evaluate_trust_policy(GOOD, &MAIN.into(), &JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&allowed, "allowed").as_bool(), Some(true));
+    assert_eq!(get(&allowed, "statements.0.conditions.0.matched").as_bool(), Some(true));
+    let claims = JSON::parse(r#"{"iss":"https://gitlab.com","aud":"sts.amazonaws.com","project_id":"46573356","sub":"project_path:acme/platform/deployer:ref_type:branch:ref:develop"}"#).unwrap();
+    let denied = evaluate_trust_policy(GOOD, &claims, &JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&denied, "allowed").as_bool(), Some(false));
+    assert!(get(&denied, "reason").as_string().unwrap().contains("gitlab.com:sub"));
+    let context = JSON::parse(r#"{"clientIds":["https://gitlab.com"]}"#).unwrap();
+    let refused = evaluate_trust_policy(GOOD, &MAIN.into(), &context).unwrap();
+    assert_eq!(get(&refused, "audience.matched").as_bool(), Some(false));
+    let error = evaluate_trust_policy(GOOD, &JsValue::from(3), &JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("claims.invalid"));
+}
