@@ -22,6 +22,7 @@ rm -rf dist/www
 mkdir -p dist/www/pkg
 cp -r www/. dist/www/
 cp pkg/gitlab_aws_oidc.js "$wasm" dist/www/pkg/
+node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html
 
 raw=$(wc -c < "$wasm")
 gz=$(gzip -9c "$wasm" | wc -c)

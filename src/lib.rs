@@ -5,6 +5,7 @@
 //! knows about JavaScript, and it is compiled only for `wasm32`.
 
 pub mod base64url;
+pub mod ci;
 pub mod finding;
 pub mod issuer;
 pub mod keys;

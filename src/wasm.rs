@@ -238,3 +238,18 @@ pub fn evaluate_trust_policy(
     let evaluation = evaluate_text(policy_text, input, &context).map_err(|e| coded_error(e.code(), &e.to_string()))?;
     to_js(&evaluation)
 }
+
+/// Generates a `.gitlab-ci.yml` job that assumes an AWS role with the job's
+/// ID token, its companion files, and findings (e.g. against the trust policy).
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` whose code names the field (`snippet.role_arn`,
+/// `snippet.region`, …) when the spec cannot be used.
+#[wasm_bindgen(js_name = ciSnippet, unchecked_return_type = "CiSnippet")]
+pub fn ci_snippet(#[wasm_bindgen(unchecked_param_type = "CiSnippetSpec")] spec: &JsValue) -> Result<JsValue, JsValue> {
+    use crate::ci::{self, SnippetSpec};
+    let text = json_text(spec, "spec", "snippet.invalid", false)?;
+    let spec = SnippetSpec::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let snippet = ci::ci_snippet(&spec).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    to_js(&snippet)
+}

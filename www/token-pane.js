@@ -20,6 +20,44 @@ const VALIDITY = {
   "no-expiry": { label: "No expiry", icon: "✕", tone: "error" },
 };
 
+/**
+ * The signature badge per verdict code (Verification.code): its data-state,
+ * tone and headline. The explanation is always the core's `reason`, verbatim.
+ */
+const VERDICT = {
+  verified: { state: "verified", tone: "ok", icon: "✓", title: "Signature verified" },
+  "signature-invalid": { state: "invalid", tone: "error", icon: "✕", title: "Signature INVALID" },
+  "signature-missing": { state: "invalid", tone: "error", icon: "✕", title: "Signature INVALID" },
+  "signature-length": { state: "invalid", tone: "error", icon: "✕", title: "Signature INVALID" },
+  "alg-none": { state: "refused", tone: "error", icon: "✕", title: "Not verifiable" },
+  "alg-symmetric": { state: "refused", tone: "error", icon: "✕", title: "Not verifiable" },
+  "alg-unsupported": { state: "refused", tone: "error", icon: "✕", title: "Not verifiable" },
+  "no-matching-kid": { state: "no-key", tone: "warning", icon: "?", title: "No matching key" },
+  "key-not-rsa": { state: "no-key", tone: "warning", icon: "?", title: "No usable key" },
+  "key-wrong-use": { state: "no-key", tone: "warning", icon: "?", title: "No usable key" },
+  "key-wrong-alg": { state: "no-key", tone: "warning", icon: "?", title: "No usable key" },
+  "key-too-small": { state: "no-key", tone: "warning", icon: "?", title: "No usable key" },
+  "key-rejected": { state: "no-key", tone: "warning", icon: "?", title: "No usable key" },
+  "no-usable-key": { state: "no-key", tone: "warning", icon: "?", title: "No usable key" },
+};
+
+const NOTHING_VERIFIED =
+  "Nothing on this page is verified: these are the claims the token states, not proof that GitLab issued it.";
+
+/** What the badge adds below the reason, per state: what the verdict means for the claims. */
+const VERDICT_NOTE = {
+  verified: "The claims below are signed by that key. They are GitLab's only if the keys are the issuing instance's own, fetched by you from its /oauth/discovery/keys.",
+  invalid: "Do not trust these claims: the token is not what the key signed. It is still decoded below, for inspection.",
+  refused: NOTHING_VERIFIED,
+  "no-key": NOTHING_VERIFIED,
+};
+
+/** Short labels for where AWS evaluates a claim (ClaimExplanation.awsKeyScope). */
+const AWS_SCOPE = {
+  "every-instance": { label: "any GitLab", title: "AWS evaluates this claim for tokens from every GitLab instance" },
+  "gitlab-com-only": { label: "gitlab.com only", title: "AWS evaluates this claim only for tokens from gitlab.com" },
+};
+
 /** Which Instant of `times` explains a numeric-date claim. */
 const TIME_OF_CLAIM = { iat: "issuedAt", nbf: "notBefore", exp: "expiresAt" };
 
@@ -32,6 +70,10 @@ const TIME_OF_CLAIM = { iat: "issuedAt", nbf: "notBefore", exp: "expiresAt" };
  * @property {number} now seconds since 1970 the inspection was computed for
  * @property {import("./pkg/gitlab_aws_oidc.js").TokenInspection | null} inspection
  * @property {{ code: string, message: string } | null} error why the text cannot be decoded
+ * @property {string} keys the keys textarea's text
+ * @property {boolean} verifying whether a signature check of this token and these keys is in flight
+ * @property {import("./pkg/gitlab_aws_oidc.js").Verification | null} verification its verdict
+ * @property {{ code: string, message: string } | null} verifyError why the check could not run
  */
 
 /**
@@ -44,16 +86,33 @@ export function renderTokenPane(root, state) {
   const { inspection, error } = state;
   const hasInput = state.token.trim() !== "";
 
+  const signature = signatureOf(state);
+  // TOK017 ("not-verified") is the core's reminder that inspectToken decodes
+  // without checking the signature; it cannot know about the pasted keys. Once
+  // the signature of exactly this token has verified against them, the finding
+  // contradicts the badge, so it is not shown (verification is reset to null
+  // whenever the token or the keys change, so this never outlives its check).
+  const findings = inspection
+    ? inspection.findings.filter((f) => !(state.verification?.verified === true && f.code === "TOK017"))
+    : [];
+
   renderInputMeta(part("input-meta"), state);
   /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="clear"]')).disabled = state.token === "";
+  /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="clear-keys"]')).disabled = state.keys === "";
+  renderKeysMeta(part("keys-meta"), state);
+  renderKeysError(part("keys-error"), state.verifyError?.code.startsWith("keys.") ? state.verifyError : null);
   renderError(part("error"), error);
-  renderStatus(part("status"), state);
+  renderStatus(part("status"), state, signature, findings);
 
   part("empty").hidden = hasInput;
   for (const name of ["results", "times", "provider"]) part(name).hidden = !inspection;
   if (!inspection) return;
 
-  const { times, findings } = inspection;
+  const badge = part("signature");
+  badge.dataset.state = signature.state;
+  badge.className = `sig tone-${signature.tone}`;
+  renderIfChanged(badge, JSON.stringify(signature), () => signatureBadge(signature));
+  const { times } = inspection;
   renderIfChanged(part("times-body"), JSON.stringify(times), () => timesBox(times));
   renderIfChanged(part("provider-body"), JSON.stringify(inspection.providerHost), () =>
     providerBox(inspection.providerHost),
@@ -85,6 +144,26 @@ function renderInputMeta(el, state) {
   );
 }
 
+function renderKeysMeta(el, state) {
+  const text = state.keys.trim();
+  replace(el, text ? `${text.length.toLocaleString("en")} chars` : null);
+}
+
+function renderKeysError(el, error) {
+  el.classList.toggle("is-shown", Boolean(error));
+  if (!error) return replace(el);
+  replace(
+    el,
+    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
+    h(
+      "div",
+      { class: "error-body" },
+      h("p", { class: "error-title", text: "Cannot use these keys" }),
+      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
+    ),
+  );
+}
+
 function renderError(el, error) {
   el.classList.toggle("is-shown", Boolean(error));
   if (!error) return replace(el);
@@ -100,14 +179,81 @@ function renderError(el, error) {
   );
 }
 
-function renderStatus(el, state) {
+function renderStatus(el, state, signature, findings) {
   let text = "";
   if (state.decoder === "loading") text = "Loading the decoder…";
   else if (state.inspection) {
-    const { times, findings } = state.inspection;
-    text = `Decoded, not verified. ${times.summary}. ${countBySeverity(findings)}.`;
+    const { times } = state.inspection;
+    text = `Decoded. ${signature.title}. ${times.summary}. ${countBySeverity(findings)}.`;
   }
   if (el.textContent !== text) el.textContent = text;
+}
+
+// ---- signature ---------------------------------------------------------------
+
+/**
+ * What the signature badge shows: a plain object (compared as JSON to skip
+ * needless re-renders).
+ * @param {TokenPaneState} state
+ */
+function signatureOf(state) {
+  if (state.keys.trim() === "") {
+    return {
+      state: "not-checked",
+      tone: "warning",
+      icon: "?",
+      title: "Not checked",
+      detail: "paste the instance's keys to verify the signature",
+      note: NOTHING_VERIFIED,
+    };
+  }
+  if (state.verifying) {
+    return { state: "checking", tone: "neutral", icon: "…", title: "Checking the signature…" };
+  }
+  if (state.verifyError) {
+    const { code, message } = state.verifyError;
+    const keys = code.startsWith("keys.");
+    return {
+      state: "error",
+      tone: "warning",
+      icon: "!",
+      title: "Not checked",
+      detail: keys ? "the keys text cannot be used" : "the check could not run",
+      code,
+      // The keys error (code and message) is shown under the keys field; repeat only other errors here.
+      reason: keys ? null : message,
+      note: NOTHING_VERIFIED,
+    };
+  }
+  const v = state.verification;
+  if (!v) return { state: "checking", tone: "neutral", icon: "…", title: "Checking the signature…" };
+  const look = VERDICT[v.code] ?? { state: v.verified ? "verified" : "invalid", tone: "error", icon: "?", title: v.code };
+  // "Signature verified — key cHTr…" over the reason; otherwise "<title> — <reason>".
+  return v.verified
+    ? { ...look, code: v.code, kid: v.kid ?? "", reason: v.reason, note: VERDICT_NOTE[look.state] }
+    : { ...look, code: v.code, detail: v.reason, note: VERDICT_NOTE[look.state] };
+}
+
+function signatureBadge(s) {
+  return [
+    h("span", { class: "sig-icon", "aria-hidden": "true", text: s.icon }),
+    h(
+      "div",
+      { class: "sig-body" },
+      h(
+        "p",
+        { class: "sig-head" },
+        h("strong", { class: "sig-title", text: s.title }),
+        s.kid === undefined
+          ? null
+          : [" — ", s.kid ? ["key ", h("code", { class: "sig-kid", title: s.kid, text: shorten(s.kid, 8) })] : "the pasted key"],
+        s.detail ? [" — ", s.detail] : null,
+        s.code ? [" ", h("code", { class: "sig-code", text: s.code })] : null,
+      ),
+      s.reason ? h("p", { class: "sig-reason", text: s.reason }) : null,
+      s.note ? h("p", { class: "sig-note", text: s.note }) : null,
+    ),
+  ];
 }
 
 // ---- times ---------------------------------------------------------------
@@ -248,6 +394,7 @@ function findingItem(f) {
         f.claim ? h("span", { class: "finding-claim" }, "claim ", h("code", { text: f.claim })) : null,
       ),
       h("p", { class: "finding-message", text: f.message }),
+      f.why ? h("p", { class: "finding-why", text: f.why }) : null,
     ),
   );
 }
@@ -338,6 +485,11 @@ function claimMeaning(e) {
 }
 
 function claimAws(e) {
+  const scope = AWS_SCOPE[e.awsKeyScope];
+  const scopeTag = (only) =>
+    scope && (!only || e.awsKeyScope === only)
+      ? h("span", { class: `tag tag-scope scope-${e.awsKeyScope}`, title: scope.title, text: scope.label })
+      : null;
   if (e.awsConditionKey) {
     return h(
       "span",
@@ -345,9 +497,14 @@ function claimAws(e) {
       h("span", { class: "aws-icon", "aria-hidden": "true", text: "✓" }),
       h(
         "span",
-        null,
-        h("span", { class: "visually-hidden", text: "AWS can match on " }),
-        h("code", { class: "aws-key" }, breakable(e.awsConditionKey, ":/")),
+        { class: "aws-text" },
+        h(
+          "span",
+          null,
+          h("span", { class: "visually-hidden", text: "AWS can match on " }),
+          h("code", { class: "aws-key" }, breakable(e.awsConditionKey, ":/")),
+        ),
+        scopeTag(),
       ),
     );
   }
@@ -355,7 +512,8 @@ function claimAws(e) {
     "span",
     { class: "aws-no" },
     h("span", { class: "aws-icon", "aria-hidden": "true", text: "–" }),
-    h("span", { text: e.awsNote }),
+    // No condition key here: only "gitlab.com only" says why ("any GitLab" would contradict the note).
+    h("span", { class: "aws-text" }, scopeTag("gitlab-com-only"), h("span", { text: e.awsNote })),
   );
 }
 
@@ -363,6 +521,12 @@ function claimAws(e) {
 
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** The first `n` characters of `text` and an ellipsis, when it is longer. */
+function shorten(text, n) {
+  const chars = [...text];
+  return chars.length > n + 1 ? `${chars.slice(0, n).join("")}…` : text;
 }
 
 function utcOf(seconds) {

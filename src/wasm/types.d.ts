@@ -296,6 +296,68 @@ export interface Evaluation {
   statements: StatementEvaluation[];
 }
 
+/** What `ciSnippet` generates. */
+export type CiSnippetKind = "assume-role" | "multi-role" | "web-identity-file" | "codebuild-publish" | "component";
+
+/** Input of `ciSnippet`. Every field is checked; an error names the field. */
+export interface CiSnippetSpec {
+  /** Default "assume-role". */
+  kind?: CiSnippetKind;
+  /** arn:<partition>:iam::<12 digits>:role/<path><name>; required except for multi-role. */
+  roleArn?: string;
+  /** multi-role: an AWS CLI profile per role, all fed by one ID token. */
+  roles?: { profile: string; roleArn: string }[];
+  /** id_tokens aud; default "sts.amazonaws.com". */
+  audience?: string;
+  /** Default "us-east-1". */
+  region?: string;
+  /** 900–43200; default 3600. */
+  durationSeconds?: number;
+  /** The ID token's CI/CD variable; default "GITLAB_OIDC_TOKEN". */
+  tokenVariable?: string;
+  /** Default "amazon/aws-cli:latest" (with entrypoint [""]). */
+  image?: string;
+  stage?: string;
+  jobName?: string;
+  /** Runner tags. */
+  tags?: string[];
+  /** When the job runs: protected refs (default), the default branch, tags (default for codebuild-publish) or always. */
+  when?: "protected" | "default-branch" | "tags" | "always";
+  /** Run only on this branch (overrides `when`). */
+  branch?: string;
+  /** The job's environment name, so its token carries environment claims. */
+  environment?: string;
+  /** The GitLab issuer URL, to check the trust policy's provider. */
+  issuer?: string;
+  /** codebuild-publish: the build. */
+  codebuild?: {
+    project: string;
+    bucket: string;
+    /** Default "gitlab-ci/". */
+    prefix?: string;
+    ecrRepository: string;
+    /** Default "/aws/codebuild/<project>". */
+    logGroup?: string;
+    /** 5–480; default 60. */
+    timeoutMinutes?: number;
+  };
+  /** component: where it is published, for the include: example. */
+  component?: string;
+  /** Check the job against this trust policy (e.g. a `trustPolicy` result). */
+  policy?: { audience?: string; providerArn?: string; subjects?: string[] };
+  /** A job someone pasted: findings say how to migrate from CI_JOB_JWT_V2 and friends. */
+  existingJob?: string;
+}
+
+/** The result of `ciSnippet`. */
+export interface CiSnippet {
+  /** The .gitlab-ci.yml text. */
+  yaml: string;
+  /** Companion files by name: buildspec.yml, job-role-policy.json, codebuild-service-role-policy.json, templates/<job>.yml. */
+  files: Record<string, string>;
+  findings: Finding[];
+}
+
 /** Error codes thrown for input that cannot be used at all. */
 export type ErrorCode =
   | "token.empty"
@@ -343,7 +405,23 @@ export type ErrorCode =
   | "policy.no_statement"
   | "policy.shape"
   | "context.invalid"
-  | "claims.invalid";
+  | "claims.invalid"
+  | "snippet.invalid"
+  | "snippet.role_arn"
+  | "snippet.roles"
+  | "snippet.audience"
+  | "snippet.region"
+  | "snippet.duration_seconds"
+  | "snippet.token_variable"
+  | "snippet.image"
+  | "snippet.stage"
+  | "snippet.job_name"
+  | "snippet.tags"
+  | "snippet.branch"
+  | "snippet.environment"
+  | "snippet.component"
+  | "snippet.codebuild"
+  | "snippet.issuer";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {

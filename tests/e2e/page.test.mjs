@@ -1,16 +1,21 @@
 // End-to-end test of the token inspector page in Chromium.
 //
 // Assumes scripts/build.sh has run: it assembles dist/www/ (www/ plus the wasm
-// in dist/www/pkg/); the test runner script runs the build first. By hand:
+// in dist/www/pkg/) and the single file dist/gitlab-aws-oidc.html; the test
+// runner script runs the build first. By hand:
 //   scripts/build.sh && node --test tests/e2e/
 // Uses the system Chromium (/usr/bin/chromium) through playwright-core; no
 // browser download. Screenshots go to tests/e2e/screenshots/ (git-ignored).
+//
+// Signature verification runs twice: on the served page and on the single
+// file opened from file:// (offline context). Expected verdicts come from the
+// same core, run here in Node, so the page must show the core's reason verbatim.
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { chromium } from "playwright-core";
@@ -19,7 +24,10 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = (...parts) => readFileSync(join(root, "tests", "fixtures", ...parts), "utf8");
 const token = (name) => fixture("tokens", `${name}.jwt`);
 const malformed = (name) => fixture("malformed", `${name}.txt`);
+const keyFile = (name) => fixture("keys", name);
 const screenshots = join(root, "tests", "e2e", "screenshots");
+const singleFile = join(root, "dist", "gitlab-aws-oidc.html");
+const singleFileUrl = pathToFileURL(singleFile).href;
 
 /** iat of the fixture tokens (2025-11-24T16:00:00Z); they expire one hour later. */
 const ISSUED_AT = 1764000000;
@@ -38,12 +46,17 @@ const CHROMIUM_ARGS = [
 let server;
 let origin;
 let browser;
+/** The core in Node (the glue the page loads), for the expected verdicts. */
+let core;
 
 before(async () => {
   assert.ok(
     existsSync(join(root, "dist", "www", "pkg", "gitlab_aws_oidc_bg.wasm")),
     "dist/www/ is not built: run scripts/build.sh first",
   );
+  assert.ok(existsSync(singleFile), "dist/gitlab-aws-oidc.html is not built: run scripts/build.sh first");
+  core = await import(pathToFileURL(join(root, "dist", "www", "pkg", "gitlab_aws_oidc.js")).href);
+  core.initSync({ module: readFileSync(join(root, "dist", "www", "pkg", "gitlab_aws_oidc_bg.wasm")) });
   server = spawn(process.execPath, ["scripts/serve.mjs", "dist/www", "0"], {
     cwd: root,
     stdio: ["ignore", "pipe", "inherit"],
@@ -68,10 +81,12 @@ after(async () => {
 /**
  * Opens the page in a fresh context and records everything that must not
  * happen: requests to other origins, console errors, uncaught errors, CSP
- * violations, dialogs.
+ * violations, dialogs. `target`: "served" (the page from serve.mjs) or "file"
+ * (the single file from file://, in a context with the network off).
  */
-async function openPage({ viewport = { width: 1280, height: 900 }, colorScheme = "light", clock } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme, serviceWorkers: "block" });
+async function openPage({ viewport = { width: 1280, height: 900 }, colorScheme = "light", clock, target = "served" } = {}) {
+  const file = target === "file";
+  const context = await browser.newContext({ viewport, colorScheme, serviceWorkers: "block", offline: file });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const seen = { requests: [], problems: [], dialogs: [] };
@@ -91,19 +106,26 @@ async function openPage({ viewport = { width: 1280, height: 900 }, colorScheme =
   });
   if (clock === "install") await page.clock.install({ time: new Date(ISSUED_AT * 1000 + 20 * 60 * 1000) });
   else if (clock) await page.clock.setFixedTime(clock);
-  await page.goto(`${origin}/`);
+  const url = file ? singleFileUrl : `${origin}/`;
+  await page.goto(url);
   await page.waitForSelector('html[data-decoder="ready"]');
-  return { context, page, seen };
+  return { context, page, seen, target, url };
 }
 
 /** Asserts the page stayed offline, quiet and memoryless, then closes it. */
-async function finish({ context, page, seen }) {
-  for (const url of seen.requests) {
-    assert.ok(url.startsWith(`${origin}/`), `request outside the page's origin: ${url.slice(0, 120)}`);
+async function finish({ context, page, seen, target, url: pageUrl }) {
+  if (target === "file") {
+    // The single file needs nothing but itself: not even a file next to it.
+    assert.ok(seen.requests.length > 0, "the file itself is recorded");
+    for (const url of seen.requests) assert.equal(url, singleFileUrl, `a request beyond the file: ${url.slice(0, 120)}`);
+  } else {
+    for (const url of seen.requests) {
+      assert.ok(url.startsWith(`${origin}/`), `request outside the page's origin: ${url.slice(0, 120)}`);
+    }
+    const expected = ["/", "/style.css", "/app.js", "/pkg/gitlab_aws_oidc.js", "/pkg/gitlab_aws_oidc_bg.wasm"];
+    const paths = seen.requests.map((url) => new URL(url).pathname);
+    for (const path of expected) assert.ok(paths.includes(path), `expected a request for ${path}`);
   }
-  const expected = ["/", "/style.css", "/app.js", "/pkg/gitlab_aws_oidc.js", "/pkg/gitlab_aws_oidc_bg.wasm"];
-  const paths = seen.requests.map((url) => new URL(url).pathname);
-  for (const path of expected) assert.ok(paths.includes(path), `expected a request for ${path}`);
   assert.deepEqual(seen.problems, [], "no console errors, page errors or CSP violations");
   assert.deepEqual(seen.dialogs, [], "no dialogs");
   const stored = await page.evaluate(() => ({
@@ -115,8 +137,8 @@ async function finish({ context, page, seen }) {
   assert.equal(stored.local, 0, "localStorage is empty");
   assert.equal(stored.session, 0, "sessionStorage is empty");
   assert.equal(stored.cookie, "", "no cookies");
-  assert.equal(stored.url, `${origin}/`, "the URL carries no token");
-  assert.equal(page.url(), `${origin}/`);
+  assert.equal(stored.url, pageUrl, "the URL carries no token");
+  assert.equal(page.url(), pageUrl);
   assert.deepEqual(await context.cookies(), []);
   await context.close();
 }
@@ -135,6 +157,39 @@ async function waitForText(page, testId, text) {
 
 async function findingCodes(page) {
   return page.locator('[data-testid="finding"]').evaluateAll((items) => items.map((li) => li.dataset.code));
+}
+
+/**
+ * The token with one character in the middle of its payload flipped (case),
+ * the first such flip from the middle on that still decodes to the same claim
+ * names: a changed value, as an attacker would make it.
+ */
+function tampered(jwt) {
+  const [header, payload, signature] = jwt.trim().split(".");
+  const original = Buffer.from(payload, "base64url").toString("utf8");
+  const names = JSON.stringify(Object.keys(JSON.parse(original)));
+  for (let i = Math.floor(payload.length / 2); i < payload.length - 4; i++) {
+    const ch = payload[i];
+    const flipped = ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase();
+    if (flipped === ch) continue;
+    const candidate = payload.slice(0, i) + flipped + payload.slice(i + 1);
+    const text = Buffer.from(candidate, "base64url").toString("utf8");
+    try {
+      const claims = JSON.parse(text);
+      if (text !== original && !text.includes("\uFFFD") && JSON.stringify(Object.keys(claims)) === names) {
+        return `${header}.${candidate}.${signature}`;
+      }
+    } catch {
+      // this flip broke the JSON; try the next character
+    }
+  }
+  throw new Error("no character in the payload's middle can be flipped and still decode");
+}
+
+/** Waits for the signature badge to settle in `state`; returns its text. */
+async function badgeIn(page, state) {
+  await page.waitForSelector(`[data-testid="signature-badge"][data-state="${state}"]`);
+  return byTestId(page, "signature-badge").textContent();
 }
 
 async function noHorizontalScroll(page, width) {
@@ -160,6 +215,16 @@ describe("token inspector page", () => {
     assert.equal(await byTestId(page, "token-error").textContent(), "");
     assert.equal(await byTestId(page, "claims-table").isVisible(), false);
     assert.equal(await page.locator("form").count(), 0);
+
+    const keys = byTestId(page, "keys-input");
+    assert.equal(await keys.getAttribute("autocomplete"), "off");
+    assert.equal(await keys.getAttribute("spellcheck"), "false");
+    assert.equal(await page.locator('label[for="keys-input"]').count(), 1);
+    const hint = await page.locator("#keys-input-hint").textContent();
+    assert.match(hint, /https:\/\/<your GitLab>\/oauth\/discovery\/keys/);
+    assert.match(hint, /https:\/\/gitlab\.com\/oauth\/discovery\/keys/);
+    assert.equal(await page.locator("a[href]").count(), 0, "the keys address is text, not a link");
+    assert.equal(await byTestId(page, "keys-error").textContent(), "");
     await finish(session);
   });
 
@@ -194,7 +259,9 @@ describe("token inspector page", () => {
     const notVerified = page.locator('[data-testid="finding"][data-code="TOK017"]');
     assert.equal(await notVerified.getAttribute("data-severity"), "info");
     assert.match(await notVerified.textContent(), /Info/); // severity in words, not colour alone
-    assert.match(await byTestId(page, "signature-status").textContent(), /Decoded, not verified/);
+    const badge = await badgeIn(page, "not-checked");
+    assert.match(badge, /Not checked — paste the instance's keys to verify the signature/);
+    assert.match(badge, /Nothing on this page is verified/);
 
     assert.match(await byTestId(page, "token-header").textContent(), /"alg": "RS256"/);
     assert.match(await byTestId(page, "token-payload").textContent(), /"project_path": "acme\/platform\/deployer"/);
@@ -351,3 +418,186 @@ describe("token inspector page", () => {
     await finish(session);
   });
 });
+
+describe("single file", () => {
+  test("is one file: its own CSP, every asset inline, nothing to fetch", () => {
+    const html = readFileSync(singleFile, "utf8");
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html)?.[1];
+    assert.ok(csp, "a CSP meta");
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/]+=*' 'wasm-unsafe-eval';/);
+    assert.match(csp, /style-src 'sha256-[A-Za-z0-9+/]+=*';/);
+    assert.match(csp, /connect-src 'none'/);
+    assert.doesNotMatch(csp, /'self'|'unsafe-inline'|https?:/);
+    assert.doesNotMatch(html, /\b(?:src|href)="(?!data:)/, "no reference to another file or URL");
+    assert.equal((html.match(/<script type="module">/g) ?? []).length, 1, "one inline module script");
+    assert.match(html, /<script type="application\/octet-stream" id="gitlab-aws-oidc-wasm">[A-Za-z0-9+/]+=*<\/script>/);
+  });
+});
+
+for (const target of ["served", "file"]) {
+  const where = target === "file" ? "single file from file://" : "served page";
+  const open = (options = {}) => openPage({ ...options, target });
+
+  describe(`signature verification: ${where}`, () => {
+    /** Opens the page, pastes `jwt` then `keys` (skipped when undefined). */
+    async function pasted(jwt, keys) {
+      const session = await open();
+      await byTestId(session.page, "token-input").fill(jwt);
+      await byTestId(session.page, "claims-table").waitFor();
+      if (keys !== undefined) await byTestId(session.page, "keys-input").fill(keys);
+      return session;
+    }
+
+    test("token + its JWKS: verified; the not-verified finding goes away, and comes back without keys", async () => {
+      const jwks = keyFile("jwks.json");
+      const expected = await core.verifyToken(token("gitlab-com-main"), jwks);
+      assert.equal(expected.code, "verified");
+      const session = await pasted(token("gitlab-com-main"), jwks);
+      const { page } = session;
+      const badge = await badgeIn(page, "verified");
+      assert.match(badge, /Signature verified — key cHTriNnC…/);
+      assert.ok(badge.includes(expected.reason), `the core's reason verbatim: ${badge}`);
+      assert.equal(await page.locator(".sig-kid").getAttribute("title"), expected.kid);
+      assert.ok(!(await findingCodes(page)).includes("TOK017"), "TOK017 contradicts a verified badge");
+      assert.equal(await byTestId(page, "keys-error").textContent(), "");
+      assert.match(await page.locator('[data-part="status"]').textContent(), /Signature verified/);
+      await page.screenshot({
+        path: join(screenshots, target === "file" ? "single-file.png" : "verify-verified.png"),
+        fullPage: true,
+      });
+
+      await page.getByRole("button", { name: "Clear keys" }).click();
+      await badgeIn(page, "not-checked");
+      assert.ok((await findingCodes(page)).includes("TOK017"), "TOK017 is back once nothing is verified");
+      await finish(session);
+    });
+
+    test("tampered payload + JWKS: INVALID with the core's reason; the token is still fully shown", async () => {
+      const jwt = tampered(token("gitlab-com-main"));
+      const jwks = keyFile("jwks.json");
+      const expected = await core.verifyToken(jwt, jwks);
+      assert.equal(expected.code, "signature-invalid");
+      const session = await pasted(jwt, jwks);
+      const { page } = session;
+      const badge = await badgeIn(page, "invalid");
+      assert.match(badge, /Signature INVALID/);
+      assert.ok(badge.includes(expected.reason), `the core's reason verbatim: ${badge}`);
+      assert.match(badge, /signature-invalid/);
+      assert.match(badge, /Do not trust these claims/);
+      // Verification never takes the decoded view away.
+      assert.equal(await page.locator('[data-testid="claims-table"] tbody tr').count(), 28);
+      assert.match(await byTestId(page, "token-payload").textContent(), /"iss": "https:\/\/gitlab\.com"/);
+      assert.ok((await findingCodes(page)).includes("TOK017"));
+      if (target === "served") await page.screenshot({ path: join(screenshots, "verify-invalid.png"), fullPage: true });
+      await finish(session);
+    });
+
+    test("another instance's JWKS: no matching key, naming the kid", async () => {
+      const other = keyFile("jwks-other.json");
+      const expected = await core.verifyToken(token("gitlab-com-main"), other);
+      assert.equal(expected.code, "no-matching-kid");
+      const session = await pasted(token("gitlab-com-main"), other);
+      const badge = await badgeIn(session.page, "no-key");
+      assert.match(badge, /No matching key — no key has kid "cHTriNnC/);
+      assert.ok(badge.includes(expected.reason), `the core's reason verbatim: ${badge}`);
+      assert.match(badge, /Nothing on this page is verified/);
+      await finish(session);
+    });
+
+    test("no keys: not checked, and the page says nothing is verified", async () => {
+      const session = await pasted(token("gitlab-com-main"));
+      const { page } = session;
+      const badge = await badgeIn(page, "not-checked");
+      assert.match(badge, /Not checked — paste the instance's keys to verify the signature/);
+      assert.match(badge, /Nothing on this page is verified/);
+      assert.ok((await findingCodes(page)).includes("TOK017"));
+      await byTestId(page, "keys-input").fill("  \n ");
+      await badgeIn(page, "not-checked");
+      assert.equal(await byTestId(page, "keys-error").textContent(), "", "blank keys are no error");
+      await finish(session);
+    });
+
+    test("HS256 token + JWKS: refused (key confusion), not checked against any key", async () => {
+      const jwks = keyFile("jwks.json");
+      const expected = await core.verifyToken(token("hs256"), jwks);
+      assert.equal(expected.code, "alg-symmetric");
+      const session = await pasted(token("hs256"), jwks);
+      const badge = await badgeIn(session.page, "refused");
+      assert.ok(badge.includes(expected.reason), `the core's reason verbatim: ${badge}`);
+      assert.match(badge, /alg-symmetric/);
+      await finish(session);
+    });
+
+    test("keys text that is not keys: an error with its code, nothing verified", async () => {
+      const session = await pasted(token("gitlab-com-main"), "not keys");
+      const { page } = session;
+      const badge = await badgeIn(page, "error");
+      assert.match(badge, /Not checked — the keys text cannot be used/);
+      assert.match(badge, /keys\.not_recognized/);
+      const error = byTestId(page, "keys-error");
+      assert.ok(await error.isVisible());
+      assert.match(await error.textContent(), /keys\.not_recognized — keys are not JSON, a JWK or a PEM public key/);
+      assert.equal(await byTestId(page, "token-error").textContent(), "", "the token itself is fine");
+      assert.equal(await byTestId(page, "claims-table").isVisible(), true);
+      await finish(session);
+    });
+
+    test("PEM public key: verified; a private key is refused as keys.private_key", async () => {
+      const pem = keyFile("test-rsa-2048.pub.pem");
+      const expected = await core.verifyToken(token("gitlab-com-main"), pem);
+      assert.equal(expected.code, "verified");
+      const session = await pasted(token("gitlab-com-main"), pem);
+      const { page } = session;
+      const badge = await badgeIn(page, "verified");
+      assert.ok(badge.includes(expected.reason), `the core's reason verbatim: ${badge}`);
+      await byTestId(page, "keys-input").fill(keyFile("test-rsa-2048.pem"));
+      await badgeIn(page, "error");
+      assert.match(await byTestId(page, "keys-error").textContent(), /keys\.private_key/);
+      await byTestId(page, "keys-input").fill(keyFile("test-rsa-1024.pub.pem"));
+      assert.match(await badgeIn(page, "no-key"), /No usable key — .*1024-bit RSA/);
+      await finish(session);
+    });
+
+    test("only the latest check counts: a slow verdict never overwrites a newer one", async () => {
+      const session = await pasted(token("gitlab-com-main"), keyFile("jwks.json"));
+      const { page } = session;
+      await badgeIn(page, "verified");
+      // Three inputs in one task: a check that needs WebCrypto (slow), then
+      // one that is rejected at once. The slow "verified" settles last and
+      // must be dropped.
+      const typeKeys = (texts) =>
+        page.evaluate((list) => {
+          const keys = /** @type {HTMLTextAreaElement} */ (document.getElementById("keys-input"));
+          for (const text of list) {
+            keys.value = text;
+            keys.dispatchEvent(new Event("input", { bubbles: true }));
+          }
+        }, texts);
+      await typeKeys([`${keyFile("jwks.json")}\n`, keyFile("jwks.json"), "not keys"]);
+      await badgeIn(page, "error");
+      await page.waitForTimeout(300);
+      assert.equal(await byTestId(page, "signature-badge").getAttribute("data-state"), "error");
+      assert.ok((await findingCodes(page)).includes("TOK017"), "no stale verdict hides TOK017");
+      // The same with a verdict that needs no crypto (decided at once) after the slow one.
+      await typeKeys([keyFile("jwks.json"), keyFile("jwks-other.json")]);
+      await badgeIn(page, "no-key");
+      await page.waitForTimeout(300);
+      assert.equal(await byTestId(page, "signature-badge").getAttribute("data-state"), "no-key");
+      assert.ok((await findingCodes(page)).includes("TOK017"));
+      // A new token re-runs the check against the same keys.
+      await byTestId(page, "keys-input").fill(keyFile("jwks.json"));
+      await badgeIn(page, "verified");
+      await byTestId(page, "token-input").fill(tampered(token("gitlab-com-main")));
+      await badgeIn(page, "invalid");
+      await byTestId(page, "token-input").fill(token("gitlab-com-main"));
+      await badgeIn(page, "verified");
+      // Clearing the token hides the badge with the results; the keys stay.
+      await byTestId(page, "clear-button").click();
+      await page.locator('[data-part="empty"]').waitFor();
+      assert.equal(await byTestId(page, "signature-badge").isVisible(), false);
+      assert.match(await byTestId(page, "keys-input").inputValue(), /"keys"/);
+      await finish(session);
+    });
+  });
+}

@@ -1,0 +1,889 @@
+//! `.gitlab-ci.yml` jobs that assume an AWS role with the job's ID token,
+//! and their companion files. Every user value reaches YAML through
+//! `text::yaml_string` and reaches the shell only as a variable the script
+//! quotes, so no value can change what a script does.
+
+mod codebuild;
+mod legacy;
+pub mod rules;
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use crate::finding::Finding;
+use crate::issuer::ProviderHost;
+use crate::policy::arn::{is_account_id, is_role_name, Partition};
+use crate::policy::spec::DEFAULT_AUDIENCE;
+use crate::policy::wildcard;
+use crate::subject::check_ref_name;
+use crate::text::yaml_string;
+
+pub use codebuild::CodeBuildSpec;
+pub use legacy::check_existing_job;
+
+pub const DEFAULT_IMAGE: &str = "amazon/aws-cli:latest";
+pub const DEFAULT_TOKEN_VARIABLE: &str = "GITLAB_OIDC_TOKEN";
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    #[default]
+    AssumeRole,
+    MultiRole,
+    WebIdentityFile,
+    CodebuildPublish,
+    Component,
+}
+
+/// When the job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum When {
+    /// Protected branches and tags only (the default: a deploy role should trust only those).
+    Protected,
+    DefaultBranch,
+    Tags,
+    /// No rules: every pipeline.
+    Always,
+}
+
+/// One role of a `multi-role` job, used through an AWS CLI profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfileRole {
+    pub profile: String,
+    pub role_arn: String,
+}
+
+/// What the job is checked against: the result of `trustPolicy`, or its parts.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyFacts {
+    pub audience: Option<String>,
+    pub provider_arn: Option<String>,
+    /// The `sub` values or patterns the policy admits.
+    #[serde(default)]
+    pub subjects: Vec<String>,
+}
+
+/// The snippet spec as it arrives from JavaScript.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SnippetSpec {
+    #[serde(default)]
+    pub kind: Kind,
+    pub role_arn: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<ProfileRole>,
+    pub audience: Option<String>,
+    pub region: Option<String>,
+    pub duration_seconds: Option<u32>,
+    pub token_variable: Option<String>,
+    pub image: Option<String>,
+    pub stage: Option<String>,
+    pub job_name: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub when: Option<When>,
+    /// Run only on this branch (overrides `when`).
+    pub branch: Option<String>,
+    /// The job's environment, so its token carries environment claims.
+    pub environment: Option<String>,
+    /// The GitLab instance (issuer URL), to check the policy's provider.
+    pub issuer: Option<String>,
+    pub codebuild: Option<CodeBuildSpec>,
+    /// For `component`: where the component is published, e.g. `gitlab.com/acme/aws/assume-role@1.0.0`.
+    pub component: Option<String>,
+    pub policy: Option<PolicyFacts>,
+    /// A job someone pasted, checked for `CI_JOB_JWT*` and other legacy patterns.
+    pub existing_job: Option<String>,
+}
+
+/// A spec field that cannot be used; the message names the field.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum SnippetError {
+    #[error("spec is not valid: {0}")]
+    Json(String),
+    #[error("roleArn {0:?} is not an IAM role ARN; expected arn:<partition>:iam::<12 digits>:role/<path><name>")]
+    RoleArn(String),
+    #[error("roleArn is missing; expected the ARN of the role the job assumes")]
+    RoleArnMissing,
+    #[error("roles: {0}")]
+    Roles(String),
+    #[error("audience {0:?} is not usable: {1}")]
+    Audience(String, &'static str),
+    #[error("region {0:?} is not an AWS region name such as eu-west-1")]
+    Region(String),
+    #[error("durationSeconds {0} is out of range; expected 900 to 43200 (and at most the role's maximum session)")]
+    Duration(u32),
+    #[error("{field} {value:?} is not valid: {why}")]
+    Name {
+        field: &'static str,
+        value: String,
+        why: &'static str,
+    },
+    #[error("codebuild: {0}")]
+    CodeBuild(String),
+    #[error("issuer: {0}")]
+    Issuer(String),
+}
+
+impl SnippetError {
+    #[must_use]
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Json(_) => "snippet.invalid",
+            Self::RoleArn(_) | Self::RoleArnMissing => "snippet.role_arn",
+            Self::Roles(_) => "snippet.roles",
+            Self::Audience(..) => "snippet.audience",
+            Self::Region(_) => "snippet.region",
+            Self::Duration(_) => "snippet.duration_seconds",
+            Self::Name { field, .. } => match *field {
+                "tokenVariable" => "snippet.token_variable",
+                "image" => "snippet.image",
+                "stage" => "snippet.stage",
+                "jobName" => "snippet.job_name",
+                "tags" => "snippet.tags",
+                "branch" => "snippet.branch",
+                "environment" => "snippet.environment",
+                _ => "snippet.component",
+            },
+            Self::CodeBuild(_) => "snippet.codebuild",
+            Self::Issuer(_) => "snippet.issuer",
+        }
+    }
+}
+
+/// What `ciSnippet` returns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Snippet {
+    /// The `.gitlab-ci.yml` text.
+    pub yaml: String,
+    /// Companion files by name (`buildspec.yml`, policies, the component template).
+    pub files: BTreeMap<String, String>,
+    pub findings: Vec<Finding>,
+}
+
+/// A role ARN split into the parts the checks need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleArn {
+    pub text: String,
+    pub partition: Partition,
+    pub account_id: String,
+}
+
+impl RoleArn {
+    /// Parses `arn:<partition>:iam::<12 digits>:role/<path><name>`.
+    ///
+    /// # Errors
+    /// [`SnippetError::RoleArn`] for anything else.
+    pub fn parse(text: &str) -> Result<Self, SnippetError> {
+        let fail = || SnippetError::RoleArn(text.to_owned());
+        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let ["arn", partition, "iam", "", account, resource] = parts[..] else {
+            return Err(fail());
+        };
+        let partition = Partition::from_name(partition).ok_or_else(fail)?;
+        let path_and_name = resource.strip_prefix("role/").ok_or_else(fail)?;
+        let (path, name) = path_and_name.rsplit_once('/').unwrap_or(("", path_and_name));
+        let path_ok = path.split('/').all(|p| {
+            p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b',' | b'.' | b'@' | b'_' | b'-'))
+        });
+        if !is_account_id(account) || !is_role_name(name) || !path_ok || text.len() > 2048 {
+            return Err(fail());
+        }
+        Ok(Self {
+            text: text.to_owned(),
+            partition,
+            account_id: account.to_owned(),
+        })
+    }
+}
+
+/// A checked spec: every value safe to render.
+#[derive(Debug, Clone)]
+struct Valid {
+    kind: Kind,
+    role: Option<RoleArn>,
+    profiles: Vec<(String, RoleArn)>,
+    audience: String,
+    region: String,
+    duration: u32,
+    token: String,
+    image: String,
+    stage: String,
+    job: String,
+    tags: Vec<String>,
+    when: When,
+    branch: Option<String>,
+    environment: Option<String>,
+    codebuild: Option<codebuild::Valid>,
+    component: String,
+}
+
+fn name_error(field: &'static str, value: &str, why: &'static str) -> SnippetError {
+    SnippetError::Name {
+        field,
+        value: value.to_owned(),
+        why,
+    }
+}
+
+/// A printable value without line breaks, `#`-comments, quotes, `$(` or backticks,
+/// within a length: the rule for names that sit in YAML keys or CI variables.
+fn plain(field: &'static str, value: &str, max: usize, extra: &str) -> Result<(), SnippetError> {
+    if value.is_empty() || value.chars().count() > max {
+        return Err(name_error(field, value, "it is empty or too long"));
+    }
+    let ok = value
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "_-./ ".contains(c) || extra.contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(name_error(
+            field,
+            value,
+            "it has characters outside letters, digits and _ - . / (no quotes, $, #, backticks or line breaks)",
+        ))
+    }
+}
+
+fn is_region(region: &str) -> bool {
+    // e.g. eu-west-1, us-gov-west-1, cn-north-1, ap-southeast-4.
+    let parts: Vec<&str> = region.split('-').collect();
+    (3..=4).contains(&parts.len())
+        && parts[0].len() == 2
+        && parts
+            .iter()
+            .take(parts.len() - 1)
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|n| !n.is_empty() && n.len() <= 2 && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl SnippetSpec {
+    /// Parses a spec from JSON text.
+    ///
+    /// # Errors
+    /// [`SnippetError::Json`] for JSON that is not a spec object.
+    pub fn from_json(text: &str) -> Result<Self, SnippetError> {
+        serde_json::from_str(text).map_err(|e| SnippetError::Json(e.to_string()))
+    }
+
+    fn validate(&self) -> Result<Valid, SnippetError> {
+        let kind = self.kind;
+        let role = match (&self.role_arn, kind) {
+            (Some(arn), _) => Some(RoleArn::parse(arn)?),
+            (None, Kind::MultiRole | Kind::Component) => None,
+            (None, _) => return Err(SnippetError::RoleArnMissing),
+        };
+        let profiles = if kind == Kind::MultiRole {
+            profiles(&self.roles)?
+        } else {
+            Vec::new()
+        };
+        let audience = self.audience.clone().unwrap_or_else(|| DEFAULT_AUDIENCE.to_owned());
+        check_audience(&audience)?;
+        let region = self.region.clone().unwrap_or_else(|| "us-east-1".to_owned());
+        if !is_region(&region) {
+            return Err(SnippetError::Region(region));
+        }
+        let duration = self.duration_seconds.unwrap_or(3600);
+        if !(900..=43200).contains(&duration) {
+            return Err(SnippetError::Duration(duration));
+        }
+        let token = self
+            .token_variable
+            .clone()
+            .unwrap_or_else(|| DEFAULT_TOKEN_VARIABLE.to_owned());
+        check_token_variable(&token)?;
+        let image = self.image.clone().unwrap_or_else(|| DEFAULT_IMAGE.to_owned());
+        plain("image", &image, 255, ":@")?;
+        if image.contains(' ') {
+            return Err(name_error("image", &image, "an image reference has no spaces"));
+        }
+        let stage = self.stage.clone().unwrap_or_else(|| {
+            if kind == Kind::CodebuildPublish {
+                "publish"
+            } else {
+                "deploy"
+            }
+            .to_owned()
+        });
+        plain("stage", &stage, 255, "")?;
+        let job = self
+            .job_name
+            .clone()
+            .unwrap_or_else(|| default_job_name(kind).to_owned());
+        check_job_name(&job)?;
+        for tag in &self.tags {
+            plain("tags", tag, 255, "")?;
+        }
+        let branch = match &self.branch {
+            Some(branch) => {
+                check_ref_name(branch).map_err(|why| name_error("branch", branch, why))?;
+                plain("branch", branch, 255, "+@,=")?;
+                Some(branch.clone())
+            }
+            None => None,
+        };
+        if let Some(environment) = &self.environment {
+            plain("environment", environment, 255, "{}$")?;
+        }
+        let codebuild = match (kind, &self.codebuild) {
+            (Kind::CodebuildPublish, Some(spec)) => Some(spec.validate(role.as_ref(), &region)?),
+            (Kind::CodebuildPublish, None) => {
+                return Err(SnippetError::CodeBuild(
+                    "a codebuild-publish job needs codebuild: { project, bucket, ecrRepository }".to_owned(),
+                ))
+            }
+            _ => None,
+        };
+        let component = self
+            .component
+            .clone()
+            .unwrap_or_else(|| "$CI_SERVER_FQDN/my-group/aws-oidc/assume-role@1.0.0".to_owned());
+        plain("component", &component, 255, ":@$")?;
+        if let Some(issuer) = &self.issuer {
+            ProviderHost::from_issuer(issuer).map_err(|e| SnippetError::Issuer(e.to_string()))?;
+        }
+        let when = self.when.unwrap_or(if kind == Kind::CodebuildPublish {
+            When::Tags
+        } else {
+            When::Protected
+        });
+        Ok(Valid {
+            kind,
+            role,
+            profiles,
+            audience,
+            region,
+            duration,
+            token,
+            image,
+            stage,
+            job,
+            tags: self.tags.clone(),
+            when,
+            branch,
+            environment: self.environment.clone(),
+            codebuild,
+            component,
+        })
+    }
+}
+
+fn profiles(roles: &[ProfileRole]) -> Result<Vec<(String, RoleArn)>, SnippetError> {
+    if roles.len() < 2 {
+        return Err(SnippetError::Roles(
+            "a multi-role job needs at least two { profile, roleArn } entries".to_owned(),
+        ));
+    }
+    let mut profiles: Vec<(String, RoleArn)> = Vec::new();
+    for entry in roles {
+        let valid = !entry.profile.is_empty()
+            && entry.profile.len() <= 64
+            && entry
+                .profile
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(SnippetError::Roles(format!(
+                "profile {:?} must be 1–64 letters, digits, - or _",
+                entry.profile
+            )));
+        }
+        if profiles.iter().any(|(p, _)| *p == entry.profile) {
+            return Err(SnippetError::Roles(format!(
+                "profile {:?} appears twice",
+                entry.profile
+            )));
+        }
+        profiles.push((entry.profile.clone(), RoleArn::parse(&entry.role_arn)?));
+    }
+    Ok(profiles)
+}
+
+fn check_audience(audience: &str) -> Result<(), SnippetError> {
+    if audience.is_empty() || audience.len() > 255 {
+        return Err(SnippetError::Audience(
+            audience.to_owned(),
+            "it must be 1–255 characters",
+        ));
+    }
+    if audience
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || c == '$')
+    {
+        return Err(SnippetError::Audience(
+            audience.to_owned(),
+            "it contains whitespace, a control character or $ (GitLab expands variables in aud)",
+        ));
+    }
+    Ok(())
+}
+
+fn check_token_variable(token: &str) -> Result<(), SnippetError> {
+    let ok = token.len() <= 64
+        && token
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !token.starts_with("CI_");
+    if ok {
+        Ok(())
+    } else {
+        Err(name_error(
+            "tokenVariable",
+            token,
+            "a CI/CD variable name is letters, digits and _, not starting with a digit or CI_",
+        ))
+    }
+}
+
+const RESERVED_KEYS: [&str; 11] = [
+    "stages",
+    "variables",
+    "default",
+    "include",
+    "workflow",
+    "image",
+    "services",
+    "cache",
+    "before_script",
+    "after_script",
+    "spec",
+];
+
+fn check_job_name(job: &str) -> Result<(), SnippetError> {
+    plain("jobName", job, 255, "")?;
+    if job.starts_with('.') || RESERVED_KEYS.contains(&job) {
+        return Err(name_error("jobName", job, "it is a reserved keyword or a hidden job"));
+    }
+    Ok(())
+}
+
+fn default_job_name(kind: Kind) -> &'static str {
+    match kind {
+        Kind::AssumeRole | Kind::Component => "assume-role",
+        Kind::MultiRole => "assume-roles",
+        Kind::WebIdentityFile => "aws-web-identity",
+        Kind::CodebuildPublish => "publish-image",
+    }
+}
+
+/// Generates the job, its companion files and findings.
+///
+/// # Errors
+/// A [`SnippetError`] naming the first unusable field.
+pub fn ci_snippet(spec: &SnippetSpec) -> Result<Snippet, SnippetError> {
+    let valid = spec.validate()?;
+    let mut files = BTreeMap::new();
+    let yaml = match valid.kind {
+        Kind::Component => {
+            files.insert(format!("templates/{}.yml", valid.job), component_template(&valid));
+            component_usage(&valid)
+        }
+        _ => job(&valid),
+    };
+    if let Some(codebuild) = &valid.codebuild {
+        files.insert("buildspec.yml".to_owned(), codebuild::buildspec(codebuild));
+        files.insert("job-role-policy.json".to_owned(), codebuild::job_role_policy(codebuild));
+        files.insert(
+            "codebuild-service-role-policy.json".to_owned(),
+            codebuild::service_role_policy(codebuild),
+        );
+    }
+    let mut findings = Vec::new();
+    if valid.kind == Kind::WebIdentityFile {
+        findings.push(Finding::new(
+            &rules::STATIC_KEYS_TAKE_PRECEDENCE,
+            "AWS_ACCESS_KEY_ID in the project's or group's CI/CD variables takes precedence over the web identity token file; the job unsets it, but remove such variables",
+        ));
+    }
+    if let Some(policy) = &spec.policy {
+        findings.extend(check_policy(&valid, policy, spec.issuer.as_deref()));
+    }
+    if let Some(existing) = &spec.existing_job {
+        findings.extend(check_existing_job(existing));
+    }
+    findings.sort_by_key(|f| f.severity);
+    Ok(Snippet { yaml, files, findings })
+}
+
+fn header(valid: &Valid, what: &str) -> String {
+    let mut out = format!(
+        "# {what}\n# Generated by gitlab-aws-oidc: the job's ID token (id_tokens:) is its only AWS credential.\n"
+    );
+    let _ = writeln!(out, "{}:", valid.job);
+    let _ = writeln!(out, "  stage: {}", yaml_string(&valid.stage));
+    let _ = writeln!(
+        out,
+        "  image:\n    name: {}\n    entrypoint: [\"\"]",
+        yaml_string(&valid.image)
+    );
+    if !valid.tags.is_empty() {
+        out.push_str("  tags:\n");
+        for tag in &valid.tags {
+            let _ = writeln!(out, "    - {}", yaml_string(tag));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  id_tokens:\n    {}:\n      aud: {}",
+        valid.token,
+        yaml_string(&valid.audience)
+    );
+    if let Some(environment) = &valid.environment {
+        let _ = writeln!(out, "  environment:\n    name: {}", yaml_string(environment));
+    }
+    out.push_str(&rules_block(valid.when, valid.branch.as_deref()));
+    out
+}
+
+fn rules_block(when: When, branch: Option<&str>) -> String {
+    let condition = match (branch, when) {
+        // The branch was checked: no quote, backslash or $ can reach the expression.
+        (Some(branch), _) => format!("$CI_COMMIT_BRANCH == \"{branch}\""),
+        (None, When::Protected) => "$CI_COMMIT_REF_PROTECTED == \"true\"".to_owned(),
+        (None, When::DefaultBranch) => "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH".to_owned(),
+        (None, When::Tags) => "$CI_COMMIT_TAG".to_owned(),
+        (None, When::Always) => return String::new(),
+    };
+    format!("  rules:\n    - if: {}\n", yaml_string(&condition))
+}
+
+/// A literal YAML variable GitLab does not expand.
+fn variable(out: &mut String, name: &str, value: &str) {
+    let _ = writeln!(
+        out,
+        "    {name}:\n      value: {}\n      expand: false",
+        yaml_string(value)
+    );
+}
+
+/// A YAML block-scalar list item holding a shell script, indented for a job key.
+fn script_item(out: &mut String, script: &str) {
+    out.push_str("    - |\n");
+    for line in script.lines() {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "      {line}");
+        }
+    }
+}
+
+/// The session name STS accepts (2–64 of `[\w+=,.@-]`) for any branch, e.g. `feature/x`.
+const SESSION_NAME: &str = r#"session=$(printf 'gitlab-%s-%s-%s' "$CI_PROJECT_ID" "$CI_JOB_ID" "$CI_COMMIT_REF_SLUG" | tr -c 'A-Za-z0-9_+=,.@-' '-' | cut -c1-64)"#;
+
+/// `AssumeRoleWithWebIdentity` that fails the job with STS's own message.
+fn assume_role_script(token: &str) -> String {
+    format!(
+        r#"# Exchange the job's ID token for role credentials; STS prints why if it refuses.
+{SESSION_NAME}
+if ! creds=$(aws sts assume-role-with-web-identity \
+    --role-arn "$ROLE_ARN" \
+    --role-session-name "$session" \
+    --web-identity-token "${token}" \
+    --duration-seconds "$ROLE_DURATION_SECONDS" \
+    --query 'Credentials.[AccessKeyId,SecretAccessKey,SessionToken]' \
+    --output text); then
+  echo "AssumeRoleWithWebIdentity failed for $ROLE_ARN (STS's message is above)" >&2
+  exit 1
+fi
+# shellcheck disable=SC2086 # split the three tab-separated values
+set -- $creds
+if [ "$#" -ne 3 ]; then
+  echo "unexpected output from STS" >&2
+  exit 1
+fi
+export AWS_ACCESS_KEY_ID="$1" AWS_SECRET_ACCESS_KEY="$2" AWS_SESSION_TOKEN="$3"
+unset creds
+"#
+    )
+}
+
+fn job(valid: &Valid) -> String {
+    match valid.kind {
+        Kind::AssumeRole => {
+            let mut out = header(valid, "Assumes an AWS role with the job's GitLab ID token.");
+            out.push_str("  variables:\n");
+            variable(
+                &mut out,
+                "ROLE_ARN",
+                &valid.role.as_ref().map(|r| r.text.clone()).unwrap_or_default(),
+            );
+            variable(&mut out, "ROLE_DURATION_SECONDS", &valid.duration.to_string());
+            variable(&mut out, "AWS_DEFAULT_REGION", &valid.region);
+            out.push_str("  before_script:\n");
+            script_item(&mut out, &assume_role_script(&valid.token));
+            out.push_str("  script:\n    - aws sts get-caller-identity\n");
+            out
+        }
+        Kind::MultiRole => multi_role(valid),
+        Kind::WebIdentityFile => web_identity_file(valid),
+        Kind::CodebuildPublish => codebuild::job(valid),
+        Kind::Component => String::new(),
+    }
+}
+
+fn multi_role(valid: &Valid) -> String {
+    let mut out = header(
+        valid,
+        "One ID token, several roles: an AWS CLI profile per role (e.g. a deploy role in another account).",
+    );
+    out.push_str("  variables:\n");
+    variable(&mut out, "AWS_DEFAULT_REGION", &valid.region);
+    for (profile, role) in &valid.profiles {
+        variable(
+            &mut out,
+            &format!("ROLE_ARN_{}", profile.to_ascii_uppercase().replace('-', "_")),
+            &role.text,
+        );
+    }
+    let mut script = format!(
+        "# Every profile reads the same token file; the CLI and SDKs assume and refresh each role themselves.\ntoken_file=$(mktemp)\nprintf '%s' \"${}\" > \"$token_file\"\n{SESSION_NAME}\nmkdir -p ~/.aws\n",
+        valid.token
+    );
+    for (profile, _) in &valid.profiles {
+        let variable = format!("ROLE_ARN_{}", profile.to_ascii_uppercase().replace('-', "_"));
+        let _ = write!(
+            script,
+            "aws configure set role_arn \"${variable}\" --profile {profile}\naws configure set web_identity_token_file \"$token_file\" --profile {profile}\naws configure set role_session_name \"$session\" --profile {profile}\n"
+        );
+    }
+    out.push_str("  before_script:\n");
+    script_item(&mut out, &script);
+    out.push_str("  script:\n");
+    for (profile, _) in &valid.profiles {
+        let _ = writeln!(out, "    - aws sts get-caller-identity --profile {profile}");
+    }
+    out
+}
+
+fn web_identity_file(valid: &Valid) -> String {
+    let mut out = header(
+        valid,
+        "Writes the ID token to a file so every AWS SDK and the CLI assume and refresh the role themselves.",
+    );
+    out.push_str("  variables:\n");
+    variable(
+        &mut out,
+        "AWS_ROLE_ARN",
+        &valid.role.as_ref().map(|r| r.text.clone()).unwrap_or_default(),
+    );
+    variable(&mut out, "AWS_DEFAULT_REGION", &valid.region);
+    let script = format!(
+        "# Static keys would take precedence over the token file: make sure none are set.\nif [ -n \"${{AWS_ACCESS_KEY_ID:-}}\" ]; then\n  echo \"warning: ignoring AWS_ACCESS_KEY_ID from CI/CD variables; remove it\" >&2\n  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN\nfi\nAWS_WEB_IDENTITY_TOKEN_FILE=$(mktemp)\nprintf '%s' \"${}\" > \"$AWS_WEB_IDENTITY_TOKEN_FILE\"\n{SESSION_NAME}\nexport AWS_WEB_IDENTITY_TOKEN_FILE AWS_ROLE_SESSION_NAME=\"$session\"\n",
+        valid.token
+    );
+    out.push_str("  before_script:\n");
+    script_item(&mut out, &script);
+    out.push_str("  script:\n    - aws sts get-caller-identity\n");
+    out
+}
+
+fn component_template(valid: &Valid) -> String {
+    let mut out =
+        String::from("# A GitLab CI/CD component: assume an AWS role with the job's ID token.\nspec:\n  inputs:\n");
+    let _ = writeln!(
+        out,
+        "    role_arn:\n      description: \"ARN of the IAM role to assume\""
+    );
+    let _ = writeln!(out, "    audience:\n      default: {}\n      description: \"aud of the ID token; must be in the IAM provider's client IDs\"", yaml_string(&valid.audience));
+    let _ = writeln!(out, "    region:\n      default: {}", yaml_string(&valid.region));
+    let _ = writeln!(
+        out,
+        "    duration_seconds:\n      default: {}",
+        yaml_string(&valid.duration.to_string())
+    );
+    let _ = writeln!(out, "    stage:\n      default: {}", yaml_string(&valid.stage));
+    let _ = writeln!(out, "    image:\n      default: {}", yaml_string(&valid.image));
+    out.push_str("---\n");
+    let _ = writeln!(out, "{}:", valid.job);
+    out.push_str("  stage: $[[ inputs.stage ]]\n  image:\n    name: $[[ inputs.image ]]\n    entrypoint: [\"\"]\n");
+    let _ = writeln!(
+        out,
+        "  id_tokens:\n    {}:\n      aud: $[[ inputs.audience ]]",
+        valid.token
+    );
+    out.push_str(&rules_block(valid.when, valid.branch.as_deref()));
+    out.push_str("  variables:\n    ROLE_ARN:\n      value: $[[ inputs.role_arn ]]\n      expand: false\n    ROLE_DURATION_SECONDS: $[[ inputs.duration_seconds ]]\n    AWS_DEFAULT_REGION: $[[ inputs.region ]]\n");
+    out.push_str("  before_script:\n");
+    script_item(&mut out, &assume_role_script(&valid.token));
+    out.push_str("  script:\n    - aws sts get-caller-identity\n");
+    out
+}
+
+fn component_usage(valid: &Valid) -> String {
+    let mut out = format!(
+        "# Uses the assume-role component (templates/{}.yml in your component project).\ninclude:\n",
+        valid.job
+    );
+    let _ = writeln!(out, "  - component: {}\n    inputs:", yaml_string(&valid.component));
+    let role = valid
+        .role
+        .as_ref()
+        .map_or("arn:aws:iam::123456789012:role/gitlab-ci", |r| r.text.as_str());
+    let _ = writeln!(out, "      role_arn: {}", yaml_string(role));
+    let _ = writeln!(out, "      region: {}", yaml_string(&valid.region));
+    out
+}
+
+/// Findings when the job cannot satisfy the trust policy it is meant for.
+fn check_policy(valid: &Valid, policy: &PolicyFacts, issuer: Option<&str>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(expected) = &policy.audience {
+        if *expected != valid.audience {
+            findings.push(Finding::new(
+                &rules::AUDIENCE_MISMATCH,
+                format!(
+                    "the job requests aud {:?}, but the trust policy expects {expected:?}",
+                    valid.audience
+                ),
+            ));
+        }
+    }
+    if let Some(provider) = &policy.provider_arn {
+        let host = provider.split_once(":oidc-provider/").map(|(_, h)| h);
+        if let (Some(host), Some(issuer)) = (host, issuer.and_then(|i| ProviderHost::from_issuer(i).ok())) {
+            if host != issuer.as_str() {
+                findings.push(Finding::new(
+                    &rules::PROVIDER_MISMATCH,
+                    format!("the trust policy trusts the provider {host}, but the job runs on {issuer}"),
+                ));
+            }
+        }
+        let roles = valid.role.iter().chain(valid.profiles.iter().map(|(_, r)| r));
+        for role in roles {
+            let expected = format!(
+                "arn:{}:iam::{}:oidc-provider/",
+                role.partition.as_str(),
+                role.account_id
+            );
+            if !provider.starts_with(&expected) {
+                findings.push(Finding::new(
+                    &rules::ACCOUNT_MISMATCH,
+                    format!(
+                        "the role {} is in another account or partition than the provider {provider}",
+                        role.text
+                    ),
+                ));
+            }
+        }
+    }
+    if let Some(why) = unsatisfiable(valid, &policy.subjects) {
+        findings.push(Finding::new(&rules::SUB_UNSATISFIABLE, why));
+    }
+    findings
+}
+
+/// Why no run of this job can produce a `sub` the policy admits, if so.
+fn unsatisfiable(valid: &Valid, subjects: &[String]) -> Option<String> {
+    if subjects.is_empty() {
+        return None;
+    }
+    let needs_environment = subjects
+        .iter()
+        .all(|s| s.contains(":environment_protected:") || s.contains(":deployment_tier:"));
+    if needs_environment && valid.environment.is_none() {
+        return Some("every sub in the policy includes environment components, but the job has no environment, so GitLab leaves them out of its sub; set environment".to_owned());
+    }
+    // The ref the job runs on, when its rules fix one: a branch name or any tag.
+    let (ref_type, reference) = match (valid.branch.as_deref(), valid.when) {
+        (Some(branch), _) => ("branch", branch),
+        (None, When::Tags) => ("tag", "any"),
+        _ => return None,
+    };
+    let admits = subjects.iter().any(|subject| {
+        // Put the job's ref into the policy's own subject and see whether the pattern still matches.
+        let Some((project, rest)) = subject.split_once(":ref_type:") else {
+            return !subject.contains(":ref:") || subject.ends_with('*');
+        };
+        let rest_after_type = rest.split_once(":ref:").map_or("", |(_, r)| r);
+        let candidate_ref = if reference == "any" {
+            rest_after_type
+                .split(':')
+                .next()
+                .unwrap_or_default()
+                .replace(['*', '?'], "x")
+        } else {
+            reference.to_owned()
+        };
+        let candidate = format!("{project}:ref_type:{ref_type}:ref:{candidate_ref}");
+        let tail = rest_after_type.split_once(':').map(|(_, t)| t);
+        let candidate = match tail {
+            Some(tail) => format!("{candidate}:{tail}"),
+            None => candidate,
+        };
+        wildcard::matches(subject, &candidate)
+    });
+    (!admits).then(|| {
+        if reference == "any" {
+            "the job runs only for tags, but no sub in the policy admits ref_type:tag".to_owned()
+        } else {
+            format!("the job runs only on branch {reference:?}, but no sub in the policy admits it")
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns() {
+        let role = RoleArn::parse("arn:aws-us-gov:iam::123456789012:role/ci/deploy").unwrap();
+        assert_eq!(
+            (role.partition, role.account_id.as_str()),
+            (Partition::AwsUsGov, "123456789012")
+        );
+        for bad in [
+            "arn:aws:iam::12345678901:role/x",
+            "arn:aws:iam::123456789012:user/x",
+            "arn:aws:sts::123456789012:role/x",
+            "arn:aws:iam:us-east-1:123456789012:role/x",
+            "arn:aws:iam::123456789012:role/",
+            "arn:aws:iam::123456789012:role/x y",
+            "arn:aws:iam::123456789012:role/x\"$(id)",
+            "arn:aws-iso:iam::123456789012:role/x",
+        ] {
+            assert!(RoleArn::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn regions() {
+        for ok in [
+            "us-east-1",
+            "eu-west-3",
+            "us-gov-west-1",
+            "cn-north-1",
+            "ap-southeast-4",
+            "eu-central-2",
+        ] {
+            assert!(is_region(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "us-east",
+            "useast1",
+            "US-EAST-1",
+            "us-east-1a",
+            "us-east-1\n",
+            "$(id)",
+        ] {
+            assert!(!is_region(bad), "{bad}");
+        }
+    }
+}
