@@ -14,3 +14,6 @@ mod policy;
 
 #[path = "wasm/analysis.rs"]
 mod analysis;
+
+#[path = "wasm/ci.rs"]
+mod ci;

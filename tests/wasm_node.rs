@@ -12,3 +12,6 @@ mod policy;
 
 #[path = "wasm/analysis.rs"]
 mod analysis;
+
+#[path = "wasm/ci.rs"]
+mod ci;

@@ -1,0 +1,42 @@
+//! `ciSnippet` through wasm-bindgen.
+
+use gitlab_aws_oidc::wasm::ci_snippet;
+use js_sys::{Reflect, JSON};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn get(value: &JsValue, path: &str) -> JsValue {
+    path.split('.').fold(value.clone(), |v, key| {
+        let key = key
+            .parse::<u32>()
+            .map_or_else(|_| JsValue::from_str(key), JsValue::from);
+        Reflect::get(&v, &key).unwrap()
+    })
+}
+
+#[wasm_bindgen_test]
+fn ci_snippet_returns_yaml_files_and_findings() {
+    let spec = JSON::parse(
+        r#"{"kind":"codebuild-publish","roleArn":"arn:aws:iam::123456789012:role/publish","codebuild":{"project":"app","bucket":"acme-src","ecrRepository":"acme/app"},"policy":{"audience":"https://gitlab.com"}}"#,
+    )
+    .unwrap();
+    let snippet = ci_snippet(&spec).unwrap();
+    let yaml = get(&snippet, "yaml").as_string().unwrap();
+    assert!(yaml.contains("aws codebuild start-build") && yaml.contains("if: \"$CI_COMMIT_TAG\""));
+    let buildspec = Reflect::get(&get(&snippet, "files"), &"buildspec.yml".into()).unwrap();
+    assert!(buildspec.as_string().unwrap().contains("docker push"));
+    assert_eq!(get(&snippet, "findings.0.code").as_string().as_deref(), Some("CI002"));
+}
+
+#[wasm_bindgen_test]
+fn ci_snippet_errors_name_the_field() {
+    let spec = JSON::parse(r#"{"roleArn":"arn:aws:iam::123456789012:role/x","region":"mars-1"}"#).unwrap();
+    let error = ci_snippet(&spec).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("snippet.region"));
+    assert_eq!(
+        get(&ci_snippet(&JsValue::NULL).unwrap_err(), "code")
+            .as_string()
+            .as_deref(),
+        Some("snippet.invalid")
+    );
+}
