@@ -193,11 +193,30 @@ pub(crate) fn fixed(document: &Document, edit: impl FnOnce(&mut Document)) -> St
     copy.to_json()
 }
 
-/// The policy with one condition's operator replaced: the fix for operator rules.
-pub(crate) fn with_operator(document: &Document, statement: usize, condition: usize, operator: &str) -> String {
-    fixed(document, |d| {
-        operator.clone_into(&mut d.statements[statement].conditions[condition].operator);
-    })
+/// Findings for the rules whose fix rewrites one condition's operator:
+/// `rewrite` returns the operator to use instead and the message, or `None`.
+pub(crate) fn operator_rewrites(
+    document: &Document,
+    rule: &Rule,
+    rewrite: impl Fn(&Statement, &Condition) -> Option<(String, String)>,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        for (position, condition) in statement.conditions.iter().enumerate() {
+            let Some((operator, message)) = rewrite(statement, condition) else {
+                continue;
+            };
+            let fix = fixed(document, |d| {
+                operator.clone_into(&mut d.statements[index].conditions[position].operator);
+            });
+            findings.push(
+                Finding::new(rule, message)
+                    .at(condition_path(index, condition))
+                    .with_fix(fix),
+            );
+        }
+    }
+    findings
 }
 
 /// How loose a `sub` value is, for comparing values that OR together.

@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{condition_path, with_operator, Context, Docs, LintRule};
+use crate::lint::{operator_rewrites, Context, Docs, LintRule};
 use crate::policy::{Document, Operator};
 
 pub static RULE: LintRule = LintRule {
@@ -20,28 +20,15 @@ pub static RULE: LintRule = LintRule {
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for (index, statement) in document.statements.iter().enumerate() {
-        if statement.effect != "Allow" {
-            continue;
+    operator_rewrites(document, &RULE.rule, |statement, condition| {
+        if statement.effect != "Allow" || Operator::parse(&condition.operator).set != Some("ForAllValues") {
+            return None;
         }
-        for (position, condition) in statement.conditions.iter().enumerate() {
-            if Operator::parse(&condition.operator).set != Some("ForAllValues") {
-                continue;
-            }
-            let plain = condition.operator.trim_start_matches("ForAllValues:").to_owned();
-            findings.push(
-                Finding::new(
-                    &RULE.rule,
-                    format!(
-                        "{} on {} is true when the key is missing; use {plain}",
-                        condition.operator, condition.key
-                    ),
-                )
-                .at(condition_path(index, condition))
-                .with_fix(with_operator(document, index, position, &plain)),
-            );
-        }
-    }
-    findings
+        let plain = condition.operator.trim_start_matches("ForAllValues:").to_owned();
+        let message = format!(
+            "{} on {} is true when the key is missing; use {plain}",
+            condition.operator, condition.key
+        );
+        Some((plain, message))
+    })
 }

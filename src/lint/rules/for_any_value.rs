@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{condition_path, with_operator, Context, Docs, LintRule};
+use crate::lint::{operator_rewrites, Context, Docs, LintRule};
 use crate::policy::{split_key, Document, Operator};
 
 pub static RULE: LintRule = LintRule {
@@ -20,26 +20,16 @@ pub static RULE: LintRule = LintRule {
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for (index, statement) in document.statements.iter().enumerate() {
-        for (position, condition) in statement.conditions.iter().enumerate() {
-            let gitlab_key = split_key(&condition.key).is_some_and(|(prefix, _)| prefix.contains('.'));
-            if Operator::parse(&condition.operator).set != Some("ForAnyValue") || !gitlab_key {
-                continue;
-            }
-            let plain = condition.operator.trim_start_matches("ForAnyValue:").to_owned();
-            findings.push(
-                Finding::new(
-                    &RULE.rule,
-                    format!(
-                        "{} is single-valued; use {plain} instead of {}",
-                        condition.key, condition.operator
-                    ),
-                )
-                .at(condition_path(index, condition))
-                .with_fix(with_operator(document, index, position, &plain)),
-            );
+    operator_rewrites(document, &RULE.rule, |_, condition| {
+        let gitlab_key = split_key(&condition.key).is_some_and(|(prefix, _)| prefix.contains('.'));
+        if Operator::parse(&condition.operator).set != Some("ForAnyValue") || !gitlab_key {
+            return None;
         }
-    }
-    findings
+        let plain = condition.operator.trim_start_matches("ForAnyValue:").to_owned();
+        let message = format!(
+            "{} is single-valued; use {plain} instead of {}",
+            condition.key, condition.operator
+        );
+        Some((plain, message))
+    })
 }

@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{condition_path, with_operator, Context, Docs, LintRule};
+use crate::lint::{operator_rewrites, Context, Docs, LintRule};
 use crate::policy::{Document, Operator};
 
 pub static RULE: LintRule = LintRule {
@@ -20,33 +20,23 @@ pub static RULE: LintRule = LintRule {
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for (index, statement) in document.statements.iter().enumerate() {
-        for (position, condition) in statement.conditions.iter().enumerate() {
-            let operator = Operator::parse(&condition.operator);
-            if !matches!(operator.base, "StringLike" | "StringNotLike")
-                || condition.values.iter().any(|v| v.contains(['*', '?']))
-            {
-                continue;
-            }
-            let equals = if operator.negated() {
-                "StringNotEquals"
-            } else {
-                "StringEquals"
-            };
-            let replacement = condition.operator.replacen(operator.base, equals, 1);
-            findings.push(
-                Finding::new(
-                    &RULE.rule,
-                    format!(
-                        "{} on {} has no wildcard; {replacement} says the same plainly",
-                        condition.operator, condition.key
-                    ),
-                )
-                .at(condition_path(index, condition))
-                .with_fix(with_operator(document, index, position, &replacement)),
-            );
+    operator_rewrites(document, &RULE.rule, |_, condition| {
+        let operator = Operator::parse(&condition.operator);
+        if !matches!(operator.base, "StringLike" | "StringNotLike")
+            || condition.values.iter().any(|v| v.contains(['*', '?']))
+        {
+            return None;
         }
-    }
-    findings
+        let equals = if operator.negated() {
+            "StringNotEquals"
+        } else {
+            "StringEquals"
+        };
+        let replacement = condition.operator.replacen(operator.base, equals, 1);
+        let message = format!(
+            "{} on {} has no wildcard; {replacement} says the same plainly",
+            condition.operator, condition.key
+        );
+        Some((replacement, message))
+    })
 }

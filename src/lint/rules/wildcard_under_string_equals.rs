@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{condition_path, with_operator, Context, Docs, LintRule};
+use crate::lint::{operator_rewrites, Context, Docs, LintRule};
 use crate::policy::{Document, Operator};
 
 pub static RULE: LintRule = LintRule {
@@ -20,34 +20,22 @@ pub static RULE: LintRule = LintRule {
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for (index, statement) in document.statements.iter().enumerate() {
-        for (position, condition) in statement.conditions.iter().enumerate() {
-            let operator = Operator::parse(&condition.operator);
-            if !operator.base.starts_with("StringEquals") && !operator.base.starts_with("StringNotEquals") {
-                continue;
-            }
-            let Some(value) = condition.values.iter().find(|v| v.contains(['*', '?'])) else {
-                continue;
-            };
-            let like = if operator.negated() {
-                "StringNotLike"
-            } else {
-                "StringLike"
-            };
-            let replacement = condition.operator.replacen(operator.base, like, 1);
-            findings.push(
-                Finding::new(
-                    &RULE.rule,
-                    format!(
-                        "{} compares {value:?} literally, so * and ? are plain characters here; use {replacement}",
-                        condition.operator
-                    ),
-                )
-                .at(condition_path(index, condition))
-                .with_fix(with_operator(document, index, position, &replacement)),
-            );
+    operator_rewrites(document, &RULE.rule, |_, condition| {
+        let operator = Operator::parse(&condition.operator);
+        if !operator.base.starts_with("StringEquals") && !operator.base.starts_with("StringNotEquals") {
+            return None;
         }
-    }
-    findings
+        let value = condition.values.iter().find(|v| v.contains(['*', '?']))?;
+        let like = if operator.negated() {
+            "StringNotLike"
+        } else {
+            "StringLike"
+        };
+        let replacement = condition.operator.replacen(operator.base, like, 1);
+        let message = format!(
+            "{} compares {value:?} literally, so * and ? are plain characters here; use {replacement}",
+            condition.operator
+        );
+        Some((replacement, message))
+    })
 }
