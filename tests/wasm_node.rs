@@ -15,3 +15,6 @@ mod analysis;
 
 #[path = "wasm/ci.rs"]
 mod ci;
+
+#[path = "wasm/support.rs"]
+mod support;

@@ -1,22 +1,15 @@
 //! `lintTrustPolicy` and `evaluateTrustPolicy` through wasm-bindgen.
 
 use gitlab_aws_oidc::wasm::{evaluate_trust_policy, lint_trust_policy};
-use js_sys::{Array, Reflect, JSON};
+use js_sys::{Array, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::support::get;
 
 const MAIN: &str = include_str!("../fixtures/tokens/gitlab-com-main.jwt");
 const BLOG: &str = include_str!("../fixtures/lint/blog-recipe.json");
 const GOOD: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"}}}]}"#;
-
-fn get(value: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(value.clone(), |v, key| {
-        let key = key
-            .parse::<u32>()
-            .map_or_else(|_| JsValue::from_str(key), JsValue::from);
-        Reflect::get(&v, &key).unwrap()
-    })
-}
 
 fn codes(findings: &JsValue) -> Vec<String> {
     Array::from(findings)

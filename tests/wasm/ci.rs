@@ -5,14 +5,7 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-fn get(value: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(value.clone(), |v, key| {
-        let key = key
-            .parse::<u32>()
-            .map_or_else(|_| JsValue::from_str(key), JsValue::from);
-        Reflect::get(&v, &key).unwrap()
-    })
-}
+use crate::support::get;
 
 #[wasm_bindgen_test]
 fn ci_snippet_returns_yaml_files_and_findings() {

@@ -5,26 +5,13 @@ use js_sys::{Array, Error, Object, Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::wasm_bindgen_test;
 
+use crate::support::{get, text};
+
 const NOW: f64 = 1_764_001_200.0;
 const MAIN: &str = include_str!("../fixtures/tokens/gitlab-com-main.jwt");
 const MAIN_CLAIMS: &str = include_str!("../fixtures/tokens/gitlab-com-main.claims.json");
 const UNKNOWN_CLAIMS: &str = include_str!("../fixtures/tokens/unknown-claims.jwt");
 const UNKNOWN_CLAIMS_JSON: &str = include_str!("../fixtures/tokens/unknown-claims.claims.json");
-
-fn get(value: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(value.clone(), |v, key| {
-        let key = key
-            .parse::<u32>()
-            .map_or_else(|_| JsValue::from_str(key), JsValue::from);
-        Reflect::get(&v, &key).unwrap()
-    })
-}
-
-fn text(value: &JsValue, path: &str) -> String {
-    get(value, path)
-        .as_string()
-        .unwrap_or_else(|| panic!("{path} is not a string"))
-}
 
 fn keys(value: &JsValue) -> Vec<String> {
     Object::keys(value.unchecked_ref::<Object>())

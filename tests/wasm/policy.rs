@@ -5,26 +5,13 @@ use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
+use crate::support::{get, text};
+
 const MAIN: &str = include_str!("../fixtures/tokens/gitlab-com-main.jwt");
 const SELF_MANAGED: &str = include_str!("../fixtures/tokens/self-managed-relative-root.jwt");
 
 fn object(json: &str) -> JsValue {
     JSON::parse(json).unwrap()
-}
-
-fn get(value: &JsValue, path: &str) -> JsValue {
-    path.split('.').fold(value.clone(), |v, key| {
-        let key = key
-            .parse::<u32>()
-            .map_or_else(|_| JsValue::from_str(key), JsValue::from);
-        Reflect::get(&v, &key).unwrap()
-    })
-}
-
-fn text(value: &JsValue, path: &str) -> String {
-    get(value, path)
-        .as_string()
-        .unwrap_or_else(|| panic!("{path} is not a string"))
 }
 
 fn code(result: Result<JsValue, JsValue>) -> String {
