@@ -37,4 +37,6 @@ if [ "${1:-}" = "--test" ]; then
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver shellcheck >/dev/null
   fi
+  # check-jsonschema, moto and the AWS CLI in .venv-tools; shellcheck and zip from Debian.
+  scripts/setup-tools.sh
 fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: format and lints, native tests, the wasm exports in Node and
-# headless Chromium, the npm package in Node, and the page end to end.
+# headless Chromium, the npm package in Node, the generated pipelines checked by
+# independent tools, and the page end to end.
 # Installs what is missing first (scripts/setup.sh --test); safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,5 +28,5 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER="$(command -v chromedriver)" \
   cargo test --locked --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
 
-step "npm package and page end to end"
-node --test tests/node/ tests/e2e/
+step "npm package, generated pipelines (GitLab schema, shellcheck, run against moto) and page end to end"
+node --test tests/node/ tests/tools/ tests/e2e/

@@ -181,3 +181,22 @@ fn findings_against_the_policy() {
 fn spec_of(value: &Value) -> SnippetSpec {
     spec(value)
 }
+
+#[test]
+fn keys_that_yaml_would_retype_are_quoted() {
+    let snippet = ci_snippet(&spec(&json!({
+        "roleArn": "arn:aws:iam::123456789012:role/x",
+        "jobName": "on",
+        "tokenVariable": "null",
+    })))
+    .unwrap();
+    let document: Value = serde_yaml::from_str(&snippet.yaml).unwrap();
+    assert!(document["on"]["id_tokens"]["null"]["aud"].is_string(), "{}", snippet.yaml);
+    let colliding = json!({ "kind": "multi-role", "roles": [
+        { "profile": "deploy-prod", "roleArn": "arn:aws:iam::123456789012:role/a" },
+        { "profile": "deploy_prod", "roleArn": "arn:aws:iam::123456789012:role/b" }
+    ]});
+    let err = ci_snippet(&spec(&colliding)).unwrap_err();
+    assert_eq!(err.code(), "snippet.roles");
+    assert!(err.to_string().contains("ROLE_ARN_DEPLOY_PROD"), "{err}");
+}

@@ -111,8 +111,11 @@ const PUBLISH_SCRIPT: &str = r#"# Zip the build context and upload it (the aws-c
 command -v zip >/dev/null || yum install -y -q zip >/dev/null
 tag=$(printf '%s' "${CI_COMMIT_TAG:-$CI_COMMIT_SHORT_SHA}" | tr -c 'A-Za-z0-9_.-' '-' | cut -c1-128)
 key="${SOURCE_PREFIX}${CI_PROJECT_ID}/${CI_PIPELINE_ID}/${CI_JOB_ID}.zip"
-zip -q -r /tmp/context.zip . -x '.git/*'
-aws s3 cp --only-show-errors /tmp/context.zip "s3://${SOURCE_BUCKET}/${key}"
+# A fresh directory per job: zip adds to an existing archive, and shell runners share /tmp.
+context=$(mktemp -d)
+zip -q -r "$context/context.zip" . -x '.git/*'
+aws s3 cp --only-show-errors "$context/context.zip" "s3://${SOURCE_BUCKET}/${key}"
+rm -rf "$context"
 
 build_id=$(aws codebuild start-build \
   --project-name "$CODEBUILD_PROJECT" \
@@ -127,12 +130,25 @@ echo "started $build_id for image tag $tag"
 deadline=$(( $(date +%s) + BUILD_TIMEOUT_SECONDS ))
 tab=$(printf '\t')
 token=""
+errors=0
 while :; do
-  # shellcheck disable=SC2046 # three whitespace-free words: status, group, stream
-  set -- $(aws codebuild batch-get-builds --ids "$build_id" \
-    --query 'builds[0].[buildStatus, logs.groupName, logs.streamName]' --output text)
+  # A failing call (throttling, a network blip) is retried; one that keeps failing (AccessDenied) ends the job.
+  if ! build=$(aws codebuild batch-get-builds --ids "$build_id" \
+      --query 'builds[0].[buildStatus, logs.groupName, logs.streamName]' --output text); then
+    errors=$((errors + 1))
+    if [ "$errors" -ge 3 ]; then
+      echo "batch-get-builds failed $errors times in a row; giving up on $build_id" >&2
+      exit 1
+    fi
+    sleep "${POLL_SECONDS:-10}"
+    continue
+  fi
+  errors=0
+  # shellcheck disable=SC2086 # three whitespace-free words: status, group, stream
+  set -- $build
   status=${1:-UNKNOWN} group=${2:-None} stream=${3:-None}
   if [ "$stream" != None ] && [ "$group" != None ]; then
+    # shellcheck disable=SC2016 # `""` is a JMESPath literal, not a command substitution
     while page=$(aws logs get-log-events --log-group-name "$group" --log-stream-name "$stream" \
         --start-from-head ${token:+--next-token "$token"} \
         --query '[nextForwardToken, join(`""`, events[].message)]' --output text 2>/dev/null); do
