@@ -191,7 +191,11 @@ fn keys_that_yaml_would_retype_are_quoted() {
     })))
     .unwrap();
     let document: Value = serde_yaml::from_str(&snippet.yaml).unwrap();
-    assert!(document["on"]["id_tokens"]["null"]["aud"].is_string(), "{}", snippet.yaml);
+    assert!(
+        document["on"]["id_tokens"]["null"]["aud"].is_string(),
+        "{}",
+        snippet.yaml
+    );
     let colliding = json!({ "kind": "multi-role", "roles": [
         { "profile": "deploy-prod", "roleArn": "arn:aws:iam::123456789012:role/a" },
         { "profile": "deploy_prod", "roleArn": "arn:aws:iam::123456789012:role/b" }
