@@ -1,22 +1,69 @@
 // The page: loads the WebAssembly core, keeps one plain state object, wires the
-// inputs and re-renders the panes from state.
+// inputs and re-renders the panes from state. One flow, four steps, each
+// usable alone: Token → Trust policy → Check a policy → Pipeline; each pane is
+// fed by the one before.
 //
-// Privacy rules, for every pane: the token and the pasted keys live only in
-// this module's memory (and their textareas). Never put them in the URL,
-// localStorage/sessionStorage, IndexedDB or cookies, never send them anywhere,
-// never log them. Nothing is fetched either: the keys are pasted, not looked up.
+// Privacy rules, for every pane: the token, the pasted keys, a pasted policy
+// and a pasted job live only in this module's memory (and their textareas).
+// Never put them in the URL, localStorage/sessionStorage, IndexedDB or
+// cookies, never send them anywhere, never log them. Nothing is fetched
+// either: the keys are pasted, not looked up. The URL fragment carries only
+// the non-secret form values (share.js), written with history.replaceState.
 
-import init, { initSync, inspectToken, verifyToken } from "./pkg/gitlab_aws_oidc.js";
+import init, {
+  ciSnippet,
+  evaluateTrustPolicy,
+  initSync,
+  inspectToken,
+  lintTrustPolicy,
+  trustPolicy,
+  verifyToken,
+} from "./pkg/gitlab_aws_oidc.js";
 import { EXAMPLE_TOKEN } from "./example-token.js";
+import { EXAMPLE_POLICY } from "./example-policy.js";
 import { renderTokenPane } from "./token-pane.js";
+import {
+  COMPONENTS,
+  PIN_NAMES,
+  defaultPolicyForm,
+  defaultTokenOptions,
+  formFromToken,
+  parseComponents,
+  renderPolicyPane,
+  specOf as policySpecOf,
+  wirePolicyPane,
+} from "./policy-pane.js";
+import { renderCheckPane, replaceText, wireCheckPane } from "./check-pane.js";
+import {
+  defaultPipelineForm,
+  effective,
+  renderPipelinePane,
+  specOf as pipelineSpecOf,
+  wirePipelinePane,
+} from "./pipeline-pane.js";
+import { PANES, decodeFragment, encodeFragment } from "./share.js";
+import { syncTabs, wireTabs } from "./tabs.js";
+import { announce, copyText } from "./outputs.js";
 
 /** Relative times ("expires in 41 min") are recomputed this often while a token is shown. */
 const REFRESH_MS = 30_000;
+/** The fragment is rewritten this long after the last change (browsers throttle replaceState). */
+const FRAGMENT_DELAY_MS = 150;
 
-/** @type {import("./token-pane.js").TokenPaneState} */
+const PANE_TITLES = {
+  token: "GitLab ID token inspector",
+  policy: "Trust policy",
+  check: "Check a policy",
+  pipeline: "Pipeline job",
+};
+
 const state = {
   /** "loading" until the wasm core is ready, then "ready" (or "failed"). */
   decoder: "loading",
+  /** The step shown: token, policy, check or pipeline. */
+  pane: "token",
+
+  // ---- step 1: the token (see token-pane.js TokenPaneState) ----
   /** The textarea's text, exactly as typed or pasted. */
   token: "",
   /** Whether the text is the built-in example token. */
@@ -35,18 +82,63 @@ const state = {
   verification: null,
   /** { code, message } when the check could not run (keys.* for unusable keys text), or null. */
   verifyError: null,
+
+  /** Step 2 (see policy-pane.js PolicyPaneState). */
+  policy: {
+    form: defaultPolicyForm(),
+    options: defaultTokenOptions(),
+    /** Where the token-derived fields came from: blank, token, edited (by hand) or link. */
+    origin: "blank",
+    tab: "trustPolicy",
+    result: null,
+    error: null,
+    missing: [],
+    fromToken: null,
+    followsToken: false,
+  },
+
+  /** Step 3 (see check-pane.js CheckPaneState). */
+  check: { text: "", findings: null, error: null, note: null, evaluation: null, evalError: null, applied: null },
+
+  /** Step 4 (see pipeline-pane.js PipelinePaneState). */
+  pipeline: {
+    form: defaultPipelineForm(),
+    follows: { roleArn: true, audience: true },
+    existingJob: "",
+    tab: "yaml",
+    result: null,
+    error: null,
+    missing: [],
+  },
 };
 
-const tokenPane = /** @type {HTMLElement} */ (document.querySelector('[data-pane="token"]'));
-const input = /** @type {HTMLTextAreaElement} */ (document.getElementById("token-input"));
-const keysInput = /** @type {HTMLTextAreaElement} */ (document.getElementById("keys-input"));
+const $ = (selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
+const tokenPane = $("#pane-token");
+const policyPane = $("#pane-policy");
+const checkPane = $("#pane-check");
+const pipelinePane = $("#pane-pipeline");
+const steps = $('[data-part="steps"]');
+const input = /** @type {HTMLTextAreaElement} */ ($("#token-input"));
+const keysInput = /** @type {HTMLTextAreaElement} */ ($("#keys-input"));
+const checkInput = /** @type {HTMLTextAreaElement} */ ($("#check-input"));
 let refreshTimer = 0;
+let fragmentTimer = 0;
 /** Numbers signature checks: only the latest one's outcome may reach the state. */
 let verifyRun = 0;
 
 function nowSeconds() {
   return Date.now() / 1000;
 }
+
+/** { code, message } of anything thrown or rejected. */
+function errorOf(e) {
+  return {
+    code: typeof e?.code === "string" ? e.code : "page.unexpected",
+    message: e instanceof Error ? e.message : String(e),
+  };
+}
+
+// ---- step 1: token ----------------------------------------------------------------
 
 /** Recomputes the derived parts of state from state.token and the clock. */
 function inspect() {
@@ -65,14 +157,6 @@ function inspect() {
   } catch (e) {
     state.error = errorOf(e);
   }
-}
-
-/** { code, message } of anything thrown or rejected. */
-function errorOf(e) {
-  return {
-    code: typeof e?.code === "string" ? e.code : "page.unexpected",
-    message: e instanceof Error ? e.message : String(e),
-  };
 }
 
 /**
@@ -106,9 +190,131 @@ function verify() {
   );
 }
 
+// ---- step 2: trust policy ---------------------------------------------------------
+
+/** The token-derived fields of the policy form, for comparison. */
+function tokenFields(form) {
+  const components = parseComponents(form.components).filter((c) => COMPONENTS.includes(c));
+  return JSON.stringify([
+    form.issuer.trim(),
+    form.audience.trim(),
+    components,
+    form.subjects.map((row) => components.map((c) => (row[c] ?? "").trim())),
+    PIN_NAMES.map((n) => (form.pins[n] ?? "").trim()),
+  ]);
+}
+
+/**
+ * What the pasted token fills in, and whether the form shows it. A blank form,
+ * or one last filled from a token, follows a new token; a form edited by hand
+ * or opened from a link is left alone (the pane offers to fill it).
+ */
+function deriveFromToken() {
+  const p = state.policy;
+  p.fromToken = state.inspection ? formFromToken(state.inspection, p.options, p.form) : null;
+  if (p.fromToken && "form" in p.fromToken && (p.origin === "blank" || p.origin === "token")) {
+    p.form = p.fromToken.form;
+    p.origin = "token";
+  }
+  p.followsToken = Boolean(p.fromToken && "form" in p.fromToken && tokenFields(p.form) === tokenFields(p.fromToken.form));
+}
+
+function buildPolicy() {
+  const p = state.policy;
+  p.result = null;
+  p.error = null;
+  const { spec, missing } = policySpecOf(p.form);
+  p.missing = missing;
+  if (state.decoder !== "ready" || missing.length) return;
+  try {
+    p.result = trustPolicy(spec);
+  } catch (e) {
+    p.error = errorOf(e);
+  }
+}
+
+// ---- step 3: check a policy -------------------------------------------------------
+
+function checkPolicy() {
+  const c = state.check;
+  c.findings = null;
+  c.error = null;
+  c.note = null;
+  c.evaluation = null;
+  c.evalError = null;
+  if (state.decoder !== "ready" || c.text.trim() === "") return;
+  const token = state.inspection ? state.token.trim() : null;
+  try {
+    c.findings = lintTrustPolicy(c.text, token ? { token } : undefined);
+  } catch (e) {
+    const error = errorOf(e);
+    if (token && !error.code.startsWith("policy.")) {
+      // The token cannot serve as context (e.g. several audiences): lint the policy alone.
+      try {
+        c.findings = lintTrustPolicy(c.text, undefined);
+        c.note = `The pasted token could not be used to lint against (${error.code}: ${error.message}); the findings are for the policy alone.`;
+      } catch (e2) {
+        c.error = errorOf(e2);
+      }
+    } else {
+      c.error = error;
+    }
+  }
+  if (c.error || !token) return;
+  try {
+    c.evaluation = evaluateTrustPolicy(c.text, token);
+  } catch (e) {
+    c.evalError = errorOf(e);
+  }
+}
+
+// ---- step 4: pipeline -------------------------------------------------------------
+
+function buildPipeline() {
+  const p = state.pipeline;
+  p.result = null;
+  p.error = null;
+  const iss = state.inspection?.claims.iss;
+  const { spec, missing } = pipelineSpecOf(p, state.policy.result, typeof iss === "string" ? iss : null);
+  p.missing = missing;
+  if (state.decoder !== "ready" || missing.length) return;
+  try {
+    p.result = ciSnippet(spec);
+  } catch (e) {
+    p.error = errorOf(e);
+  }
+}
+
+// ---- the flow ---------------------------------------------------------------------
+
+/** Recomputes steps 2–4 from their inputs (cheap: a few calls into the core). */
+function derive() {
+  deriveFromToken();
+  buildPolicy();
+  checkPolicy();
+  buildPipeline();
+}
+
 function render() {
   renderTokenPane(tokenPane, state);
+  renderPolicyPane(policyPane, state.policy, state.inspection);
+  renderCheckPane(checkPane, state.check, {
+    inspection: state.inspection,
+    generated: state.policy.result?.policy ?? null,
+  });
+  renderPipelinePane(pipelinePane, state.pipeline, state.policy.result);
+  syncTabs(steps, state.pane);
+  const title = `${PANE_TITLES[state.pane]} · gitlab-aws-oidc`;
+  if (document.title !== title) document.title = title;
+  document.documentElement.dataset.pane = state.pane;
   scheduleRefresh();
+  scheduleFragment();
+}
+
+/** Re-derives everything and renders: after any input. */
+function update() {
+  derive();
+  render();
 }
 
 /** Keeps relative times fresh while a token is shown; idle otherwise. */
@@ -117,7 +323,7 @@ function scheduleRefresh() {
   if (wanted && !refreshTimer) {
     refreshTimer = setInterval(() => {
       inspect();
-      render();
+      update();
     }, REFRESH_MS);
   } else if (!wanted && refreshTimer) {
     clearInterval(refreshTimer);
@@ -125,11 +331,67 @@ function scheduleRefresh() {
   }
 }
 
+/** The fragment for the current state: non-secret inputs only (share.js). */
+function fragment() {
+  return encodeFragment({
+    pane: state.pane,
+    policy: { form: state.policy.form, options: state.policy.options },
+    pipeline: { form: effectivePipelineForm(), follows: state.pipeline.follows },
+  });
+}
+
+/** The pipeline form with the role and audience it follows filled in, for the link. */
+function effectivePipelineForm() {
+  const p = state.pipeline;
+  return { ...p.form, ...effective(p, state.policy.result) };
+}
+
+function scheduleFragment() {
+  clearTimeout(fragmentTimer);
+  fragmentTimer = setTimeout(writeFragment, FRAGMENT_DELAY_MS);
+}
+
+function writeFragment() {
+  clearTimeout(fragmentTimer);
+  const text = fragment();
+  if (location.hash.replace(/^#/, "") === text) return;
+  // Same document: no navigation, no request, no new history entry.
+  history.replaceState(history.state, "", text ? `#${text}` : `${location.pathname}${location.search}`);
+}
+
+/** Applies a link's fragment to the state (on load, or when someone edits the address). */
+function restore(hash) {
+  const shared = decodeFragment(hash);
+  if (!shared) return false;
+  state.pane = shared.pane;
+  state.policy.form = shared.policy.form;
+  state.policy.options = shared.policy.options;
+  state.policy.origin = shared.policy.fromLink ? "link" : "blank";
+  state.pipeline.form = shared.pipeline.form;
+  state.pipeline.follows = shared.pipeline.follows;
+  return true;
+}
+
+function goTo(pane, { focus = false } = {}) {
+  if (!PANES.includes(pane)) return;
+  state.pane = pane;
+  render();
+  if (focus) {
+    // A button elsewhere moved us here: land on the step's heading.
+    const heading = /** @type {HTMLElement | null} */ (document.querySelector(`#pane-${pane} h1`));
+    heading?.focus();
+  }
+  const nav = $(".steps");
+  if (nav.getBoundingClientRect().top < 0) nav.scrollIntoView({ block: "start" });
+}
+
+// ---- step 1 inputs ----------------------------------------------------------------
+
 function setToken(text) {
   state.token = text;
   inspect();
   verify();
-  render();
+  update();
 }
 
 function setKeys(text) {
@@ -144,7 +406,7 @@ keysInput.addEventListener("input", () => setKeys(keysInput.value));
 tokenPane.addEventListener("click", (event) => {
   const button = /** @type {HTMLElement} */ (event.target).closest("button[data-action]");
   if (!button) return;
-  const action = /** @type {HTMLButtonElement} */ (button).dataset.action;
+  const { action, pane } = /** @type {HTMLButtonElement} */ (button).dataset;
   if (action === "example") {
     input.value = EXAMPLE_TOKEN;
     input.scrollTop = 0;
@@ -157,21 +419,221 @@ tokenPane.addEventListener("click", (event) => {
     keysInput.value = "";
     setKeys("");
     keysInput.focus();
+  } else if (action === "go" && pane) {
+    goTo(pane, { focus: true });
   }
+});
+
+// ---- step 2 inputs ----------------------------------------------------------------
+
+/** The token-derived fields: editing one means the form no longer simply follows the token. */
+const TOKEN_FIELDS = new Set(["issuer", "audience", "components"]);
+
+wirePolicyPane(policyPane, {
+  setField(field, value) {
+    const p = state.policy;
+    const [head, a, b] = field.split(".");
+    if (head === "subjects") {
+      const row = p.form.subjects[Number(a)];
+      if (!row || row[b] === value) return;
+      row[b] = value;
+    } else if (head === "pins") {
+      if (p.form.pins[a] === value) return;
+      p.form.pins[a] = value;
+    } else {
+      if (!(field in p.form) || p.form[field] === value) return;
+      p.form[field] = value;
+    }
+    if (head === "subjects" || head === "pins" || TOKEN_FIELDS.has(head)) p.origin = "edited";
+    update();
+  },
+  setOption(name, value) {
+    const p = state.policy;
+    if (!(name in p.options) || p.options[name] === value) return;
+    p.options[name] = value;
+    // Choosing how the token fills the form is asking for it to be filled.
+    p.origin = "token";
+    update();
+  },
+  addSubject() {
+    const p = state.policy;
+    const last = p.form.subjects[p.form.subjects.length - 1] ?? {};
+    // A copy of the last subject: usually only the ref changes.
+    p.form.subjects.push({ ...last });
+    p.origin = "edited";
+    update();
+    const n = p.form.subjects.length - 1;
+    /** @type {HTMLElement | null} */ (policyPane.querySelector(`[data-field^="subjects.${n}."]`))?.focus();
+    announce(`Subject ${n + 1} added`);
+  },
+  removeSubject(index) {
+    const p = state.policy;
+    if (p.form.subjects.length < 2) return;
+    p.form.subjects.splice(index, 1);
+    p.origin = "edited";
+    update();
+    /** @type {HTMLElement | null} */ (policyPane.querySelector('[data-action="add-subject"]'))?.focus();
+    announce(`Subject ${index + 1} removed`);
+  },
+  fillFromToken() {
+    state.policy.origin = "token";
+    update();
+    announce("The form is filled from the pasted token");
+  },
+  selectTab(key) {
+    state.policy.tab = key;
+    render();
+  },
+  goTo: (pane) => goTo(pane, { focus: true }),
+  checkPolicy() {
+    if (!state.policy.result) return;
+    checkInput.value = state.policy.result.policy;
+    state.check.text = checkInput.value;
+    state.check.applied = null;
+    update();
+    goTo("check", { focus: true });
+  },
+});
+
+// ---- step 3 inputs ----------------------------------------------------------------
+
+wireCheckPane(checkPane, {
+  setText(text) {
+    state.check.text = text;
+    state.check.applied = null;
+    update();
+  },
+  useGenerated() {
+    if (!state.policy.result) return;
+    replaceText(checkInput, state.policy.result.policy);
+  },
+  loadExample() {
+    replaceText(checkInput, EXAMPLE_POLICY);
+  },
+  clear() {
+    checkInput.value = "";
+    state.check.text = "";
+    state.check.applied = null;
+    update();
+    checkInput.focus();
+  },
+  applyFix(finding) {
+    if (!finding.fix) return;
+    replaceText(checkInput, finding.fix); // fires input → setText
+    state.check.applied = finding.code;
+    render();
+    announce(`Applied the fix for ${finding.code}. Press Control+Z in the policy to undo it.`);
+  },
+  goTo: (pane) => goTo(pane, { focus: true }),
+});
+
+// ---- step 4 inputs ----------------------------------------------------------------
+
+wirePipelinePane(pipelinePane, {
+  setField(field, value) {
+    const p = state.pipeline;
+    const [head, a, b] = field.split(".");
+    if (head === "roles") {
+      const row = p.form.roles[Number(a)];
+      if (!row || row[b] === value) return;
+      row[b] = value;
+    } else if (head === "codebuild") {
+      if (p.form.codebuild[a] === value) return;
+      p.form.codebuild[a] = value;
+    } else if (field === "roleArn" || field === "audience") {
+      if (effective(p, state.policy.result)[field] === value) return;
+      p.form[field] = value;
+      p.follows[field] = false;
+    } else {
+      if (!(field in p.form) || p.form[field] === value) return;
+      p.form[field] = value;
+    }
+    update();
+  },
+  setKind(kind) {
+    const p = state.pipeline;
+    if (p.form.kind === kind) return;
+    p.form.kind = kind;
+    p.tab = "yaml";
+    // A multi-role job starts from the role of step 2.
+    const roleArn = effective(p, state.policy.result).roleArn;
+    if (kind === "multi-role" && roleArn && p.form.roles.every((r) => !r.roleArn.trim())) {
+      p.form.roles[0].roleArn = roleArn;
+    }
+    update();
+  },
+  addRole() {
+    const p = state.pipeline;
+    p.form.roles.push({ profile: "", roleArn: "" });
+    update();
+    /** @type {HTMLElement | null} */ (pipelinePane.querySelector(`[data-field="roles.${p.form.roles.length - 1}.profile"]`))?.focus();
+    announce(`Role ${p.form.roles.length} added`);
+  },
+  removeRole(index) {
+    const p = state.pipeline;
+    if (p.form.roles.length < 3) return;
+    p.form.roles.splice(index, 1);
+    update();
+    /** @type {HTMLElement | null} */ (pipelinePane.querySelector('[data-action="add-role"]'))?.focus();
+    announce(`Role ${index + 1} removed`);
+  },
+  follow(field) {
+    state.pipeline.follows[field] = true;
+    update();
+    /** @type {HTMLElement | null} */ (pipelinePane.querySelector(`[data-field="${field}"]`))?.focus();
+  },
+  setExistingJob(text) {
+    if (state.pipeline.existingJob === text) return;
+    state.pipeline.existingJob = text;
+    update();
+  },
+  selectTab(key) {
+    state.pipeline.tab = key;
+    render();
+  },
+  goTo: (pane) => goTo(pane, { focus: true }),
+});
+
+// ---- steps and link ---------------------------------------------------------------
+
+wireTabs(steps, (pane) => goTo(pane));
+
+$('[data-action="copy-link"]').addEventListener("click", async (event) => {
+  const button = /** @type {HTMLButtonElement} */ (event.currentTarget);
+  writeFragment();
+  const ok = await copyText(location.href);
+  const label = /** @type {HTMLElement} */ (button.querySelector("[data-part='copy-link-label']"));
+  label.textContent = ok ? "Link copied ✓" : "Copy the address bar";
+  button.dataset.copied = ok ? "yes" : "no";
+  announce(ok ? "Link copied: it holds the form values, never the token, keys or pasted text" : "Could not copy; copy the address bar instead");
+  setTimeout(() => {
+    label.textContent = "Copy link";
+    delete button.dataset.copied;
+  }, 2500);
+});
+
+// Someone edited the fragment in the address bar (same document): apply it.
+window.addEventListener("hashchange", () => {
+  if (location.hash.replace(/^#/, "") === fragment()) return;
+  if (!restore(location.hash)) return;
+  update();
 });
 
 // Timers are throttled in background tabs: catch up as soon as the page is seen again.
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && state.inspection) {
     inspect();
-    render();
+    update();
   }
 });
 
-// A browser may restore the textareas' text on back/forward; decode what is there.
+// A browser may restore the textareas' text on back/forward; use what is there.
 state.token = input.value;
 state.keys = keysInput.value;
+state.check.text = checkInput.value;
+restore(location.hash);
 inspect();
+derive();
 render();
 
 // The single-file build (scripts/single-file.mjs) carries the wasm inline, as

@@ -79,8 +79,35 @@ const lastKeys = new WeakMap();
 export function renderIfChanged(el, key, build) {
   if (lastKeys.get(el) === key) return false;
   lastKeys.set(el, key);
-  replace(el, build());
+  keepingFocus(el, () => replace(el, build()));
   return true;
+}
+
+/**
+ * Runs `rebuild` (which replaces children of `el`) and, when focus was on an
+ * element inside `el` carrying `data-focus-key`, moves it to the new element
+ * with the same key: a keyboard user's place survives a re-render.
+ * @param {HTMLElement} el
+ * @param {() => void} rebuild
+ */
+export function keepingFocus(el, rebuild) {
+  const active = document.activeElement;
+  const key = active instanceof HTMLElement && el.contains(active) ? active.dataset.focusKey : undefined;
+  rebuild();
+  if (key === undefined || el.contains(document.activeElement)) return;
+  const next = el.querySelector(`[data-focus-key="${CSS.escape(key)}"]`);
+  if (next instanceof HTMLElement) next.focus({ preventScroll: true });
+}
+
+/** Sets a form control's value (or checked state) only when it differs, so typing is never disturbed. */
+export function syncControl(el, value) {
+  if (!el) return;
+  if (el instanceof HTMLInputElement && (el.type === "checkbox" || el.type === "radio")) {
+    const checked = el.type === "radio" ? el.value === value : Boolean(value);
+    if (el.checked !== checked) el.checked = checked;
+  } else if (el.value !== value) {
+    el.value = value;
+  }
 }
 
 /** Forgets what was rendered into `el` (the next renderIfChanged rebuilds it). */

@@ -5,12 +5,7 @@
 // Contract of the data: src/wasm/types.d.ts (TokenInspection, GitlabAwsOidcError).
 
 import { breakable, h, jsonTree, renderIfChanged, replace } from "./dom.js";
-
-const SEVERITY = {
-  error: { label: "Error", icon: "✕" },
-  warning: { label: "Warning", icon: "!" },
-  info: { label: "Info", icon: "i" },
-};
+import { SEVERITY, countBySeverity, findingItem, plural } from "./findings.js";
 
 const VALIDITY = {
   valid: { label: "Valid", icon: "✓", tone: "ok" },
@@ -105,7 +100,7 @@ export function renderTokenPane(root, state) {
   renderStatus(part("status"), state, signature, findings);
 
   part("empty").hidden = hasInput;
-  for (const name of ["results", "times", "provider"]) part(name).hidden = !inspection;
+  for (const name of ["results", "times", "provider", "next"]) part(name).hidden = !inspection;
   if (!inspection) return;
 
   const badge = part("signature");
@@ -120,7 +115,11 @@ export function renderTokenPane(root, state) {
   renderIfChanged(part("subject-body"), JSON.stringify([inspection.subject, inspection.claims.sub]), () =>
     subjectBox(inspection.subject, inspection.claims.sub),
   );
-  renderIfChanged(part("findings"), JSON.stringify(findings), () => findings.map(findingItem));
+  renderIfChanged(part("findings"), JSON.stringify(findings), () =>
+    findings.length
+      ? findings.map((f) => findingItem(f))
+      : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
+  );
   replace(part("findings-count"), countBySeverity(findings));
 
   const findingsByClaim = groupFindings(findings);
@@ -376,29 +375,6 @@ function subjectBox(subject, sub) {
 
 // ---- findings --------------------------------------------------------------
 
-function findingItem(f) {
-  const sev = SEVERITY[f.severity] ?? { label: f.severity, icon: "?" };
-  return h(
-    "li",
-    { class: `finding sev-${f.severity}`, dataset: { testid: "finding", code: f.code, severity: f.severity } },
-    h("span", { class: "sev-icon", "aria-hidden": "true", text: sev.icon }),
-    h(
-      "div",
-      { class: "finding-body" },
-      h(
-        "p",
-        { class: "finding-head" },
-        h("span", { class: "sev-label", text: sev.label }),
-        h("code", { class: "finding-code", text: f.code }),
-        h("span", { class: "finding-name", text: f.name }),
-        f.claim ? h("span", { class: "finding-claim" }, "claim ", h("code", { text: f.claim })) : null,
-      ),
-      h("p", { class: "finding-message", text: f.message }),
-      f.why ? h("p", { class: "finding-why", text: f.why }) : null,
-    ),
-  );
-}
-
 function groupFindings(findings) {
   const map = new Map();
   for (const f of findings) {
@@ -407,12 +383,6 @@ function groupFindings(findings) {
     map.get(f.claim).push(f);
   }
   return map;
-}
-
-function countBySeverity(findings) {
-  if (findings.length === 0) return "none";
-  const n = (s) => findings.filter((f) => f.severity === s).length;
-  return [plural(n("error"), "error"), plural(n("warning"), "warning"), `${n("info")} info`].join(" · ");
 }
 
 // ---- claims table ------------------------------------------------------------
@@ -518,10 +488,6 @@ function claimAws(e) {
 }
 
 // ---- words -------------------------------------------------------------------
-
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
 
 /** The first `n` characters of `text` and an ellipsis, when it is longer. */
 function shorten(text, n) {

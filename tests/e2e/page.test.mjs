@@ -6,154 +6,38 @@
 //   scripts/build.sh && node --test tests/e2e/
 // Uses the system Chromium (/usr/bin/chromium) through playwright-core; no
 // browser download. Screenshots go to tests/e2e/screenshots/ (git-ignored).
+// Shared set-up and the end-of-session checks: harness.mjs. The other steps
+// (trust policy, check, pipeline) are in flow.test.mjs and quality.test.mjs.
 //
 // Signature verification runs twice: on the served page and on the single
 // file opened from file:// (offline context). Expected verdicts come from the
 // same core, run here in Node, so the page must show the core's reason verbatim.
 
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
+import {
+  ISSUED_AT,
+  byTestId,
+  env,
+  finish,
+  keyFile,
+  malformed,
+  noHorizontalScroll,
+  openPage,
+  root,
+  screenshots,
+  setup,
+  singleFile,
+  token,
+  waitForText,
+} from "./harness.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
-const fixture = (...parts) => readFileSync(join(root, "tests", "fixtures", ...parts), "utf8");
-const token = (name) => fixture("tokens", `${name}.jwt`);
-const malformed = (name) => fixture("malformed", `${name}.txt`);
-const keyFile = (name) => fixture("keys", name);
-const screenshots = join(root, "tests", "e2e", "screenshots");
-const singleFile = join(root, "dist", "gitlab-aws-oidc.html");
-const singleFileUrl = pathToFileURL(singleFile).href;
+setup();
 
-/** iat of the fixture tokens (2025-11-24T16:00:00Z); they expire one hour later. */
-const ISSUED_AT = 1764000000;
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
-
-let server;
-let origin;
-let browser;
-/** The core in Node (the glue the page loads), for the expected verdicts. */
-let core;
-
-before(async () => {
-  assert.ok(
-    existsSync(join(root, "dist", "www", "pkg", "gitlab_aws_oidc_bg.wasm")),
-    "dist/www/ is not built: run scripts/build.sh first",
-  );
-  assert.ok(existsSync(singleFile), "dist/gitlab-aws-oidc.html is not built: run scripts/build.sh first");
-  core = await import(pathToFileURL(join(root, "dist", "www", "pkg", "gitlab_aws_oidc.js")).href);
-  core.initSync({ module: readFileSync(join(root, "dist", "www", "pkg", "gitlab_aws_oidc_bg.wasm")) });
-  server = spawn(process.execPath, ["scripts/serve.mjs", "dist/www", "0"], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const firstLine = await new Promise((resolve, reject) => {
-    const lines = createInterface({ input: server.stdout });
-    lines.once("line", resolve);
-    server.once("exit", (code) => reject(new Error(`serve.mjs exited with ${code} before listening`)));
-  });
-  const match = /^serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(firstLine);
-  assert.ok(match, `unexpected first line from serve.mjs: ${firstLine}`);
-  origin = match[1];
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  mkdirSync(screenshots, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill();
-});
-
-/**
- * Opens the page in a fresh context and records everything that must not
- * happen: requests to other origins, console errors, uncaught errors, CSP
- * violations, dialogs. `target`: "served" (the page from serve.mjs) or "file"
- * (the single file from file://, in a context with the network off).
- */
-async function openPage({ viewport = { width: 1280, height: 900 }, colorScheme = "light", clock, target = "served" } = {}) {
-  const file = target === "file";
-  const context = await browser.newContext({ viewport, colorScheme, serviceWorkers: "block", offline: file });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  const seen = { requests: [], problems: [], dialogs: [] };
-  context.on("request", (request) => seen.requests.push(request.url()));
-  page.on("console", (message) => {
-    if (message.type() === "error") seen.problems.push(`console error: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => seen.problems.push(`page error: ${error.message}`));
-  page.on("dialog", (dialog) => {
-    seen.dialogs.push(dialog.message());
-    dialog.dismiss().catch(() => {});
-  });
-  await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => {
-      console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
-    });
-  });
-  if (clock === "install") await page.clock.install({ time: new Date(ISSUED_AT * 1000 + 20 * 60 * 1000) });
-  else if (clock) await page.clock.setFixedTime(clock);
-  const url = file ? singleFileUrl : `${origin}/`;
-  await page.goto(url);
-  await page.waitForSelector('html[data-decoder="ready"]');
-  return { context, page, seen, target, url };
-}
-
-/** Asserts the page stayed offline, quiet and memoryless, then closes it. */
-async function finish({ context, page, seen, target, url: pageUrl }) {
-  if (target === "file") {
-    // The single file needs nothing but itself: not even a file next to it.
-    assert.ok(seen.requests.length > 0, "the file itself is recorded");
-    for (const url of seen.requests) assert.equal(url, singleFileUrl, `a request beyond the file: ${url.slice(0, 120)}`);
-  } else {
-    for (const url of seen.requests) {
-      assert.ok(url.startsWith(`${origin}/`), `request outside the page's origin: ${url.slice(0, 120)}`);
-    }
-    const expected = ["/", "/style.css", "/app.js", "/pkg/gitlab_aws_oidc.js", "/pkg/gitlab_aws_oidc_bg.wasm"];
-    const paths = seen.requests.map((url) => new URL(url).pathname);
-    for (const path of expected) assert.ok(paths.includes(path), `expected a request for ${path}`);
-  }
-  assert.deepEqual(seen.problems, [], "no console errors, page errors or CSP violations");
-  assert.deepEqual(seen.dialogs, [], "no dialogs");
-  const stored = await page.evaluate(() => ({
-    local: localStorage.length,
-    session: sessionStorage.length,
-    cookie: document.cookie,
-    url: location.href,
-  }));
-  assert.equal(stored.local, 0, "localStorage is empty");
-  assert.equal(stored.session, 0, "sessionStorage is empty");
-  assert.equal(stored.cookie, "", "no cookies");
-  assert.equal(stored.url, pageUrl, "the URL carries no token");
-  assert.equal(page.url(), pageUrl);
-  assert.deepEqual(await context.cookies(), []);
-  await context.close();
-}
-
-const byTestId = (page, id) => page.getByTestId(id);
 const row = (page, claim) => page.locator(`[data-testid="claims-table"] tr[data-claim="${claim}"]`);
 const cell = (page, claim, column) => row(page, claim).locator(`.col-${column}`);
-
-/** Waits until the element with this data-testid contains `text`. */
-async function waitForText(page, testId, text) {
-  await page.waitForFunction(
-    ([id, wanted]) => document.querySelector(`[data-testid="${id}"]`)?.textContent.includes(wanted),
-    [testId, text],
-  );
-}
 
 async function findingCodes(page) {
   return page.locator('[data-testid="finding"]').evaluateAll((items) => items.map((li) => li.dataset.code));
@@ -190,11 +74,6 @@ function tampered(jwt) {
 async function badgeIn(page, state) {
   await page.waitForSelector(`[data-testid="signature-badge"][data-state="${state}"]`);
   return byTestId(page, "signature-badge").textContent();
-}
-
-async function noHorizontalScroll(page, width) {
-  const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(scrollWidth <= width, `page is ${scrollWidth}px wide at a ${width}px viewport`);
 }
 
 describe("token inspector page", () => {
@@ -290,9 +169,13 @@ describe("token inspector page", () => {
     await finish(session);
   });
 
-  test("keyboard: tab to the input, then to the example button", async () => {
+  test("keyboard: tab to the link button, the steps, the input, then the example button", async () => {
     const session = await openPage();
     const { page } = session;
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "copy-link");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "step-token");
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "token-input");
     await page.keyboard.press("Tab");
@@ -451,7 +334,7 @@ for (const target of ["served", "file"]) {
 
     test("token + its JWKS: verified; the not-verified finding goes away, and comes back without keys", async () => {
       const jwks = keyFile("jwks.json");
-      const expected = await core.verifyToken(token("gitlab-com-main"), jwks);
+      const expected = await env.core.verifyToken(token("gitlab-com-main"), jwks);
       assert.equal(expected.code, "verified");
       const session = await pasted(token("gitlab-com-main"), jwks);
       const { page } = session;
@@ -476,7 +359,7 @@ for (const target of ["served", "file"]) {
     test("tampered payload + JWKS: INVALID with the core's reason; the token is still fully shown", async () => {
       const jwt = tampered(token("gitlab-com-main"));
       const jwks = keyFile("jwks.json");
-      const expected = await core.verifyToken(jwt, jwks);
+      const expected = await env.core.verifyToken(jwt, jwks);
       assert.equal(expected.code, "signature-invalid");
       const session = await pasted(jwt, jwks);
       const { page } = session;
@@ -495,7 +378,7 @@ for (const target of ["served", "file"]) {
 
     test("another instance's JWKS: no matching key, naming the kid", async () => {
       const other = keyFile("jwks-other.json");
-      const expected = await core.verifyToken(token("gitlab-com-main"), other);
+      const expected = await env.core.verifyToken(token("gitlab-com-main"), other);
       assert.equal(expected.code, "no-matching-kid");
       const session = await pasted(token("gitlab-com-main"), other);
       const badge = await badgeIn(session.page, "no-key");
@@ -520,7 +403,7 @@ for (const target of ["served", "file"]) {
 
     test("HS256 token + JWKS: refused (key confusion), not checked against any key", async () => {
       const jwks = keyFile("jwks.json");
-      const expected = await core.verifyToken(token("hs256"), jwks);
+      const expected = await env.core.verifyToken(token("hs256"), jwks);
       assert.equal(expected.code, "alg-symmetric");
       const session = await pasted(token("hs256"), jwks);
       const badge = await badgeIn(session.page, "refused");
@@ -545,7 +428,7 @@ for (const target of ["served", "file"]) {
 
     test("PEM public key: verified; a private key is refused as keys.private_key", async () => {
       const pem = keyFile("test-rsa-2048.pub.pem");
-      const expected = await core.verifyToken(token("gitlab-com-main"), pem);
+      const expected = await env.core.verifyToken(token("gitlab-com-main"), pem);
       assert.equal(expected.code, "verified");
       const session = await pasted(token("gitlab-com-main"), pem);
       const { page } = session;

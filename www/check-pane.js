@@ -1,0 +1,314 @@
+// The "check a policy" pane: a pasted trust policy linted by the core
+// (findings with their why, the JSON path, and a one-click fix where the core
+// has one), and, when a token is pasted in the token pane, whether STS would
+// let that job assume the role: the verdict in plain words and every
+// statement and condition as IAM evaluates it.
+//
+// The pasted policy is like the token: it stays in memory and its textarea,
+// never in the URL or storage.
+//
+// Contract of the data: src/wasm/types.d.ts (Finding, Evaluation).
+
+import { forget, h, renderIfChanged, replace } from "./dom.js";
+import { countBySeverity, findingItem } from "./findings.js";
+
+/**
+ * What the check pane renders from (a slice of app.js's state).
+ * @typedef {object} CheckPaneState
+ * @property {string} text the textarea's text
+ * @property {import("./pkg/gitlab_aws_oidc.js").Finding[] | null} findings lint findings, or null
+ * @property {{ code: string, message: string } | null} error why the text cannot be linted
+ * @property {string | null} note a caveat about the check (e.g. the token could not be used)
+ * @property {import("./pkg/gitlab_aws_oidc.js").Evaluation | null} evaluation against the pasted token
+ * @property {{ code: string, message: string } | null} evalError why the evaluation could not run
+ * @property {string | null} applied the code of the fix applied last, for the status line
+ */
+
+/**
+ * Wires the pane's inputs once.
+ * @param {HTMLElement} root
+ * @param {{
+ *   setText: (text: string) => void,
+ *   useGenerated: () => void,
+ *   loadExample: () => void,
+ *   clear: () => void,
+ *   applyFix: (finding: import("./pkg/gitlab_aws_oidc.js").Finding) => void,
+ *   goTo: (pane: string) => void,
+ * }} handlers
+ */
+export function wireCheckPane(root, handlers) {
+  const input = /** @type {HTMLTextAreaElement} */ (root.querySelector("#check-input"));
+  input.addEventListener("input", () => handlers.setText(input.value));
+  root.addEventListener("click", (event) => {
+    const button = /** @type {HTMLElement} */ (event.target).closest("button[data-action]");
+    if (!button) return;
+    const { action, pane, line, column } = /** @type {HTMLButtonElement} */ (button).dataset;
+    if (action === "use-generated") {
+      if (/** @type {HTMLButtonElement} */ (button).dataset.ready === "yes") handlers.useGenerated();
+      else handlers.goTo("policy");
+    }
+    else if (action === "check-example") handlers.loadExample();
+    else if (action === "check-clear") handlers.clear();
+    else if (action === "go" && pane) handlers.goTo(pane);
+    else if (action === "go-to-position") selectPosition(input, Number(line), Number(column));
+  });
+  handlersOf.set(root, handlers);
+}
+
+const handlersOf = new WeakMap();
+
+/**
+ * Replaces the textarea's text as an edit (so Ctrl+Z brings the old text
+ * back), falling back to setting the value. Fires "input" either way.
+ * @param {HTMLTextAreaElement} input
+ * @param {string} text
+ */
+export function replaceText(input, text) {
+  input.focus();
+  input.select();
+  let done = false;
+  try {
+    done = document.execCommand("insertText", false, text);
+  } catch {
+    done = false;
+  }
+  if (!done || input.value !== text) {
+    input.value = text;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  input.setSelectionRange(0, 0);
+  input.scrollTop = 0;
+}
+
+/** Puts the caret at a 1-based line and column of the textarea. */
+function selectPosition(input, line, column) {
+  const lines = input.value.split("\n");
+  let offset = 0;
+  for (let i = 0; i < Math.min(line - 1, lines.length); i++) offset += lines[i].length + 1;
+  offset = Math.min(offset + Math.max(column - 1, 0), input.value.length);
+  input.focus();
+  input.setSelectionRange(offset, offset);
+}
+
+/**
+ * Renders the pane.
+ * @param {HTMLElement} root the `<section data-pane="check">`
+ * @param {CheckPaneState} c
+ * @param {{ inspection: import("./pkg/gitlab_aws_oidc.js").TokenInspection | null, generated: string | null }} context
+ *   the token pane's inspection, and the policy pane's policy text
+ */
+export function renderCheckPane(root, c, { inspection, generated }) {
+  const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+  const hasText = c.text.trim() !== "";
+
+  const meta = part("check-meta");
+  const metaText = hasText ? `${c.text.trim().length.toLocaleString("en")} chars` : "";
+  if (meta.textContent !== metaText) meta.textContent = metaText;
+  // Without a policy in step 2 the button leads there instead of doing nothing.
+  const use = /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="use-generated"]'));
+  const useLabel = generated ? "Use the policy from step 2" : "Build one in step 2 →";
+  if (use.textContent !== useLabel) use.textContent = useLabel;
+  use.dataset.ready = generated ? "yes" : "no";
+  /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="check-clear"]')).disabled = c.text === "";
+
+  renderInputError(part("check-error"), c.error);
+  renderTokenCard(part("check-token"), inspection);
+
+  part("check-empty").hidden = hasText;
+  const note = part("check-note");
+  note.hidden = !c.note;
+  if (note.textContent !== (c.note ?? "")) note.textContent = c.note ?? "";
+
+  const findingsCard = part("check-findings-card");
+  findingsCard.hidden = !c.findings;
+  if (c.findings) {
+    const handlers = handlersOf.get(root);
+    const findings = c.findings;
+    renderIfChanged(part("check-findings"), JSON.stringify(findings), () =>
+      findings.length
+        ? findings.map((f) => findingItem(f, { testid: "check-finding", onFix: (x) => handlers?.applyFix(x) }))
+        : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
+    );
+    replace(part("check-findings-count"), countBySeverity(findings));
+  }
+
+  const verdict = part("verdict");
+  const evaluationCard = part("evaluation");
+  const evaluation = hasText && !c.error ? c.evaluation : null;
+  verdict.hidden = !hasText || Boolean(c.error);
+  if (!verdict.hidden) {
+    const look = verdictLook(evaluation, c.evalError, inspection);
+    verdict.className = `verdict sig tone-${look.tone}`;
+    verdict.dataset.state = look.state;
+    renderIfChanged(verdict, JSON.stringify(look), () => verdictBody(look));
+  }
+  evaluationCard.hidden = !evaluation;
+  if (evaluation) {
+    renderIfChanged(part("statements"), JSON.stringify(evaluation), () => evaluationBody(evaluation));
+  }
+
+  const status = part("check-status");
+  let text = "";
+  if (c.error) text = `The policy cannot be checked: ${c.error.code}.`;
+  else if (c.findings) {
+    text = `${c.applied ? `Applied the fix for ${c.applied}. ` : ""}Findings: ${countBySeverity(c.findings)}.`;
+    if (evaluation) text += evaluation.allowed ? " The pasted token would be allowed." : " The pasted token would be denied.";
+  }
+  if (status.textContent !== text) status.textContent = text;
+}
+
+function renderInputError(el, error) {
+  el.classList.toggle("is-shown", Boolean(error));
+  if (!error) {
+    forget(el);
+    return replace(el);
+  }
+  const position = /line (\d+), column (\d+)/.exec(error.message);
+  renderIfChanged(el, JSON.stringify(error), () => [
+    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
+    h(
+      "div",
+      { class: "error-body" },
+      h("p", { class: "error-title", text: "Cannot check this policy" }),
+      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
+      position
+        ? h("button", {
+            type: "button",
+            class: "btn btn-small error-action",
+            dataset: { action: "go-to-position", line: position[1], column: position[2], testid: "go-to-position" },
+            text: `Go to line ${position[1]}, column ${position[2]}`,
+          })
+        : null,
+    ),
+  ]);
+}
+
+function renderTokenCard(el, inspection) {
+  const sub = inspection && typeof inspection.claims.sub === "string" ? inspection.claims.sub : null;
+  renderIfChanged(el, JSON.stringify([Boolean(inspection), sub]), () =>
+    inspection
+      ? [
+          "Evaluated against the token from step 1",
+          sub ? [": ", h("code", { class: "wrap", text: sub })] : null,
+          ". Its claims are matched as STS matches them; its signature and expiry are checked in step 1.",
+        ]
+      : [
+          "No token yet: the policy is linted on its own. Paste a job's ID token in ",
+          h("button", { type: "button", class: "btn btn-inline btn-link", dataset: { action: "go", pane: "token" }, text: "step 1" }),
+          " to see whether that job would be allowed, and why.",
+        ],
+  );
+}
+
+function verdictLook(evaluation, evalError, inspection) {
+  if (!inspection) {
+    return { state: "no-token", tone: "neutral", icon: "?", title: "Not evaluated", reason: "Paste a token in step 1 to see whether its job would be allowed." };
+  }
+  if (evalError) {
+    return { state: "error", tone: "warning", icon: "!", title: "Not evaluated", code: evalError.code, reason: evalError.message };
+  }
+  if (!evaluation) return { state: "no-token", tone: "neutral", icon: "…", title: "Evaluating…", reason: "" };
+  return evaluation.allowed
+    ? { state: "allowed", tone: "ok", icon: "✓", title: "Allowed", reason: evaluation.reason, lead: "STS would let the pasted token's job assume this role" }
+    : { state: "denied", tone: "error", icon: "✕", title: "Denied", reason: evaluation.reason, lead: "STS would refuse the pasted token's job" };
+}
+
+function verdictBody(look) {
+  return [
+    h("span", { class: "sig-icon", "aria-hidden": "true", text: look.icon }),
+    h(
+      "div",
+      { class: "sig-body" },
+      h(
+        "p",
+        { class: "sig-head" },
+        h("strong", { class: "sig-title", dataset: { testid: "verdict-title" }, text: look.title }),
+        look.lead ? [" — ", look.lead] : null,
+        look.code ? [" ", h("code", { class: "sig-code", text: look.code })] : null,
+      ),
+      look.reason ? h("p", { class: "sig-reason", dataset: { testid: "verdict-reason" }, text: look.reason }) : null,
+    ),
+  ];
+}
+
+/** ✓ / ✗ with the words, so the result never rests on colour or a symbol alone. */
+function mark(matched, yes = "match", no = "no match") {
+  return h(
+    "span",
+    { class: `mark ${matched ? "is-ok" : "is-bad"}` },
+    h("span", { class: "mark-icon", "aria-hidden": "true", text: matched ? "✓" : "✗" }),
+    ` ${matched ? yes : no}`,
+  );
+}
+
+function evaluationBody(evaluation) {
+  return [
+    evaluation.audience
+      ? h("p", { class: "stmt-check" }, mark(evaluation.audience.matched), " ", h("strong", { text: "Audience" }), " — ", evaluation.audience.reason)
+      : null,
+    evaluation.statements.map((s) =>
+      h(
+        "section",
+        { class: "stmt", dataset: { testid: "statement", matched: String(s.matched) }, "aria-labelledby": `stmt-${s.index}-title` },
+        h(
+          "h3",
+          { class: "stmt-title", id: `stmt-${s.index}-title` },
+          `Statement ${s.index} · ${s.effect} · `,
+          mark(s.matched, "applies", "does not apply"),
+        ),
+        h(
+          "ul",
+          { class: "stmt-checks" },
+          h("li", null, mark(s.principal.matched), " ", h("strong", { text: "Principal" }), " — ", s.principal.reason),
+          h("li", null, mark(s.action.matched), " ", h("strong", { text: "Action" }), " — ", s.action.reason),
+        ),
+        s.conditions.length
+          ? h(
+              "table",
+              { class: "conds", role: "table", "aria-labelledby": `stmt-${s.index}-title`, dataset: { testid: "conditions" } },
+              h(
+                "thead",
+                { role: "rowgroup" },
+                h(
+                  "tr",
+                  { role: "row" },
+                  ["Condition key", "Operator", "Expected", "Token's value", "Result"].map((t) =>
+                    h("th", { scope: "col", role: "columnheader", text: t }),
+                  ),
+                ),
+              ),
+              h(
+                "tbody",
+                { role: "rowgroup" },
+                s.conditions.map((c) =>
+                  h(
+                    "tr",
+                    { role: "row", class: c.matched ? "is-ok" : "is-bad", dataset: { key: c.key, matched: String(c.matched) } },
+                    h("th", { scope: "row", role: "rowheader", class: "cond-key" }, h("code", { text: c.key })),
+                    h("td", { role: "cell", class: "cond-op" }, h("span", { class: "cell-label", "aria-hidden": "true", text: "Operator " }), h("code", { text: c.operator })),
+                    h("td", { role: "cell", class: "cond-expected" }, h("span", { class: "cell-label", "aria-hidden": "true", text: "Expected " }), values(c.expected)),
+                    h(
+                      "td",
+                      { role: "cell", class: "cond-actual" },
+                      h("span", { class: "cell-label", "aria-hidden": "true", text: "Token " }),
+                      c.actual.length ? values(c.actual) : h("span", { class: "muted", text: "missing" }),
+                    ),
+                    h(
+                      "td",
+                      { role: "cell", class: "cond-result" },
+                      mark(c.matched),
+                      c.reason ? h("span", { class: "cond-reason", text: c.reason }) : null,
+                    ),
+                  ),
+                ),
+              ),
+            )
+          : h("p", { class: "card-note", text: "No conditions: every token from the provider matches." }),
+      ),
+    ),
+  ];
+}
+
+function values(list) {
+  return h("span", { class: "values" }, list.map((v) => h("code", { class: "value-chip", text: v })));
+}

@@ -1,0 +1,568 @@
+// The trust policy pane: a form (prefilled from the pasted token, or filled
+// in by hand) that app.js turns into a spec for the core's trustPolicy(); the
+// policy in every format, with Copy and Download; the findings beside it.
+//
+// The form lives in app.js's state as plain strings, exactly as typed; this
+// module reads inputs into it (through the handlers app.js passes) and renders
+// from it. Spec errors are shown next to the field they name.
+//
+// Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
+
+import { forget, h, renderIfChanged, replace, syncControl } from "./dom.js";
+import { countBySeverity, findingItem } from "./findings.js";
+import { renderFiles } from "./outputs.js";
+
+/** Every sub component GitLab can put in `sub`, in GitLab's order. */
+export const COMPONENTS = [
+  "project_path",
+  "project_id",
+  "ref_type",
+  "ref",
+  "ref_protected",
+  "environment_protected",
+  "deployment_tier",
+];
+
+export const DEFAULT_ISSUER = "https://gitlab.com";
+export const DEFAULT_AUDIENCE = "sts.amazonaws.com";
+export const DEFAULT_COMPONENTS = "project_path, ref_type, ref";
+
+/** The pins a gitlab.com policy can add, in the order the form shows them. */
+export const PIN_NAMES = ["project_id", "namespace_id", "ref_protected", "pipeline_source", "runner_environment"];
+
+/** Pins that take several values, comma-separated in the form. */
+const LIST_PINS = new Set(["project_id", "namespace_id", "pipeline_source"]);
+
+const PLACEHOLDER = {
+  project_path: "group/project",
+  project_id: "digits, e.g. 46573356",
+  ref_type: "branch, tag or *",
+  ref: "main, release/*, v*",
+  ref_protected: "true or false",
+  environment_protected: "true or false",
+  deployment_tier: "production, staging, …",
+};
+
+/**
+ * The policy form: every value a string, as typed.
+ * @typedef {object} PolicyForm
+ * @property {string} issuer
+ * @property {string} accountId
+ * @property {string} partition
+ * @property {string} audience
+ * @property {string} components comma-separated sub components
+ * @property {Record<string, string>[]} subjects one object per subject, keyed by component
+ * @property {Record<string, string>} pins keyed by PIN_NAMES
+ * @property {string} roleName
+ * @property {string} maxSessionDuration seconds
+ */
+
+/** @returns {PolicyForm} */
+export function defaultPolicyForm() {
+  return {
+    issuer: DEFAULT_ISSUER,
+    accountId: "",
+    partition: "aws",
+    audience: DEFAULT_AUDIENCE,
+    components: DEFAULT_COMPONENTS,
+    subjects: [{}],
+    pins: Object.fromEntries(PIN_NAMES.map((name) => [name, ""])),
+    roleName: "",
+    maxSessionDuration: "3600",
+  };
+}
+
+/**
+ * How a token fills the form; the same choices as the core's
+ * trustPolicyForToken options, and the same least-privilege defaults.
+ * @typedef {object} TokenOptions
+ * @property {"this-ref" | "any-branch" | "any-tag"} refScope
+ * @property {boolean | null} protectedOnly null: as the token's ref (pinned when it is protected)
+ * @property {boolean} pinProjectId
+ * @property {boolean} pinNamespaceId
+ */
+
+/** @returns {TokenOptions} */
+export function defaultTokenOptions() {
+  return { refScope: "this-ref", protectedOnly: null, pinProjectId: true, pinNamespaceId: true };
+}
+
+/** Component names in the text, in order (unknown names kept: the core names them in its error). */
+export function parseComponents(text) {
+  return String(text)
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** Whether an issuer URL is gitlab.com's (the only issuer AWS evaluates pins for). */
+export function isGitlabCom(issuer) {
+  const text = (issuer || DEFAULT_ISSUER).trim();
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" && url.host === "gitlab.com" && (url.pathname === "/" || url.pathname === "");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The token-derived part of the form: what the core's trustPolicyForToken
+ * builds for these options (its spec_for_token), so the form shows, and lets
+ * people edit, exactly the policy the token satisfies. tests/e2e checks that
+ * the two stay identical.
+ * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection} inspection
+ * @param {TokenOptions} options
+ * @param {PolicyForm} form the current form (kept: account, partition, role, session)
+ * @returns {{ form: PolicyForm, note: string | null } | { error: string }}
+ */
+export function formFromToken(inspection, options, form) {
+  const { claims, subject } = inspection;
+  if (typeof claims.iss !== "string" || !inspection.providerHost) {
+    return { error: "The token's iss is missing or not an https:// URL, so no policy can name its provider." };
+  }
+  if (!subject) {
+    return { error: "The token's sub is missing or not in a form GitLab emits: fill in the subjects by hand." };
+  }
+  let audience = form.audience;
+  let note = null;
+  if (typeof claims.aud === "string") audience = claims.aud;
+  else if (Array.isArray(claims.aud) && claims.aud.length === 1 && typeof claims.aud[0] === "string") {
+    audience = claims.aud[0];
+  } else if (Array.isArray(claims.aud) && claims.aud.length > 1) {
+    const list = claims.aud.filter((a) => typeof a === "string");
+    audience = list.includes(DEFAULT_AUDIENCE) ? DEFAULT_AUDIENCE : (list[0] ?? form.audience);
+    note = `The token lists several audiences (${list.join(", ")}); the form uses ${audience}. Change it if AWS's is another.`;
+  }
+  const row = {};
+  for (const { name, value } of subject.components) {
+    let v = value;
+    if (name === "ref" && options.refScope !== "this-ref") v = "*";
+    if (name === "ref_type" && options.refScope === "any-branch") v = "branch";
+    if (name === "ref_type" && options.refScope === "any-tag") v = "tag";
+    row[name] = v;
+  }
+  const pins = Object.fromEntries(PIN_NAMES.map((name) => [name, ""]));
+  if (inspection.providerHost === "gitlab.com") {
+    const text = (v) => (typeof v === "string" ? v : typeof v === "number" && Number.isInteger(v) ? String(v) : "");
+    if (options.pinProjectId) pins.project_id = text(claims.project_id);
+    if (options.pinNamespaceId) pins.namespace_id = text(claims.namespace_id);
+    if (options.protectedOnly ?? tokenRefProtected(inspection)) pins.ref_protected = "true";
+  }
+  return {
+    form: {
+      ...form,
+      issuer: claims.iss,
+      audience,
+      components: subject.components.map((c) => c.name).join(", "),
+      subjects: [row],
+      pins,
+    },
+    note,
+  };
+}
+
+/** Whether the token says its ref is protected. */
+export function tokenRefProtected(inspection) {
+  const v = inspection.claims.ref_protected;
+  return v === "true" || v === true;
+}
+
+/**
+ * The core's spec for the form, and what is still to fill in (the core is
+ * not asked until nothing is: an empty form is not an error).
+ * @param {PolicyForm} form
+ * @returns {{ spec: import("./pkg/gitlab_aws_oidc.js").TrustPolicySpec, missing: { field: string, label: string }[] }}
+ */
+export function specOf(form) {
+  const components = parseComponents(form.components);
+  const known = components.filter((c) => COMPONENTS.includes(c));
+  const missing = [];
+  if (!form.accountId.trim()) missing.push({ field: "accountId", label: "the AWS account ID" });
+  form.subjects.forEach((row, i) => {
+    for (const c of known) {
+      if (!(row[c] ?? "").trim()) missing.push({ field: `subjects.${i}.${c}`, label: `${c} of subject ${i + 1}` });
+    }
+  });
+  const gitlabCom = isGitlabCom(form.issuer);
+  const pins = {};
+  if (gitlabCom) {
+    for (const name of PIN_NAMES) {
+      const text = (form.pins[name] ?? "").trim();
+      if (!text) continue;
+      const list = LIST_PINS.has(name) ? text.split(",").map((s) => s.trim()).filter(Boolean) : [text];
+      pins[name] = list.length === 1 ? list[0] : list;
+    }
+  }
+  const spec = {
+    issuer: form.issuer.trim() || undefined,
+    accountId: form.accountId.trim(),
+    partition: form.partition || undefined,
+    audience: form.audience.trim() || undefined,
+    subClaimComponents: components.length ? components : undefined,
+    subjects: form.subjects.map((row) =>
+      Object.fromEntries(known.map((c) => [c, (row[c] ?? "").trim()])),
+    ),
+    pins: Object.keys(pins).length ? pins : undefined,
+    roleName: form.roleName.trim() || undefined,
+    maxSessionDuration: form.maxSessionDuration ? Number(form.maxSessionDuration) : undefined,
+  };
+  return { spec, missing };
+}
+
+/**
+ * Where a spec error belongs in the form: a field key (data-field /
+ * data-error-for), or null for the pane-wide error only.
+ * @param {{ code: string, message: string }} error
+ */
+export function fieldOfError(error, form) {
+  const { code, message } = error;
+  const simple = {
+    "spec.issuer": "issuer",
+    "spec.account_id": "accountId",
+    "spec.partition": "partition",
+    "spec.audience": "audience",
+    "spec.sub_claim_components": "components",
+    "spec.role_name": "roleName",
+    "spec.max_session_duration": "maxSessionDuration",
+  }[code];
+  if (simple) return simple;
+  if (code === "spec.subjects") {
+    const index = /subjects\[(\d+)\]/.exec(message);
+    return index && Number(index[1]) < form.subjects.length ? `subjects.${index[1]}` : "subjects";
+  }
+  if (code === "spec.pins") {
+    const name = PIN_NAMES.find((p) => message.includes(p));
+    return name ? `pins.${name}` : "pins";
+  }
+  return null;
+}
+
+/**
+ * What the policy pane renders from (a slice of app.js's state).
+ * @typedef {object} PolicyPaneState
+ * @property {PolicyForm} form
+ * @property {TokenOptions} options
+ * @property {"blank" | "token" | "edited" | "link"} origin where the token-derived fields came from
+ * @property {string} tab the selected output format
+ * @property {import("./pkg/gitlab_aws_oidc.js").TrustPolicyResult | null} result
+ * @property {{ code: string, message: string } | null} error
+ * @property {{ field: string, label: string }[]} missing
+ * @property {{ form: PolicyForm, note: string | null } | { error: string } | null} fromToken
+ *   what the pasted token would fill in (null without a decodable token)
+ * @property {boolean} followsToken whether the form shows exactly what the token fills in
+ */
+
+/** The output formats, in tab order. */
+const FORMATS = [
+  { key: "trustPolicy", name: "policy.json", filename: "policy.json", mime: "application/json", note: "The role's trust policy, as IAM shows it (Trust relationships)." },
+  { key: "roleJson", name: "role.json", filename: "role.json", mime: "application/json", note: "For aws iam create-role --cli-input-json file://role.json" },
+  { key: "awsCli", name: "AWS CLI", filename: "aws-cli.sh", mime: "text/x-shellscript", note: "Creates the provider (once per account) and the role with the AWS CLI v2." },
+  { key: "terraform", name: "Terraform", filename: "main.tf", mime: "text/plain", note: "The provider and the role for Terraform's AWS provider." },
+  { key: "cloudFormation", name: "CloudFormation", filename: "template.yaml", mime: "application/yaml", note: "A CloudFormation template with the provider and the role." },
+];
+
+/**
+ * Wires the pane's inputs once. Every change goes through `handlers`, which
+ * update app.js's state and re-render.
+ * @param {HTMLElement} root
+ * @param {{
+ *   setField: (field: string, value: string) => void,
+ *   setOption: (name: string, value: string | boolean) => void,
+ *   addSubject: () => void,
+ *   removeSubject: (index: number) => void,
+ *   fillFromToken: () => void,
+ *   selectTab: (key: string) => void,
+ *   goTo: (pane: string) => void,
+ *   checkPolicy: () => void,
+ * }} handlers
+ */
+export function wirePolicyPane(root, handlers) {
+  const onInput = (event) => {
+    const el = /** @type {HTMLInputElement} */ (event.target);
+    if (el.dataset.field) handlers.setField(el.dataset.field, el.value);
+    else if (el.dataset.option) handlers.setOption(el.dataset.option, el.type === "checkbox" ? el.checked : el.value);
+  };
+  root.addEventListener("input", onInput);
+  // Radios and selects report through change too; handlers ignore no-op updates.
+  root.addEventListener("change", onInput);
+  root.addEventListener("click", (event) => {
+    const button = /** @type {HTMLElement} */ (event.target).closest("button[data-action]");
+    if (!button) return;
+    const { action, index, pane } = /** @type {HTMLButtonElement} */ (button).dataset;
+    if (action === "add-subject") handlers.addSubject();
+    else if (action === "remove-subject") handlers.removeSubject(Number(index));
+    else if (action === "fill-from-token") handlers.fillFromToken();
+    else if (action === "check-policy") handlers.checkPolicy();
+    else if (action === "go" && pane) handlers.goTo(pane);
+    else if (action === "focus") document.getElementById(/** @type {HTMLElement} */ (button).dataset.target ?? "")?.focus();
+  });
+  handlersOf.set(root, handlers);
+}
+
+const handlersOf = new WeakMap();
+
+/**
+ * Renders the pane from state.
+ * @param {HTMLElement} root the `<section data-pane="policy">`
+ * @param {PolicyPaneState} p
+ * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection | null} inspection
+ */
+export function renderPolicyPane(root, p, inspection) {
+  const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+  const { form } = p;
+
+  renderFromToken(part("from-token"), p, inspection);
+
+  // Simple fields.
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (root.querySelectorAll("[data-field]"))) {
+    const field = el.dataset.field ?? "";
+    if (field.startsWith("subjects.")) continue;
+    const value = field.startsWith("pins.") ? form.pins[field.slice(5)] ?? "" : String(form[field] ?? "");
+    if (field === "maxSessionDuration") ensureOption(/** @type {any} */ (el), value, `${value} seconds`);
+    syncControl(el, value);
+  }
+
+  // Subject rows: rebuilt when their shape changes, values synced always.
+  const components = parseComponents(form.components).filter((c) => COMPONENTS.includes(c));
+  const rows = part("subjects");
+  renderIfChanged(rows, JSON.stringify([components, form.subjects.length]), () =>
+    form.subjects.map((_, i) => subjectRow(i, components, form.subjects.length)),
+  );
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (rows.querySelectorAll("[data-field]"))) {
+    const [, i, c] = (el.dataset.field ?? "").split(".");
+    syncControl(el, form.subjects[Number(i)]?.[c] ?? "");
+  }
+
+  const gitlabCom = isGitlabCom(form.issuer);
+  part("pins").hidden = !gitlabCom;
+  part("pins-off").hidden = gitlabCom;
+
+  // Errors next to their fields, and the pane-wide state.
+  const errorField = p.error ? fieldOfError(p.error, form) : null;
+  for (const slot of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-error-for]"))) {
+    const mine = p.error && slot.dataset.errorFor === errorField;
+    const text = mine ? `${p.error?.code} — ${p.error?.message}` : "";
+    if (slot.textContent !== text) slot.textContent = text;
+    slot.hidden = !mine;
+  }
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-field]"))) {
+    const field = el.dataset.field ?? "";
+    const invalid =
+      errorField !== null &&
+      (field === errorField || field.startsWith(`${errorField}.`) || (errorField === "subjects" && field.startsWith("subjects.")));
+    if (invalid) el.setAttribute("aria-invalid", "true");
+    else el.removeAttribute("aria-invalid");
+  }
+
+  renderNeeds(part("policy-needs-card"), p);
+  renderError(part("policy-error"), p.error);
+  part("policy-results").hidden = !p.result;
+  const status = part("policy-status");
+  const statusText = p.result
+    ? `Trust policy ready for ${p.result.roleArn}. Findings: ${countBySeverity(p.result.findings)}.`
+    : p.error
+      ? `Cannot build the policy: ${p.error.code}.`
+      : "";
+  if (status.textContent !== statusText) status.textContent = statusText;
+  if (!p.result) return;
+
+  const r = p.result;
+  renderIfChanged(part("policy-summary"), JSON.stringify([r.roleArn, r.providerArn, r.audience, r.subjects, r.issuer]), () =>
+    summary(r),
+  );
+  renderIfChanged(part("policy-findings-list"), JSON.stringify(r.findings), () =>
+    r.findings.length
+      ? r.findings.map((f) => findingItem(f, { testid: "policy-finding" }))
+      : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings: the policy admits only what the form says."),
+  );
+  replace(part("policy-findings-count"), countBySeverity(r.findings));
+  renderFiles(part("policy-files"), {
+    id: "policy",
+    label: "Policy formats",
+    files: FORMATS.map((f) => ({ ...f, text: r.formats[f.key] })),
+    selected: p.tab,
+    onSelect: (key) => handlersOf.get(root)?.selectTab(key),
+  });
+}
+
+function renderFromToken(card, p, inspection) {
+  const hasToken = Boolean(inspection);
+  card.hidden = !hasToken;
+  if (!inspection) return;
+  const part = (name) => /** @type {HTMLElement} */ (card.querySelector(`[data-part="${name}"]`));
+  const from = p.fromToken;
+  const usable = from && "form" in from;
+  const gitlabCom = inspection.providerHost === "gitlab.com";
+  const sub = typeof inspection.claims.sub === "string" ? inspection.claims.sub : "";
+  const refType = inspection.subject?.components.find((c) => c.name === "ref_type")?.value;
+  const ref = inspection.subject?.components.find((c) => c.name === "ref")?.value;
+
+  let status;
+  if (!from) status = [];
+  else if ("error" in from) status = [h("span", { class: "muted", text: from.error })];
+  else if (p.followsToken) {
+    status = ["The form is filled from the pasted token, for ", h("code", { class: "wrap", text: sub }), "."];
+  } else {
+    status = [
+      h("strong", { text: "The form differs from the pasted token" }),
+      p.origin === "link" ? " (it came with the link)." : " (you edited it).",
+      " Fill it from the token to start over.",
+    ];
+  }
+  renderIfChanged(part("from-token-status"), JSON.stringify([Boolean(from), from && "error" in from ? from.error : "", p.followsToken, p.origin, sub]), () => status);
+  const note = usable ? from.note : null;
+  replace(part("from-token-note"), note ?? "");
+  part("from-token-note").hidden = !note;
+
+  part("token-options").hidden = !usable;
+  const thisRef = part("this-ref-label");
+  const label = refType && ref ? `Only this ${refType === "tag" ? "tag" : refType === "branch" ? "branch" : "ref"}: ${ref}` : "Only this ref";
+  if (thisRef.textContent !== label) thisRef.textContent = label;
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (card.querySelectorAll("[data-option]"))) {
+    const name = el.dataset.option ?? "";
+    if (name === "refScope") syncControl(el, p.options.refScope);
+    else if (name === "protectedOnly") syncControl(el, p.options.protectedOnly ?? tokenRefProtected(inspection));
+    else syncControl(el, p.options[name]);
+  }
+  part("token-pins").hidden = !gitlabCom;
+  const idNote = (name, value) => {
+    const el = part(name);
+    const text = typeof value === "string" || typeof value === "number" ? `(${value})` : "(not in the token)";
+    if (el.textContent !== text) el.textContent = text;
+  };
+  idNote("project-id-note", inspection.claims.project_id);
+  idNote("namespace-id-note", inspection.claims.namespace_id);
+  // Offered only when it would change something.
+  part("fill-actions").hidden = !usable || p.followsToken;
+}
+
+function subjectRow(i, components, count) {
+  const n = i + 1;
+  const id = (c) => `policy-sub-${i}-${c}`;
+  return h(
+    "fieldset",
+    { class: "subject-card", dataset: { testid: "subject-row", index: String(i) } },
+    h("legend", { class: "subject-legend", text: `Subject ${n}` }),
+    h(
+      "div",
+      { class: "subject-fields" },
+      components.map((c) =>
+        h(
+          "div",
+          { class: "field field-compact" },
+          h("label", { for: id(c) }, h("code", { text: c })),
+          h("input", {
+            id: id(c),
+            type: "text",
+            class: "input",
+            autocomplete: "off",
+            autocapitalize: "off",
+            spellcheck: "false",
+            required: true,
+            placeholder: PLACEHOLDER[c] ?? "",
+            "aria-describedby": `policy-sub-${i}-error`,
+            dataset: { field: `subjects.${i}.${c}`, focusKey: `sub-${i}-${c}`, testid: `subject-${c}` },
+          }),
+        ),
+      ),
+    ),
+    h("p", { class: "field-error", id: `policy-sub-${i}-error`, hidden: true, dataset: { errorFor: `subjects.${i}` } }),
+    count > 1
+      ? h(
+          "div",
+          { class: "row-actions" },
+          h("button", {
+            type: "button",
+            class: "btn btn-quiet btn-small",
+            dataset: { action: "remove-subject", index: String(i), focusKey: `remove-${i}` },
+            "aria-label": `Remove subject ${n}`,
+            text: "Remove",
+          }),
+        )
+      : null,
+  );
+}
+
+function renderNeeds(el, p) {
+  const show = !p.result && !p.error && p.missing.length > 0;
+  el.hidden = !show;
+  if (!show) return;
+  renderIfChanged(el, JSON.stringify([p.missing, Boolean(p.fromToken)]), () => [
+    h("h2", { class: "card-title", text: "Almost there" }),
+    h("p", null, "To build the policy, fill in:"),
+    h(
+      "ul",
+      { class: "needs-list" },
+      // Buttons, not labels: a second <label> would change the field's accessible name.
+      p.missing.map((m) =>
+        h("li", null, h("button", { type: "button", class: "btn btn-link needs-link", dataset: { action: "focus", target: inputIdOf(m.field) }, text: m.label })),
+      ),
+    ),
+    p.fromToken
+      ? null
+      : h("p", {
+          class: "card-note",
+          text: "Paste a token in step 1 and the subject, issuer, audience and gitlab.com pins fill themselves in; only the account ID is yours to add.",
+        }),
+  ]);
+}
+
+/** The id of the input for a field key (labels in the "fill in" list point at it). */
+function inputIdOf(field) {
+  if (field.startsWith("subjects.")) {
+    const [, i, c] = field.split(".");
+    return `policy-sub-${i}-${c}`;
+  }
+  return { accountId: "policy-account" }[field] ?? "policy-account";
+}
+
+function renderError(el, error) {
+  el.classList.toggle("is-shown", Boolean(error));
+  if (!error) {
+    forget(el);
+    return replace(el);
+  }
+  renderIfChanged(el, JSON.stringify(error), () => [
+    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
+    h(
+      "div",
+      { class: "error-body" },
+      h("p", { class: "error-title", text: "Cannot build the policy" }),
+      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
+    ),
+  ]);
+}
+
+function summary(r) {
+  const item = (label, value, testid) =>
+    h("div", { class: "kv-row" }, h("dt", { text: label }), h("dd", null, h("code", { class: "wrap", dataset: { testid }, text: value })));
+  return [
+    h(
+      "dl",
+      { class: "kv" },
+      item("Role ARN", r.roleArn, "policy-role-arn"),
+      item("Provider", r.providerArn, "policy-provider-arn"),
+      item("Audience", r.audience, "policy-audience"),
+      h(
+        "div",
+        { class: "kv-row" },
+        h("dt", { text: r.subjects.length === 1 ? "Subject" : "Subjects" }),
+        h("dd", null, h("ul", { class: "plain-list" }, r.subjects.map((s) => h("li", null, h("code", { class: "wrap", text: s }))))),
+      ),
+    ),
+    h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "btn", dataset: { action: "check-policy", testid: "check-this-policy" }, text: "Check this policy →" }),
+      h("button", { type: "button", class: "btn", dataset: { action: "go", pane: "pipeline", testid: "to-pipeline" }, text: "Pipeline job →" }),
+    ),
+  ];
+}
+
+/** Adds `value` to a <select> when no option has it (e.g. a duration from a link). */
+function ensureOption(select, value, label) {
+  if (!(select instanceof HTMLSelectElement) || !value) return;
+  if ([...select.options].some((o) => o.value === value)) return;
+  select.append(h("option", { value, text: label }));
+}
