@@ -253,3 +253,20 @@ pub fn ci_snippet(#[wasm_bindgen(unchecked_param_type = "CiSnippetSpec")] spec: 
     let snippet = ci::ci_snippet(&spec).map_err(|e| coded_error(e.code(), &e.to_string()))?;
     to_js(&snippet)
 }
+
+/// The spec `trustPolicyForToken` builds from a token and options, for a form
+/// to show and edit before calling `trustPolicy`.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` when the token is not decodable, has no
+/// usable `iss`, `sub` or `aud`, or the options are invalid.
+#[wasm_bindgen(js_name = specForToken, unchecked_return_type = "TrustPolicySpec")]
+pub fn spec_for_token(
+    token: &str,
+    #[wasm_bindgen(unchecked_param_type = "TokenPolicyOptions | undefined")] options: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = json_text(options, "options", "options.invalid", true)?;
+    let options = TokenPolicyOptions::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let spec = generate::spec_for_token(token, &options).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    to_js(&spec)
+}

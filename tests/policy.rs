@@ -458,7 +458,20 @@ fn token_errors_have_codes() {
     assert_eq!(code(&token("legacy-v1"), &options), "token.iss");
     assert_eq!(code(&token("github-sub"), &options), "token.sub");
     assert_eq!(code(&token("missing-sub"), &options), "token.sub");
-    assert_eq!(code(&token("aud-list"), &options), "token.aud");
+    let several = trust_policy_for_token(&token("aud-list"), &options).unwrap();
+    assert_eq!(
+        several.audience, "sts.amazonaws.com",
+        "AWS's audience is chosen among several"
+    );
+    let b64 = |v: &Value| gitlab_aws_oidc::base64url::encode(v.to_string().as_bytes());
+    let no_aws_audience = format!(
+        "{}.{}.c2ln",
+        b64(&json!({ "alg": "RS256" })),
+        b64(
+            &json!({ "iss": "https://gitlab.com", "aud": ["a", "b"], "sub": "project_path:g/p:ref_type:branch:ref:main" })
+        )
+    );
+    assert_eq!(code(&no_aws_audience, &options), "token.aud");
     assert_eq!(code("a.b", &options), "token.segments");
     assert_eq!(
         code(&token("gitlab-com-main"), &TokenPolicyOptions::default()),

@@ -16,6 +16,7 @@ import init, {
   initSync,
   inspectToken,
   lintTrustPolicy,
+  specForToken,
   trustPolicy,
   verifyToken,
 } from "./pkg/gitlab_aws_oidc.js";
@@ -27,7 +28,7 @@ import {
   PIN_NAMES,
   defaultPolicyForm,
   defaultTokenOptions,
-  formFromToken,
+  formFromSpec,
   parseComponents,
   renderPolicyPane,
   specOf as policySpecOf,
@@ -211,7 +212,17 @@ function tokenFields(form) {
  */
 function deriveFromToken() {
   const p = state.policy;
-  p.fromToken = state.inspection ? formFromToken(state.inspection, p.options, p.form) : null;
+  p.fromToken = null;
+  if (state.inspection) {
+    // The core decides what the token admits; the page only maps its spec onto the form.
+    const { refScope, protectedOnly, pinProjectId, pinNamespaceId } = p.options;
+    try {
+      const spec = specForToken(state.token, { refScope, protectedOnly, pinProjectId, pinNamespaceId });
+      p.fromToken = formFromSpec(spec, state.inspection, p.form);
+    } catch (e) {
+      p.fromToken = { error: errorOf(e).message };
+    }
+  }
   if (p.fromToken && "form" in p.fromToken && (p.origin === "blank" || p.origin === "token")) {
     p.form = p.fromToken.form;
     p.origin = "token";

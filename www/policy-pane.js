@@ -107,55 +107,30 @@ export function isGitlabCom(issuer) {
 }
 
 /**
- * The token-derived part of the form: what the core's trustPolicyForToken
- * builds for these options (its spec_for_token), so the form shows, and lets
- * people edit, exactly the policy the token satisfies. tests/e2e checks that
- * the two stay identical.
+ * The token-derived part of the form, from the core's `specForToken` (the spec
+ * `trustPolicyForToken` builds for these options), so the form shows, and lets
+ * people edit, exactly the policy the token satisfies. Only the mapping from
+ * spec to form fields lives here.
+ * @param {import("./pkg/gitlab_aws_oidc.js").TrustPolicySpec} spec
  * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection} inspection
- * @param {TokenOptions} options
  * @param {PolicyForm} form the current form (kept: account, partition, role, session)
- * @returns {{ form: PolicyForm, note: string | null } | { error: string }}
+ * @returns {{ form: PolicyForm, note: string | null }}
  */
-export function formFromToken(inspection, options, form) {
-  const { claims, subject } = inspection;
-  if (typeof claims.iss !== "string" || !inspection.providerHost) {
-    return { error: "The token's iss is missing or not an https:// URL, so no policy can name its provider." };
-  }
-  if (!subject) {
-    return { error: "The token's sub is missing or not in a form GitLab emits: fill in the subjects by hand." };
-  }
-  let audience = form.audience;
-  let note = null;
-  if (typeof claims.aud === "string") audience = claims.aud;
-  else if (Array.isArray(claims.aud) && claims.aud.length === 1 && typeof claims.aud[0] === "string") {
-    audience = claims.aud[0];
-  } else if (Array.isArray(claims.aud) && claims.aud.length > 1) {
-    const list = claims.aud.filter((a) => typeof a === "string");
-    audience = list.includes(DEFAULT_AUDIENCE) ? DEFAULT_AUDIENCE : (list[0] ?? form.audience);
-    note = `The token lists several audiences (${list.join(", ")}); the form uses ${audience}. Change it if AWS's is another.`;
-  }
-  const row = {};
-  for (const { name, value } of subject.components) {
-    let v = value;
-    if (name === "ref" && options.refScope !== "this-ref") v = "*";
-    if (name === "ref_type" && options.refScope === "any-branch") v = "branch";
-    if (name === "ref_type" && options.refScope === "any-tag") v = "tag";
-    row[name] = v;
-  }
-  const pins = Object.fromEntries(PIN_NAMES.map((name) => [name, ""]));
-  if (inspection.providerHost === "gitlab.com") {
-    const text = (v) => (typeof v === "string" ? v : typeof v === "number" && Number.isInteger(v) ? String(v) : "");
-    if (options.pinProjectId) pins.project_id = text(claims.project_id);
-    if (options.pinNamespaceId) pins.namespace_id = text(claims.namespace_id);
-    if (options.protectedOnly ?? tokenRefProtected(inspection)) pins.ref_protected = "true";
-  }
+export function formFromSpec(spec, inspection, form) {
+  const text = (v) => (Array.isArray(v) ? v.join(", ") : typeof v === "string" ? v : "");
+  const pins = Object.fromEntries(PIN_NAMES.map((name) => [name, text(spec.pins?.[name])]));
+  const aud = inspection.claims.aud;
+  const note =
+    Array.isArray(aud) && aud.length > 1
+      ? `The token lists several audiences (${aud.join(", ")}); the form uses ${spec.audience}. Change it if AWS's is another.`
+      : null;
   return {
     form: {
       ...form,
-      issuer: claims.iss,
-      audience,
-      components: subject.components.map((c) => c.name).join(", "),
-      subjects: [row],
+      issuer: spec.issuer ?? form.issuer,
+      audience: spec.audience ?? form.audience,
+      components: (spec.subClaimComponents ?? []).join(", "),
+      subjects: spec.subjects.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, text(v)]))),
       pins,
     },
     note,

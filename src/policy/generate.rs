@@ -157,10 +157,15 @@ pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<Trust
         (Some(audience), _) => audience.clone(),
         (None, [one]) => (*one).to_owned(),
         (None, []) => return Err(claim_error("aud", "is missing; set options.audience".to_owned())),
-        (None, _) => {
+        // Several audiences: AWS's own is the one to trust, when the job asked for it.
+        (None, list) if list.contains(&super::spec::DEFAULT_AUDIENCE) => super::spec::DEFAULT_AUDIENCE.to_owned(),
+        (None, list) => {
             return Err(claim_error(
                 "aud",
-                "lists several audiences; set options.audience to the one for AWS".to_owned(),
+                format!(
+                    "lists several audiences ({}); set options.audience to the one for AWS",
+                    list.join(", ")
+                ),
             ))
         }
     };

@@ -1,7 +1,7 @@
 //! The trust-policy spec a person fills in, checked field by field, and the
 //! policy built from it.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -26,24 +26,34 @@ pub const PIN_CLAIMS: [&str; 5] = [
 ];
 
 /// The spec as it arrives from JavaScript (JSON): loose types, checked by [`TrustPolicySpec::validate`].
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Serialized (by `specForToken`) with absent fields left out.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrustPolicySpec {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub partition: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_claim_components: Option<Vec<String>>,
     #[serde(default)]
     pub subjects: Vec<Map<String, Value>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub pins: Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_session_duration: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub tags: Map<String, Value>,
     /// Whether the formats create the IAM OIDC provider (default) or refer to an existing one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_provider: Option<bool>,
 }
 

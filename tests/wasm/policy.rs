@@ -1,6 +1,6 @@
 //! `trustPolicy` and `trustPolicyForToken` through wasm-bindgen.
 
-use gitlab_aws_oidc::wasm::{trust_policy, trust_policy_for_token};
+use gitlab_aws_oidc::wasm::{spec_for_token, trust_policy, trust_policy_for_token};
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -84,4 +84,16 @@ fn trust_policy_for_token_uses_the_token_claims() {
         "spec.account_id"
     );
     assert_eq!(code(trust_policy_for_token("x", &object("{}"))), "token.segments");
+}
+
+#[wasm_bindgen_test]
+fn spec_for_token_is_the_spec_trust_policy_for_token_uses() {
+    let options = object(r#"{"accountId":"123456789012","refScope":"any-tag"}"#);
+    let spec = spec_for_token(MAIN, &options).unwrap();
+    assert_eq!(text(&spec, "subjects.0.ref"), "*");
+    assert_eq!(text(&spec, "subjects.0.ref_type"), "tag");
+    assert_eq!(text(&spec, "pins.project_id"), "46573356");
+    let from_spec = trust_policy(&spec).unwrap();
+    let from_token = trust_policy_for_token(MAIN, &options).unwrap();
+    assert_eq!(text(&from_spec, "policy"), text(&from_token, "policy"));
 }
