@@ -159,3 +159,28 @@ export function jsonTree(value) {
   walk(value, 0);
   return out;
 }
+
+/**
+ * An error area: a title, then the stable code and the core's message; empty
+ * and hidden when there is no error.
+ * @param {HTMLElement} el
+ * @param {{ code: string, message: string } | null | undefined} error
+ * @param {string} title
+ */
+export function renderErrorBox(el, error, title) {
+  el.classList.toggle("is-shown", Boolean(error));
+  if (!error) {
+    forget(el);
+    replace(el);
+    return;
+  }
+  renderIfChanged(el, JSON.stringify([title, error.code, error.message]), () => [
+    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
+    h(
+      "div",
+      { class: "error-body" },
+      h("p", { class: "error-title", text: title }),
+      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
+    ),
+  ]);
+}

@@ -6,7 +6,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (CiSnippetSpec, CiSnippet).
 
-import { forget, h, renderIfChanged, replace, syncControl } from "./dom.js";
+import { h, renderErrorBox, renderIfChanged, replace, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 import { syncTabs, wireTabs } from "./tabs.js";
@@ -263,7 +263,7 @@ export function renderPipelinePane(root, p, policy) {
   );
 
   renderNeeds(part("pipeline-needs"), p);
-  renderError(part("pipeline-error"), p.error);
+  renderErrorBox(part("pipeline-error"), p.error, "Cannot generate the job");
   part("pipeline-results").hidden = !p.result;
   const status = part("pipeline-status");
   const statusText = p.result
@@ -403,19 +403,3 @@ function inputIdOf(field) {
   }[field] ?? "pipeline-role-arn";
 }
 
-function renderError(el, error) {
-  el.classList.toggle("is-shown", Boolean(error));
-  if (!error) {
-    forget(el);
-    return replace(el);
-  }
-  renderIfChanged(el, JSON.stringify(error), () => [
-    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
-    h(
-      "div",
-      { class: "error-body" },
-      h("p", { class: "error-title", text: "Cannot generate the job" }),
-      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
-    ),
-  ]);
-}

@@ -8,7 +8,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
 
-import { forget, h, renderIfChanged, replace, syncControl } from "./dom.js";
+import { h, renderErrorBox, renderIfChanged, replace, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
@@ -331,7 +331,7 @@ export function renderPolicyPane(root, p, inspection) {
   }
 
   renderNeeds(part("policy-needs-card"), p);
-  renderError(part("policy-error"), p.error);
+  renderErrorBox(part("policy-error"), p.error, "Cannot build the policy");
   part("policy-results").hidden = !p.result;
   const status = part("policy-status");
   const statusText = p.result
@@ -492,22 +492,6 @@ function inputIdOf(field) {
   return { accountId: "policy-account" }[field] ?? "policy-account";
 }
 
-function renderError(el, error) {
-  el.classList.toggle("is-shown", Boolean(error));
-  if (!error) {
-    forget(el);
-    return replace(el);
-  }
-  renderIfChanged(el, JSON.stringify(error), () => [
-    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
-    h(
-      "div",
-      { class: "error-body" },
-      h("p", { class: "error-title", text: "Cannot build the policy" }),
-      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
-    ),
-  ]);
-}
 
 function summary(r) {
   const item = (label, value, testid) =>

@@ -4,7 +4,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TokenInspection, GitlabAwsOidcError).
 
-import { breakable, h, jsonTree, renderIfChanged, replace } from "./dom.js";
+import { breakable, h, jsonTree, renderErrorBox, renderIfChanged, replace } from "./dom.js";
 import { SEVERITY, countBySeverity, findingItem, plural } from "./findings.js";
 
 const VALIDITY = {
@@ -95,8 +95,8 @@ export function renderTokenPane(root, state) {
   /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="clear"]')).disabled = state.token === "";
   /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="clear-keys"]')).disabled = state.keys === "";
   renderKeysMeta(part("keys-meta"), state);
-  renderKeysError(part("keys-error"), state.verifyError?.code.startsWith("keys.") ? state.verifyError : null);
-  renderError(part("error"), error);
+  renderErrorBox(part("keys-error"), state.verifyError?.code.startsWith("keys.") ? state.verifyError : null, "Cannot use these keys");
+  renderErrorBox(part("error"), error, "Cannot decode this as a JWT");
   renderStatus(part("status"), state, signature, findings);
 
   part("empty").hidden = hasInput;
@@ -148,35 +148,7 @@ function renderKeysMeta(el, state) {
   replace(el, text ? `${text.length.toLocaleString("en")} chars` : null);
 }
 
-function renderKeysError(el, error) {
-  el.classList.toggle("is-shown", Boolean(error));
-  if (!error) return replace(el);
-  replace(
-    el,
-    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
-    h(
-      "div",
-      { class: "error-body" },
-      h("p", { class: "error-title", text: "Cannot use these keys" }),
-      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
-    ),
-  );
-}
 
-function renderError(el, error) {
-  el.classList.toggle("is-shown", Boolean(error));
-  if (!error) return replace(el);
-  replace(
-    el,
-    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
-    h(
-      "div",
-      { class: "error-body" },
-      h("p", { class: "error-title", text: "Cannot decode this as a JWT" }),
-      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
-    ),
-  );
-}
 
 function renderStatus(el, state, signature, findings) {
   let text = "";
