@@ -184,3 +184,29 @@ export function renderErrorBox(el, error, title) {
     ),
   ]);
 }
+
+/**
+ * The "Almost there" card: what is still to fill in, each entry a button that
+ * focuses its field; hidden while there is a result or an error.
+ * @param {HTMLElement} el
+ * @param {{ result: unknown, error: unknown, missing: { field: string, label: string }[] }} pane
+ * @param {{ intro: string, inputIdOf: (field: string) => string, note?: Node | null, key?: unknown }} options
+ */
+export function renderNeedsCard(el, pane, { intro, inputIdOf, note = null, key = null }) {
+  const show = !pane.result && !pane.error && pane.missing.length > 0;
+  el.hidden = !show;
+  if (!show) return;
+  renderIfChanged(el, JSON.stringify([pane.missing, key]), () => [
+    h("h2", { class: "card-title", text: "Almost there" }),
+    h("p", null, intro),
+    h(
+      "ul",
+      { class: "needs-list" },
+      // Buttons, not labels: a second <label> would change the field's accessible name.
+      pane.missing.map((m) =>
+        h("li", null, h("button", { type: "button", class: "btn btn-link needs-link", dataset: { action: "focus", target: inputIdOf(m.field) }, text: m.label })),
+      ),
+    ),
+    note,
+  ]);
+}

@@ -6,7 +6,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (CiSnippetSpec, CiSnippet).
 
-import { h, renderErrorBox, renderIfChanged, replace, syncControl } from "./dom.js";
+import { h, renderErrorBox, renderNeedsCard, renderIfChanged, replace, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 import { syncTabs, wireTabs } from "./tabs.js";
@@ -373,21 +373,7 @@ function roleRow(i, count) {
 }
 
 function renderNeeds(el, p) {
-  const show = !p.result && !p.error && p.missing.length > 0;
-  el.hidden = !show;
-  if (!show) return;
-  renderIfChanged(el, JSON.stringify(p.missing), () => [
-    h("h2", { class: "card-title", text: "Almost there" }),
-    h("p", null, "To generate the job, fill in:"),
-    h(
-      "ul",
-      { class: "needs-list" },
-      // Buttons, not labels: a second <label> would change the field's accessible name.
-      p.missing.map((m) =>
-        h("li", null, h("button", { type: "button", class: "btn btn-link needs-link", dataset: { action: "focus", target: inputIdOf(m.field) }, text: m.label })),
-      ),
-    ),
-  ]);
+  renderNeedsCard(el, p, { intro: "To generate the job, fill in:", inputIdOf });
 }
 
 function inputIdOf(field) {

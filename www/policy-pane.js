@@ -8,7 +8,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
 
-import { h, renderErrorBox, renderIfChanged, replace, syncControl } from "./dom.js";
+import { h, renderErrorBox, renderNeedsCard, renderIfChanged, replace, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
@@ -460,27 +460,17 @@ function subjectRow(i, components, count) {
 }
 
 function renderNeeds(el, p) {
-  const show = !p.result && !p.error && p.missing.length > 0;
-  el.hidden = !show;
-  if (!show) return;
-  renderIfChanged(el, JSON.stringify([p.missing, Boolean(p.fromToken)]), () => [
-    h("h2", { class: "card-title", text: "Almost there" }),
-    h("p", null, "To build the policy, fill in:"),
-    h(
-      "ul",
-      { class: "needs-list" },
-      // Buttons, not labels: a second <label> would change the field's accessible name.
-      p.missing.map((m) =>
-        h("li", null, h("button", { type: "button", class: "btn btn-link needs-link", dataset: { action: "focus", target: inputIdOf(m.field) }, text: m.label })),
-      ),
-    ),
-    p.fromToken
+  renderNeedsCard(el, p, {
+    intro: "To build the policy, fill in:",
+    inputIdOf,
+    key: Boolean(p.fromToken),
+    note: p.fromToken
       ? null
       : h("p", {
           class: "card-note",
           text: "Paste a token in step 1 and the subject, issuer, audience and gitlab.com pins fill themselves in; only the account ID is yours to add.",
         }),
-  ]);
+  });
 }
 
 /** The id of the input for a field key (labels in the "fill in" list point at it). */
