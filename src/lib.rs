@@ -7,6 +7,7 @@
 pub mod base64url;
 pub mod ci;
 pub mod finding;
+pub mod input;
 pub mod issuer;
 pub mod keys;
 pub mod lint;

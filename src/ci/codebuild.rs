@@ -1,14 +1,13 @@
 //! Publishing an image through AWS CodeBuild: the job, the buildspec, and the
 //! least-privilege policies for the job's role and CodeBuild's service role.
 
-use serde::Deserialize;
+use crate::input::Fields;
 use serde_json::json;
 
 use super::{assume_role_script, header, script_item, variable, RoleArn, SnippetError, Valid as Job};
 
 /// The `codebuild` part of a snippet spec.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct CodeBuildSpec {
     /// The CodeBuild project (its source may be anything: the job overrides it with S3).
     pub project: String,
@@ -42,6 +41,28 @@ fn fail(message: String) -> SnippetError {
 }
 
 impl CodeBuildSpec {
+    /// The field names, as JSON spells them.
+    pub const FIELDS: [&'static str; 6] = [
+        "project",
+        "bucket",
+        "prefix",
+        "ecrRepository",
+        "logGroup",
+        "timeoutMinutes",
+    ];
+
+    pub(super) fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+        let fields = fields.only(&Self::FIELDS)?;
+        Ok(Self {
+            project: fields.required_string("project")?,
+            bucket: fields.required_string("bucket")?,
+            prefix: fields.string("prefix")?,
+            ecr_repository: fields.required_string("ecrRepository")?,
+            log_group: fields.string("logGroup")?,
+            timeout_minutes: fields.unsigned("timeoutMinutes")?,
+        })
+    }
+
     pub(super) fn validate(&self, role: Option<&RoleArn>, region: &str) -> Result<Valid, SnippetError> {
         let name_ok = |s: &str, max: usize, extra: &str| {
             !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c))

@@ -10,10 +10,11 @@ pub mod rules;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use thiserror::Error;
 
 use crate::finding::Finding;
+use crate::input::{self, Fields};
 use crate::issuer::ProviderHost;
 use crate::policy::arn::{is_account_id, is_role_name, Partition};
 use crate::policy::spec::DEFAULT_AUDIENCE;
@@ -28,8 +29,7 @@ pub const DEFAULT_IMAGE: &str = "amazon/aws-cli:latest";
 pub const DEFAULT_TOKEN_VARIABLE: &str = "GITLAB_OIDC_TOKEN";
 
 /// What to generate.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Kind {
     #[default]
     AssumeRole,
@@ -40,8 +40,7 @@ pub enum Kind {
 }
 
 /// When the job runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum When {
     /// Protected branches and tags only (the default: a deploy role should trust only those).
     Protected,
@@ -51,33 +50,52 @@ pub enum When {
     Always,
 }
 
+impl Kind {
+    /// The names JSON uses, in declaration order.
+    pub const NAMES: [&'static str; 5] = [
+        "assume-role",
+        "multi-role",
+        "web-identity-file",
+        "codebuild-publish",
+        "component",
+    ];
+    const ALL: [Self; 5] = [
+        Self::AssumeRole,
+        Self::MultiRole,
+        Self::WebIdentityFile,
+        Self::CodebuildPublish,
+        Self::Component,
+    ];
+}
+
+impl When {
+    /// The names JSON uses, in declaration order.
+    pub const NAMES: [&'static str; 4] = ["protected", "default-branch", "tags", "always"];
+    const ALL: [Self; 4] = [Self::Protected, Self::DefaultBranch, Self::Tags, Self::Always];
+}
+
 /// One role of a `multi-role` job, used through an AWS CLI profile.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct ProfileRole {
     pub profile: String,
     pub role_arn: String,
 }
 
 /// What the job is checked against: the result of `trustPolicy`, or its parts.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// Other fields (the rest of a `trustPolicy` result) are ignored.
+#[derive(Debug, Clone, Default)]
 pub struct PolicyFacts {
     pub audience: Option<String>,
     pub provider_arn: Option<String>,
     /// The `sub` values or patterns the policy admits.
-    #[serde(default)]
     pub subjects: Vec<String>,
 }
 
 /// The snippet spec as it arrives from JavaScript.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct SnippetSpec {
-    #[serde(default)]
     pub kind: Kind,
     pub role_arn: Option<String>,
-    #[serde(default)]
     pub roles: Vec<ProfileRole>,
     pub audience: Option<String>,
     pub region: Option<String>,
@@ -86,7 +104,6 @@ pub struct SnippetSpec {
     pub image: Option<String>,
     pub stage: Option<String>,
     pub job_name: Option<String>,
-    #[serde(default)]
     pub tags: Vec<String>,
     pub when: Option<When>,
     /// Run only on this branch (overrides `when`).
@@ -275,7 +292,85 @@ impl SnippetSpec {
     /// # Errors
     /// [`SnippetError::Json`] for JSON that is not a spec object.
     pub fn from_json(text: &str) -> Result<Self, SnippetError> {
-        serde_json::from_str(text).map_err(|e| SnippetError::Json(e.to_string()))
+        let map = input::parse_object(text, &Self::FIELDS).map_err(SnippetError::Json)?;
+        Self::from_fields(Fields::new(&map, "")).map_err(SnippetError::Json)
+    }
+
+    /// The field names, as JSON spells them.
+    pub const FIELDS: [&'static str; 19] = [
+        "kind",
+        "roleArn",
+        "roles",
+        "audience",
+        "region",
+        "durationSeconds",
+        "tokenVariable",
+        "image",
+        "stage",
+        "jobName",
+        "tags",
+        "when",
+        "branch",
+        "environment",
+        "issuer",
+        "codebuild",
+        "component",
+        "policy",
+        "existingJob",
+    ];
+
+    fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+        let roles = fields
+            .objects("roles")?
+            .into_iter()
+            .enumerate()
+            .map(|(index, map)| {
+                let path = format!("roles[{index}].");
+                let role = Fields::new(map, &path).only(&["profile", "roleArn"])?;
+                Ok(ProfileRole {
+                    profile: role.required_string("profile")?,
+                    role_arn: role.required_string("roleArn")?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        let codebuild = match fields.object_ref("codebuild")? {
+            None => None,
+            Some(map) => Some(CodeBuildSpec::from_fields(Fields::new(map, "codebuild."))?),
+        };
+        let policy = match fields.object_ref("policy")? {
+            None => None,
+            Some(map) => {
+                let facts = Fields::new(map, "policy.");
+                Some(PolicyFacts {
+                    audience: facts.string("audience")?,
+                    provider_arn: facts.string("providerArn")?,
+                    subjects: facts.strings("subjects")?.unwrap_or_default(),
+                })
+            }
+        };
+        Ok(Self {
+            kind: fields
+                .choice("kind", &Kind::NAMES)?
+                .map_or(Kind::AssumeRole, |i| Kind::ALL[i]),
+            role_arn: fields.string("roleArn")?,
+            roles,
+            audience: fields.string("audience")?,
+            region: fields.string("region")?,
+            duration_seconds: fields.unsigned("durationSeconds")?,
+            token_variable: fields.string("tokenVariable")?,
+            image: fields.string("image")?,
+            stage: fields.string("stage")?,
+            job_name: fields.string("jobName")?,
+            tags: fields.strings("tags")?.unwrap_or_default(),
+            when: fields.choice("when", &When::NAMES)?.map(|i| When::ALL[i]),
+            branch: fields.string("branch")?,
+            environment: fields.string("environment")?,
+            issuer: fields.string("issuer")?,
+            codebuild,
+            component: fields.string("component")?,
+            policy,
+            existing_job: fields.string("existingJob")?,
+        })
     }
 
     fn validate(&self) -> Result<Valid, SnippetError> {

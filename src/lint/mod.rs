@@ -3,7 +3,7 @@
 
 mod rules;
 
-use serde::Deserialize;
+use crate::input::{self, Fields};
 use thiserror::Error;
 
 use crate::finding::{Finding, Rule};
@@ -48,8 +48,7 @@ pub struct Context {
 }
 
 /// The context as it arrives from JavaScript.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct ContextSpec {
     pub audience: Option<String>,
     /// A token (compact JWT) the policy should admit.
@@ -80,13 +79,33 @@ impl LintError {
     }
 }
 
+impl ContextSpec {
+    /// The field names, as JSON spells them.
+    pub const FIELDS: [&'static str; 4] = ["audience", "token", "accountId", "partition"];
+
+    /// Parses a context from JSON text.
+    ///
+    /// # Errors
+    /// A message naming the field that cannot be used.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let map = input::parse_object(text, &Self::FIELDS)?;
+        let fields = Fields::new(&map, "");
+        Ok(Self {
+            audience: fields.string("audience")?,
+            token: fields.string("token")?,
+            account_id: fields.string("accountId")?,
+            partition: fields.string("partition")?,
+        })
+    }
+}
+
 impl Context {
     /// Builds a context from its JSON text.
     ///
     /// # Errors
     /// [`LintError::Context`] for an invalid context, or the token's error.
     pub fn from_json(text: &str) -> Result<Self, LintError> {
-        let spec: ContextSpec = serde_json::from_str(text).map_err(|e| LintError::Context(e.to_string()))?;
+        let spec = ContextSpec::from_json(text).map_err(LintError::Context)?;
         let partition = match spec.partition.as_deref() {
             None => None,
             Some(name) => Some(Partition::from_name(name).ok_or_else(|| {

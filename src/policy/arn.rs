@@ -1,11 +1,11 @@
 //! AWS accounts, partitions and the ARNs a trust policy names.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::issuer::ProviderHost;
 
 /// The AWS partitions IAM roles for GitLab can live in.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub enum Partition {
     #[default]
     #[serde(rename = "aws")]

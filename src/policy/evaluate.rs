@@ -58,11 +58,23 @@ impl EvaluateError {
 }
 
 /// What STS knows beyond the policy: the provider's client-ID list.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct EvaluateContext {
     /// The IAM OIDC provider's client IDs (allowed audiences), if known.
     pub client_ids: Option<Vec<String>>,
+}
+
+impl EvaluateContext {
+    /// Parses a context from JSON text.
+    ///
+    /// # Errors
+    /// A message naming the field that cannot be used.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let map = crate::input::parse_object(text, &["clientIds"])?;
+        Ok(Self {
+            client_ids: crate::input::Fields::new(&map, "").strings("clientIds")?,
+        })
+    }
 }
 
 /// The token side of an evaluation: a compact JWT, or its claims as JSON.
@@ -91,8 +103,7 @@ pub fn evaluate_text(policy: &str, input: TokenInput<'_>, context_json: &str) ->
             Err(e) => return Err(EvaluateError::Claims(e.to_string())),
         },
     };
-    let context: EvaluateContext =
-        serde_json::from_str(context_json).map_err(|e| EvaluateError::Context(e.to_string()))?;
+    let context = EvaluateContext::from_json(context_json).map_err(EvaluateError::Context)?;
     let host = claims.issuer().and_then(|i| ProviderHost::from_issuer(i).ok());
     let mut evaluation = evaluate(
         &document,

@@ -1,13 +1,14 @@
 //! `trustPolicy` and `trustPolicyForToken`: a spec (or a token) in, the
 //! policy, every format and the findings out.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::render::{self, Formats};
 use super::spec::{SpecError, TrustPolicySpec};
 use crate::finding::Finding;
+use crate::input::{self, Fields};
 use crate::issuer::ProviderHost;
 use crate::lint;
 use crate::subject::{Component, Subject};
@@ -54,8 +55,7 @@ pub fn trust_policy(spec: &TrustPolicySpec) -> Result<TrustPolicyResult, SpecErr
 }
 
 /// Which refs a policy generated from a token admits.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RefScope {
     /// Exactly the token's branch or tag.
     #[default]
@@ -65,14 +65,12 @@ pub enum RefScope {
 }
 
 /// Options for [`trust_policy_for_token`]: the AWS side, and how far to widen.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default)]
 pub struct TokenPolicyOptions {
     pub account_id: Option<String>,
     pub partition: Option<String>,
     /// Default: the token's own `aud`.
     pub audience: Option<String>,
-    #[serde(default)]
     pub ref_scope: RefScope,
     /// gitlab.com: pin `ref_protected` = "true" (default: when the token's ref is protected).
     pub protected_only: Option<bool>,
@@ -83,9 +81,14 @@ pub struct TokenPolicyOptions {
     pub role_name: Option<String>,
     pub max_session_duration: Option<Value>,
     pub description: Option<String>,
-    #[serde(default)]
     pub tags: Map<String, Value>,
     pub create_provider: Option<bool>,
+}
+
+impl RefScope {
+    /// The names JSON uses, in declaration order.
+    pub const NAMES: [&'static str; 3] = ["this-ref", "any-branch", "any-tag"];
+    const ALL: [Self; 3] = [Self::ThisRef, Self::AnyBranch, Self::AnyTag];
 }
 
 /// Why no policy can be built from a token.
@@ -123,7 +126,43 @@ impl TokenPolicyOptions {
     /// # Errors
     /// [`FromTokenError::Options`] when the JSON is not an options object.
     pub fn from_json(text: &str) -> Result<Self, FromTokenError> {
-        serde_json::from_str(text).map_err(|e| FromTokenError::Options(e.to_string()))
+        let map = input::parse_object(text, &Self::FIELDS).map_err(FromTokenError::Options)?;
+        Self::from_fields(Fields::new(&map, "")).map_err(FromTokenError::Options)
+    }
+
+    /// The field names, as JSON spells them.
+    pub const FIELDS: [&'static str; 12] = [
+        "accountId",
+        "partition",
+        "audience",
+        "refScope",
+        "protectedOnly",
+        "pinProjectId",
+        "pinNamespaceId",
+        "roleName",
+        "maxSessionDuration",
+        "description",
+        "tags",
+        "createProvider",
+    ];
+
+    fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+        Ok(Self {
+            account_id: fields.string("accountId")?,
+            partition: fields.string("partition")?,
+            audience: fields.string("audience")?,
+            ref_scope: fields
+                .choice("refScope", &RefScope::NAMES)?
+                .map_or(RefScope::ThisRef, |i| RefScope::ALL[i]),
+            protected_only: fields.boolean("protectedOnly")?,
+            pin_project_id: fields.boolean("pinProjectId")?,
+            pin_namespace_id: fields.boolean("pinNamespaceId")?,
+            role_name: fields.string("roleName")?,
+            max_session_duration: fields.value("maxSessionDuration").cloned(),
+            description: fields.string("description")?,
+            tags: fields.object("tags")?,
+            create_provider: fields.boolean("createProvider")?,
+        })
     }
 }
 

@@ -1,12 +1,13 @@
 //! The trust-policy spec a person fills in, checked field by field, and the
 //! policy built from it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::arn::{self, Partition};
 use super::{Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY, POLICY_VERSION};
+use crate::input::{self, Fields};
 use crate::issuer::{IssuerError, ProviderHost};
 use crate::subject::{check_value, Component};
 use crate::token::catalog;
@@ -27,8 +28,8 @@ pub const PIN_CLAIMS: [&str; 5] = [
 
 /// The spec as it arrives from JavaScript (JSON): loose types, checked by [`TrustPolicySpec::validate`].
 /// Serialized (by `specForToken`) with absent fields left out.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TrustPolicySpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
@@ -40,9 +41,8 @@ pub struct TrustPolicySpec {
     pub audience: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_claim_components: Option<Vec<String>>,
-    #[serde(default)]
     pub subjects: Vec<Map<String, Value>>,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(skip_serializing_if = "Map::is_empty")]
     pub pins: Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
@@ -50,7 +50,7 @@ pub struct TrustPolicySpec {
     pub max_session_duration: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    #[serde(skip_serializing_if = "Map::is_empty")]
     pub tags: Map<String, Value>,
     /// Whether the formats create the IAM OIDC provider (default) or refer to an existing one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -136,7 +136,41 @@ impl TrustPolicySpec {
     /// # Errors
     /// [`SpecError::Json`] for JSON that is not a spec object.
     pub fn from_json(text: &str) -> Result<Self, SpecError> {
-        serde_json::from_str(text).map_err(|e| SpecError::Json(e.to_string()))
+        let map = input::parse_object(text, &Self::FIELDS).map_err(SpecError::Json)?;
+        Self::from_fields(Fields::new(&map, "")).map_err(SpecError::Json)
+    }
+
+    /// The field names, as JSON spells them.
+    pub const FIELDS: [&'static str; 12] = [
+        "issuer",
+        "accountId",
+        "partition",
+        "audience",
+        "subClaimComponents",
+        "subjects",
+        "pins",
+        "roleName",
+        "maxSessionDuration",
+        "description",
+        "tags",
+        "createProvider",
+    ];
+
+    fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+        Ok(Self {
+            issuer: fields.string("issuer")?,
+            account_id: fields.string("accountId")?,
+            partition: fields.string("partition")?,
+            audience: fields.string("audience")?,
+            sub_claim_components: fields.strings("subClaimComponents")?,
+            subjects: fields.objects("subjects")?.into_iter().cloned().collect(),
+            pins: fields.object("pins")?,
+            role_name: fields.string("roleName")?,
+            max_session_duration: fields.value("maxSessionDuration").cloned(),
+            description: fields.string("description")?,
+            tags: fields.object("tags")?,
+            create_provider: fields.boolean("createProvider")?,
+        })
     }
 
     /// Checks every field.

@@ -190,7 +190,15 @@ fn decode_object(segment: Segment, text: &str) -> Result<Map<String, Value>, Tok
             detail: "the segment is empty".to_owned(),
         });
     }
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| TokenError::Json {
+    // `from_str` after a UTF-8 check, not `from_slice`: one copy of the JSON parser in the module.
+    let text = std::str::from_utf8(&bytes).map_err(|e| TokenError::Json {
+        segment,
+        detail: format!(
+            "the segment is not UTF-8 text (invalid byte at index {})",
+            e.valid_up_to()
+        ),
+    })?;
+    let value: Value = serde_json::from_str(text).map_err(|e| TokenError::Json {
         segment,
         detail: e.to_string(),
     })?;

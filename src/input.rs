@@ -1,0 +1,266 @@
+//! Reads the option objects that arrive from JavaScript as JSON text: specs,
+//! options and contexts.
+//!
+//! Why not `#[derive(Deserialize)]`: every derived struct compiles to its own
+//! copy of `serde_json`'s parser (and pulls in float formatting for its error
+//! messages), which made up a fifth of the WebAssembly module. Parsing once into
+//! a [`Value`] and reading fields from it costs one parser for all of them, and
+//! lets every message name the field and say what was expected.
+
+use serde_json::{Map, Value};
+
+use crate::token::json_kind;
+
+/// The fields of one JSON object, checked against the names it may have.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields<'a> {
+    map: &'a Map<String, Value>,
+    /// Prefix for messages about nested objects, e.g. `codebuild.` or `roles[1].`.
+    path: &'a str,
+}
+
+/// Parses `text` as a JSON object with only the `allowed` field names.
+///
+/// # Errors
+/// A message for text that is not JSON, not an object, or has an unknown field.
+pub fn parse_object(text: &str, allowed: &[&str]) -> Result<Map<String, Value>, String> {
+    match serde_json::from_str::<Value>(text) {
+        Ok(Value::Object(map)) => {
+            Fields { map: &map, path: "" }.only(allowed)?;
+            Ok(map)
+        }
+        Ok(other) => Err(format!("expected a JSON object, got {}", json_kind(&other))),
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+impl<'a> Fields<'a> {
+    #[must_use]
+    pub fn new(map: &'a Map<String, Value>, path: &'a str) -> Self {
+        Self { map, path }
+    }
+
+    /// Refuses a field name not in `allowed` (a typo would otherwise be ignored silently).
+    ///
+    /// # Errors
+    /// A message naming the first unknown field and the allowed ones.
+    pub fn only(self, allowed: &[&str]) -> Result<Self, String> {
+        match self.map.keys().find(|key| !allowed.contains(&key.as_str())) {
+            None => Ok(self),
+            Some(key) => Err(format!(
+                "unknown field `{}{key}`, expected one of `{}`",
+                self.path,
+                allowed.join("`, `")
+            )),
+        }
+    }
+
+    /// A field's value; `null` counts as absent.
+    #[must_use]
+    pub fn value(self, name: &str) -> Option<&'a Value> {
+        self.map.get(name).filter(|value| !value.is_null())
+    }
+
+    fn wrong(self, name: &str, expected: &str, found: &Value) -> String {
+        format!("{}{name}: expected {expected}, got {}", self.path, json_kind(found))
+    }
+
+    /// # Errors
+    /// When the field is present but not a string.
+    pub fn string(self, name: &str) -> Result<Option<String>, String> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(other) => Err(self.wrong(name, "a string", other)),
+        }
+    }
+
+    /// A string field that must be present.
+    ///
+    /// # Errors
+    /// When the field is missing or not a string.
+    pub fn required_string(self, name: &str) -> Result<String, String> {
+        self.string(name)?
+            .ok_or_else(|| format!("{}{name} is missing; expected a string", self.path))
+    }
+
+    /// # Errors
+    /// When the field is present but not `true` or `false`.
+    pub fn boolean(self, name: &str) -> Result<Option<bool>, String> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(Value::Bool(flag)) => Ok(Some(*flag)),
+            Some(other) => Err(self.wrong(name, "true or false", other)),
+        }
+    }
+
+    /// # Errors
+    /// When the field is present but not a whole number from 0 to 2³²−1.
+    pub fn unsigned(self, name: &str) -> Result<Option<u32>, String> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(value) => value
+                .as_u64()
+                .and_then(|n| u32::try_from(n).ok())
+                .map(Some)
+                .ok_or_else(|| match value {
+                    // `Value`'s own Display: `Number`'s would pull in core's float formatting.
+                    Value::Number(_) => format!(
+                        "{}{name}: expected a whole number from 0 to 4294967295, got {value}",
+                        self.path
+                    ),
+                    other => self.wrong(name, "a whole number", other),
+                }),
+        }
+    }
+
+    /// # Errors
+    /// When the field is present but not an array of strings.
+    pub fn strings(self, name: &str) -> Result<Option<Vec<String>>, String> {
+        let Some(value) = self.value(name) else { return Ok(None) };
+        let Value::Array(items) = value else {
+            return Err(self.wrong(name, "an array of strings", value));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| match item {
+                Value::String(text) => Ok(text.clone()),
+                other => Err(self.wrong(&format!("{name}[{index}]"), "a string", other)),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
+    /// An object field; absent means empty.
+    ///
+    /// # Errors
+    /// When the field is present but not an object.
+    pub fn object(self, name: &str) -> Result<Map<String, Value>, String> {
+        Ok(self.object_ref(name)?.cloned().unwrap_or_default())
+    }
+
+    /// An object field, borrowed, to read as nested [`Fields`].
+    ///
+    /// # Errors
+    /// When the field is present but not an object.
+    pub fn object_ref(self, name: &str) -> Result<Option<&'a Map<String, Value>>, String> {
+        match self.value(name) {
+            None => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(map)),
+            Some(other) => Err(self.wrong(name, "an object", other)),
+        }
+    }
+
+    /// An array-of-objects field, borrowed; absent means empty.
+    ///
+    /// # Errors
+    /// When the field is present but not an array of objects.
+    pub fn objects(self, name: &str) -> Result<Vec<&'a Map<String, Value>>, String> {
+        let Some(value) = self.value(name) else {
+            return Ok(Vec::new());
+        };
+        let Value::Array(items) = value else {
+            return Err(self.wrong(name, "an array of objects", value));
+        };
+        items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| match item {
+                Value::Object(map) => Ok(map),
+                other => Err(self.wrong(&format!("{name}[{index}]"), "an object", other)),
+            })
+            .collect()
+    }
+
+    /// A string field that must be one of `names`; returns its index in `names`.
+    ///
+    /// # Errors
+    /// When the field is present but not one of `names`.
+    pub fn choice(self, name: &str, names: &[&str]) -> Result<Option<usize>, String> {
+        let Some(text) = self.string(name)? else {
+            return Ok(None);
+        };
+        names.iter().position(|n| *n == text).map(Some).ok_or_else(|| {
+            format!(
+                "{}{name}: unknown value {text:?}, expected one of `{}`",
+                self.path,
+                names.join("`, `")
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALLOWED: [&str; 4] = ["name", "count", "flag", "list"];
+
+    fn fields(text: &str) -> Result<Map<String, Value>, String> {
+        parse_object(text, &ALLOWED)
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_object_with_its_kind() {
+        assert_eq!(fields("[1]").unwrap_err(), "expected a JSON object, got an array");
+        assert!(fields("{").unwrap_err().contains("EOF while parsing an object"));
+    }
+
+    #[test]
+    fn names_an_unknown_field_and_the_allowed_ones() {
+        assert_eq!(
+            fields(r#"{"nmae": "x"}"#).unwrap_err(),
+            "unknown field `nmae`, expected one of `name`, `count`, `flag`, `list`"
+        );
+    }
+
+    #[test]
+    fn reads_typed_fields_and_treats_null_as_absent() {
+        let map = fields(r#"{"name": "a", "count": 7, "flag": true, "list": ["x", "y"]}"#).unwrap();
+        let f = Fields::new(&map, "");
+        assert_eq!(f.string("name").unwrap().as_deref(), Some("a"));
+        assert_eq!(f.unsigned("count").unwrap(), Some(7));
+        assert_eq!(f.boolean("flag").unwrap(), Some(true));
+        assert_eq!(f.strings("list").unwrap(), Some(vec!["x".to_owned(), "y".to_owned()]));
+        let map = fields(r#"{"name": null}"#).unwrap();
+        assert_eq!(Fields::new(&map, "").string("name").unwrap(), None);
+    }
+
+    #[test]
+    fn names_the_field_and_what_was_expected() {
+        let map = fields(r#"{"name": 1, "count": -1, "flag": "yes", "list": ["x", 2]}"#).unwrap();
+        let f = Fields::new(&map, "outer.");
+        assert_eq!(
+            f.string("name").unwrap_err(),
+            "outer.name: expected a string, got a number"
+        );
+        assert_eq!(
+            f.unsigned("count").unwrap_err(),
+            "outer.count: expected a whole number from 0 to 4294967295, got -1"
+        );
+        assert_eq!(
+            f.boolean("flag").unwrap_err(),
+            "outer.flag: expected true or false, got a string"
+        );
+        assert_eq!(
+            f.strings("list").unwrap_err(),
+            "outer.list[1]: expected a string, got a number"
+        );
+        assert_eq!(
+            f.choice("name", &["a"]).unwrap_err(),
+            "outer.name: expected a string, got a number"
+        );
+    }
+
+    #[test]
+    fn a_choice_names_the_allowed_values() {
+        let map = fields(r#"{"name": "b"}"#).unwrap();
+        let f = Fields::new(&map, "");
+        assert_eq!(f.choice("name", &["a", "b"]).unwrap(), Some(1));
+        assert_eq!(
+            f.choice("name", &["a", "c"]).unwrap_err(),
+            "name: unknown value \"b\", expected one of `a`, `c`"
+        );
+    }
+}
