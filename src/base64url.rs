@@ -1,53 +1,119 @@
-//! base64url (RFC 4648 §5) as JWTs and JWKs use it, with errors that say
-//! which character is wrong.
+//! base64url (RFC 4648 §5) as JWTs and JWKs use it, and standard base64 (§4)
+//! for PEM bodies, with errors that say which character is wrong.
+//!
+//! Hand-written rather than the `base64` crate: its generic engine cost about
+//! 6 KB of WebAssembly, more than this whole module.
 
-use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use base64::engine::DecodePaddingMode;
-use base64::Engine as _;
+/// The two alphabets differ only in the characters for 62 and 63.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Alphabet {
+    /// `-` and `_` (RFC 4648 §5): JWTs and JWKs.
+    Url,
+    /// `+` and `/` (RFC 4648 §4): PEM.
+    Standard,
+}
 
-/// base64url, with or without `=` padding (JWTs omit it; some tools add it).
-const BASE64URL: GeneralPurpose = GeneralPurpose::new(
-    &base64::alphabet::URL_SAFE,
-    GeneralPurposeConfig::new()
-        .with_encode_padding(false)
-        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
-);
+impl Alphabet {
+    fn symbols(self) -> &'static [u8; 64] {
+        match self {
+            Self::Url => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+            Self::Standard => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+        }
+    }
 
-/// Decodes base64url, naming the first offending character.
+    fn value(self, byte: u8) -> Option<u8> {
+        match byte {
+            b'A'..=b'Z' => Some(byte - b'A'),
+            b'a'..=b'z' => Some(byte - b'a' + 26),
+            b'0'..=b'9' => Some(byte - b'0' + 52),
+            b'-' if self == Self::Url => Some(62),
+            b'_' if self == Self::Url => Some(63),
+            b'+' if self == Self::Standard => Some(62),
+            b'/' if self == Self::Standard => Some(63),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Url => "base64url",
+            Self::Standard => "base64",
+        }
+    }
+}
+
+/// Decodes base64url, with or without `=` padding (JWTs omit it; some tools
+/// add it), naming the first offending character.
 ///
 /// # Errors
 /// A sentence describing what is wrong (the caller names the field).
 pub fn decode(text: &str) -> Result<Vec<u8>, String> {
+    decode_with(Alphabet::Url, text)
+}
+
+/// Decodes `text` in `alphabet`; trailing `=` padding is optional.
+///
+/// # Errors
+/// A sentence describing what is wrong (the caller names the field).
+pub fn decode_with(alphabet: Alphabet, text: &str) -> Result<Vec<u8>, String> {
     let data = text.trim_end_matches('=');
-    if let Some((index, c)) = data
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
-    {
-        let position = data[..index].chars().count() + 1;
-        return Err(if c == '+' || c == '/' {
-            format!("character {c:?} at position {position} belongs to standard base64; base64url uses '-' and '_'")
-        } else {
-            format!("character {c:?} at position {position} is not in the base64url alphabet")
-        });
+    let name = alphabet.name();
+    let mut values = Vec::with_capacity(data.len());
+    for (index, c) in data.char_indices() {
+        let value = u8::try_from(c).ok().and_then(|byte| alphabet.value(byte));
+        let Some(value) = value else {
+            let position = data[..index].chars().count() + 1;
+            return Err(match (alphabet, c) {
+                (Alphabet::Url, '+' | '/') => format!(
+                    "character {c:?} at position {position} belongs to standard base64; base64url uses '-' and '_'"
+                ),
+                (Alphabet::Standard, '-' | '_') => format!(
+                    "character {c:?} at position {position} belongs to base64url; standard base64 uses '+' and '/'"
+                ),
+                _ => format!("character {c:?} at position {position} is not in the {name} alphabet"),
+            });
+        };
+        values.push(value);
     }
-    if data.len() % 4 == 1 {
+    if values.len() % 4 == 1 {
         return Err(format!(
-            "{} characters cannot be base64url (a length of 4n+1 means the text was cut)",
-            data.len()
+            "{} characters cannot be {name} (a length of 4n+1 means the text was cut)",
+            values.len()
         ));
     }
-    BASE64URL.decode(data).map_err(|e| match e {
-        base64::DecodeError::InvalidLastSymbol(..) => {
-            "the last character carries bits base64url never sets: the text was cut or altered".to_owned()
+    let mut bytes = Vec::with_capacity(values.len() / 4 * 3 + 2);
+    for chunk in values.chunks(4) {
+        // Up to 24 bits, most significant first; a short last chunk carries 12 or 18.
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, v)| acc | (u32::from(*v) << (18 - 6 * i)));
+        let [_, first, second, third] = bits.to_be_bytes();
+        let kept = chunk.len() - 1;
+        bytes.extend_from_slice(&[first, second, third][..kept]);
+        if chunk.len() < 4 && [first, second, third][kept] != 0 {
+            return Err(format!(
+                "the last character carries bits {name} never sets: the text was cut or altered"
+            ));
         }
-        other => other.to_string(),
-    })
+    }
+    Ok(bytes)
 }
 
 /// Encodes bytes as unpadded base64url.
 #[must_use]
 pub fn encode(bytes: &[u8]) -> String {
-    BASE64URL.encode(bytes)
+    let symbols = Alphabet::Url.symbols();
+    let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let mut word = [0u8; 4];
+        word[1..=chunk.len()].copy_from_slice(chunk);
+        let bits = u32::from_be_bytes(word);
+        for i in 0..=chunk.len() {
+            text.push(char::from(symbols[((bits >> (18 - 6 * i)) & 63) as usize]));
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -63,5 +129,21 @@ mod tests {
         assert!(decode("c2l%").unwrap_err().contains("'%' at position 4"));
         assert!(decode("c2lnb").unwrap_err().contains("4n+1"));
         assert!(decode("c2lnbh").unwrap_err().contains("cut or altered"));
+        assert!(decode("c2lnbg2").unwrap_err().contains("cut or altered"));
+        assert_eq!(decode("").unwrap(), b"");
+        assert_eq!(decode_with(Alphabet::Standard, "+/8=").unwrap(), [0xfb, 0xff]);
+        assert!(decode_with(Alphabet::Standard, "-_8")
+            .unwrap_err()
+            .contains("belongs to base64url"));
+        assert!(decode("é").unwrap_err().contains("'é' at position 1"));
+    }
+
+    #[test]
+    fn encodes_every_tail_length() {
+        assert_eq!(encode(b""), "");
+        assert_eq!(encode(b"s"), "cw");
+        assert_eq!(encode(b"si"), "c2k");
+        assert_eq!(encode(b"sig"), "c2ln");
+        assert_eq!(encode(&[0xfb, 0xff, 0xfe]), "-__-");
     }
 }

@@ -218,10 +218,7 @@ fn parse_pem(text: &str) -> Result<PublicKey, KeysError> {
 }
 
 fn decode_standard_base64(body: &str) -> Result<Vec<u8>, String> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::STANDARD
-        .decode(body)
-        .map_err(|e| format!("the body is not base64: {e}"))
+    base64url::decode_with(base64url::Alphabet::Standard, body).map_err(|e| format!("the body is not base64: {e}"))
 }
 
 /// Just enough DER to read an RSA public key.
@@ -362,9 +359,8 @@ mod tests {
     #[test]
     fn truncated_der_never_panics() {
         let der = {
-            use base64::Engine as _;
             let body: String = PEM.lines().filter(|l| !l.starts_with("-----")).collect();
-            base64::engine::general_purpose::STANDARD.decode(body).unwrap()
+            decode_standard_base64(&body).unwrap()
         };
         for end in 0..der.len() {
             assert!(der::rsa_from_spki(&der[..end]).is_err(), "prefix of {end} bytes");

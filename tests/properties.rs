@@ -1,5 +1,6 @@
 //! Property tests: `sub` round trips, and generated policies admit the tokens
-//! they were built for and refuse mutated ones, with every format parsing back.
+//! they were built for and refuse mutated ones, with every format parsing back;
+//! and our base64 agrees with the `base64` crate.
 #![cfg(not(target_arch = "wasm32"))]
 
 use gitlab_aws_oidc::issuer::ProviderHost;
@@ -150,5 +151,29 @@ proptest! {
         let _: Value = serde_json::from_str(&result.formats.role_json).unwrap();
         let _: Value = serde_yaml::from_str(&result.formats.cloud_formation).unwrap();
         let _: Value = hcl::from_str(&result.formats.terraform).unwrap();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// Our encoder and decoder agree with the `base64` crate on any bytes, in both alphabets.
+    #[test]
+    fn base64_matches_the_reference_crate(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+        use base64::Engine as _;
+        use gitlab_aws_oidc::base64url::{decode, decode_with, encode, Alphabet};
+        let url = encode(&bytes);
+        prop_assert_eq!(&url, &URL_SAFE_NO_PAD.encode(&bytes));
+        prop_assert_eq!(decode(&url).unwrap(), bytes.clone());
+        prop_assert_eq!(decode_with(Alphabet::Standard, &STANDARD.encode(&bytes)).unwrap(), bytes);
+    }
+
+    /// Any text: we accept exactly what the reference accepts (padding aside), with the same bytes.
+    #[test]
+    fn base64_accepts_what_the_reference_accepts(text in "[A-Za-z0-9_-]{0,12}") {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        prop_assert_eq!(gitlab_aws_oidc::base64url::decode(&text).ok(), URL_SAFE_NO_PAD.decode(&text).ok());
     }
 }
