@@ -2,7 +2,7 @@
 //! "use instead" fires none.
 #![cfg(not(target_arch = "wasm32"))]
 
-use gitlab_aws_oidc::lint::{lint, Context, ALL};
+use gitlab_aws_oidc::lint::{lint, Context, ALL, DOCUMENTED};
 use gitlab_aws_oidc::policy::parse::parse_policy;
 
 /// A rule's documented context; `"@name"` stands for the fixture token `name`.
@@ -21,11 +21,15 @@ fn context(text: &str) -> Context {
 #[test]
 fn examples_fire_exactly_their_rule_and_fixes_fire_none() {
     let mut codes = Vec::new();
-    for rule in ALL {
+    assert_eq!(DOCUMENTED.len(), ALL.len(), "every rule is documented");
+    for ((rule, docs), listed) in DOCUMENTED.iter().zip(ALL) {
         let code = rule.rule.code;
+        assert_eq!(
+            code, listed.rule.code,
+            "DOCUMENTED and ALL list the rules in the same order"
+        );
         assert!(!codes.contains(&code), "{code} is used twice");
         codes.push(code);
-        let docs = rule.docs;
         for text in [docs.what_it_does, docs.why_is_this_bad, rule.rule.why] {
             assert!(text.len() > 20, "{code}: documentation is missing");
         }

@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "The job's ID token carries the aud it requested; a policy expecting another audience denies it.",
     },
-    docs: Docs {
-        what_it_does: "With the job's audience in the context (or a token), flags an `aud` condition that the job's audience cannot satisfy.",
-        why_is_this_bad: "A mismatch between `id_tokens: …: aud:` and the policy fails with AccessDenied (or, if the provider lacks the client ID, `Incorrect token audience`).",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"https://gitlab.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        context: r#"{"audience":"sts.amazonaws.com"}"#,
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "With the job's audience in the context (or a token), flags an `aud` condition that the job's audience cannot satisfy.",
+    why_is_this_bad: "A mismatch between `id_tokens: …: aud:` and the policy fails with AccessDenied (or, if the provider lacks the client ID, `Incorrect token audience`).",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"https://gitlab.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    context: r#"{"audience":"sts.amazonaws.com"}"#,
 };
 
 fn check(document: &Document, context: &Context) -> Vec<Finding> {

@@ -10,14 +10,21 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "The job this policy is for would get AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity.",
     },
-    docs: Docs {
-        what_it_does: "With a token in the context, evaluates the policy as IAM would and reports why it denies the token.",
-        why_is_this_bad: "The token is the job's real request; if the policy refuses it, the pipeline fails at the STS call.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:develop"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"}}"#),
-        context: r#"{"token":"@gitlab-com-main"}"#,
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "With a token in the context, evaluates the policy as IAM would and reports why it denies the token.",
+    why_is_this_bad:
+        "The token is the job's real request; if the policy refuses it, the pipeline fails at the STS call.",
+    example: gitlab_com_policy!(
+        r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:develop"}}"#
+    ),
+    use_instead: gitlab_com_policy!(
+        r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"}}"#
+    ),
+    context: r#"{"token":"@gitlab-com-main"}"#,
 };
 
 fn check(document: &Document, context: &Context) -> Vec<Finding> {

@@ -9,14 +9,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "Trust policies name who may assume the role; Resource has no place there (IAM rejects it) and NotPrincipal or NotAction under Allow trust almost everyone.",
     },
-    docs: Docs {
-        what_it_does: "Flags `Resource`, `NotResource`, `NotPrincipal` and `NotAction` in a trust-policy statement.",
-        why_is_this_bad: "IAM refuses a trust policy with `Resource` (MalformedPolicyDocument). `NotPrincipal` and `NotAction` with `Allow` grant everything not listed.",
-        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Resource":"*","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags `Resource`, `NotResource`, `NotPrincipal` and `NotAction` in a trust-policy statement.",
+    why_is_this_bad: "IAM refuses a trust policy with `Resource` (MalformedPolicyDocument). `NotPrincipal` and `NotAction` with `Allow` grant everything not listed.",
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Resource":"*","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

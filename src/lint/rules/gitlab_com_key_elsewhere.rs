@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "AWS evaluates project_id, namespace_id, ref_protected and the other extra keys only for gitlab.com; for any other issuer the key is missing.",
     },
-    docs: Docs {
-        what_it_does: "Flags gitlab.com-only condition keys (`project_id`, `namespace_id`, `ref_protected`, `pipeline_source`, `runner_environment`, `user_*`) under a self-managed or Dedicated provider.",
-        why_is_this_bad: "A missing key makes a plain condition false, so the role can never be assumed; under a negated or `…IfExists` operator it makes the condition true, so it restricts nothing. Put such facts in `sub` instead (`ci_id_token_sub_claim_components`, e.g. `ref_protected`).",
-        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.example.com:ref_protected":"true"}}}]}"#,
-        use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":"project_path:acme/app:ref_type:branch:ref:main:ref_protected:true"}}}]}"#,
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags gitlab.com-only condition keys (`project_id`, `namespace_id`, `ref_protected`, `pipeline_source`, `runner_environment`, `user_*`) under a self-managed or Dedicated provider.",
+    why_is_this_bad: "A missing key makes a plain condition false, so the role can never be assumed; under a negated or `…IfExists` operator it makes the condition true, so it restricts nothing. Put such facts in `sub` instead (`ci_id_token_sub_claim_components`, e.g. `ref_protected`).",
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.example.com:ref_protected":"true"}}}]}"#,
+    use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":"project_path:acme/app:ref_type:branch:ref:main:ref_protected:true"}}}]}"#,
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -9,14 +9,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A condition key whose prefix is not the trusted provider's host is never present in the request, so the condition never matches (or, negated, never restricts).",
     },
-    docs: Docs {
-        what_it_does: "Flags a condition key whose `<host>:` prefix differs from the provider in `Principal.Federated`: another host, a scheme, a missing relative-URL path, a trailing slash.",
-        why_is_this_bad: "AWS names keys after the provider URL without `https://`, path included: `example.com/gitlab:sub`, never `https://example.com/gitlab:sub` or `example.com:sub`.",
-        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
-        use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com/gitlab:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags a condition key whose `<host>:` prefix differs from the provider in `Principal.Federated`: another host, a scheme, a missing relative-URL path, a trailing slash.",
+    why_is_this_bad: "AWS names keys after the provider URL without `https://`, path included: `example.com/gitlab:sub`, never `https://example.com/gitlab:sub` or `example.com:sub`.",
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+    use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com/gitlab:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

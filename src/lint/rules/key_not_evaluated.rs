@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "AWS evaluates only sub and aud (and on gitlab.com a fixed list) for GitLab tokens; any other claim as a key is always missing.",
     },
-    docs: Docs {
-        what_it_does: "Flags condition keys AWS never evaluates for GitLab: `<host>:ref`, `:ref_type`, `:environment`, `:project_path`, `:namespace_path`, `:job_id`, and any other claim outside AWS's list.",
-        why_is_this_bad: "The key is missing from every request, so a plain condition never matches (AccessDenied) and a negated or `…IfExists` one restricts nothing. Match refs and paths through `sub`.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:environment":"production"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags condition keys AWS never evaluates for GitLab: `<host>:ref`, `:ref_type`, `:environment`, `:project_path`, `:namespace_path`, `:job_id`, and any other claim outside AWS's list.",
+    why_is_this_bad: "The key is missing from every request, so a plain condition never matches (AccessDenied) and a negated or `…IfExists` one restricts nothing. Match refs and paths through `sub`.",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:environment":"production"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -9,14 +9,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "Statements and the values of one key OR together: the policy is exactly as loose as its loosest sub value, whatever the others say.",
     },
-    docs: Docs {
-        what_it_does: "When `sub` values (across values of one key, or across Allow statements) differ in reach, reports the loosest one.",
-        why_is_this_bad: "A careful `ref:main` next to a `ref:*` reads as \"main, mostly\", but IAM admits any value that matches any entry: the `*` decides.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true"},"StringLike":{"gitlab.com:sub":["project_path:acme/app:ref_type:branch:ref:main","project_path:acme/app:ref_type:*:ref:*"]}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true","gitlab.com:sub":["project_path:acme/app:ref_type:branch:ref:main","project_path:acme/app:ref_type:tag:ref:v1.0.0"]}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "When `sub` values (across values of one key, or across Allow statements) differ in reach, reports the loosest one.",
+    why_is_this_bad: "A careful `ref:main` next to a `ref:*` reads as \"main, mostly\", but IAM admits any value that matches any entry: the `*` decides.",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true"},"StringLike":{"gitlab.com:sub":["project_path:acme/app:ref_type:branch:ref:main","project_path:acme/app:ref_type:*:ref:*"]}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true","gitlab.com:sub":["project_path:acme/app:ref_type:branch:ref:main","project_path:acme/app:ref_type:tag:ref:v1.0.0"]}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -35,7 +35,7 @@ mod version;
 mod wildcard_under_string_equals;
 mod wrong_action;
 
-use super::LintRule;
+use super::{Docs, LintRule};
 
 /// Every rule, in code order.
 pub static ALL: &[&LintRule] = &[
@@ -62,4 +62,32 @@ pub static ALL: &[&LintRule] = &[
     &too_large::RULE,
     &audience_not_sent::RULE,
     &denies_token::RULE,
+];
+
+/// Every rule with its documentation, in code order. Only tests and docs read
+/// it, so the WebAssembly module leaves the documentation out.
+pub static DOCUMENTED: &[(&LintRule, &Docs)] = &[
+    (&no_sub_condition::RULE, &no_sub_condition::DOCS),
+    (&no_aud_condition::RULE, &no_aud_condition::DOCS),
+    (&wildcard_under_string_equals::RULE, &wildcard_under_string_equals::DOCS),
+    (&string_like_without_wildcard::RULE, &string_like_without_wildcard::DOCS),
+    (&sub_any_project::RULE, &sub_any_project::DOCS),
+    (&sub_group_wildcard::RULE, &sub_group_wildcard::DOCS),
+    (&sub_any_ref::RULE, &sub_any_ref::DOCS),
+    (&for_all_values::RULE, &for_all_values::DOCS),
+    (&for_any_value::RULE, &for_any_value::DOCS),
+    (&key_host_mismatch::RULE, &key_host_mismatch::DOCS),
+    (&sub_not_gitlab::RULE, &sub_not_gitlab::DOCS),
+    (&gitlab_com_key_elsewhere::RULE, &gitlab_com_key_elsewhere::DOCS),
+    (&key_not_evaluated::RULE, &key_not_evaluated::DOCS),
+    (&path_sub_without_project_id::RULE, &path_sub_without_project_id::DOCS),
+    (&wrong_action::RULE, &wrong_action::DOCS),
+    (&principal_not_oidc::RULE, &principal_not_oidc::DOCS),
+    (&element_not_allowed::RULE, &element_not_allowed::DOCS),
+    (&version::RULE, &version::DOCS),
+    (&provider_arn::RULE, &provider_arn::DOCS),
+    (&looser_value::RULE, &looser_value::DOCS),
+    (&too_large::RULE, &too_large::DOCS),
+    (&audience_not_sent::RULE, &audience_not_sent::DOCS),
+    (&denies_token::RULE, &denies_token::DOCS),
 ];

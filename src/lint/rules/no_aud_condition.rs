@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "Without an aud condition the role accepts a token minted for any audience the provider lists, such as one meant for another service.",
     },
-    docs: Docs {
-        what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:aud`.",
-        why_is_this_bad: "STS checks aud against the provider's client-ID list, which may hold several audiences shared by many roles. A condition ties this role to the audience its jobs request.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42","gitlab.com:aud":"sts.amazonaws.com"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:aud`.",
+    why_is_this_bad: "STS checks aud against the provider's client-ID list, which may hold several audiences shared by many roles. A condition ties this role to the audience its jobs request.",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42","gitlab.com:aud":"sts.amazonaws.com"}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, context: &Context) -> Vec<Finding> {

@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "Without a sub condition, every project on the GitLab instance can assume the role; on gitlab.com that is anyone.",
     },
-    docs: Docs {
-        what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub`.",
-        why_is_this_bad: "The provider and audience say only which GitLab issued the token. `sub` is what names your project and ref; without it any project's pipeline gets the role.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub`.",
+    why_is_this_bad: "The provider and audience say only which GitLab issued the token. `sub` is what names your project and ref; without it any project's pipeline gets the role.",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "A project path can be reclaimed: if the project is renamed, moved or deleted, whoever creates a project at the old path inherits the trust.",
     },
-    docs: Docs {
-        what_it_does: "On gitlab.com, flags a statement whose `sub` names the project by path with no `gitlab.com:project_id` condition.",
-        why_is_this_bad: "Paths are reusable; project ids never are. AWS evaluates `gitlab.com:project_id`, which stays the same across renames and transfers, so pinning it closes the reclaimed-path hole. (Self-managed instances have no such key: use the project_id sub form there.)",
-        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
-        use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}}]}"#,
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "On gitlab.com, flags a statement whose `sub` names the project by path with no `gitlab.com:project_id` condition.",
+    why_is_this_bad: "Paths are reusable; project ids never are. AWS evaluates `gitlab.com:project_id`, which stays the same across renames and transfers, so pinning it closes the reclaimed-path hole. (Self-managed instances have no such key: use the project_id sub form there.)",
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+    use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}}]}"#,
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -9,14 +9,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A role for GitLab jobs must trust exactly the IAM OIDC provider of the GitLab issuer; \"*\" or other principals trust far more.",
     },
-    docs: Docs {
-        what_it_does: "Flags `\"Principal\": \"*\"`, `Federated` values that are not `oidc-provider` ARNs, and extra `AWS`/`Service` principals in a statement that allows.",
-        why_is_this_bad: "`*` lets any principal assume the role, subject only to the conditions. A SAML provider, Cognito or Google cannot vouch for a GitLab job. Extra principals widen the role to callers that are not GitLab jobs.",
-        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags `\"Principal\": \"*\"`, `Federated` values that are not `oidc-provider` ARNs, and extra `AWS`/`Service` principals in a statement that allows.",
+    why_is_this_bad: "`*` lets any principal assume the role, subject only to the conditions. A SAML provider, Cognito or Google cannot vouch for a GitLab job. Extra principals widen the role to callers that are not GitLab jobs.",
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

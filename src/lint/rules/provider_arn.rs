@@ -11,14 +11,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A malformed provider ARN, or one in another account or partition, names a provider that does not exist: no job can assume the role.",
     },
-    docs: Docs {
-        what_it_does: "Checks each `oidc-provider` ARN: partition, 12-digit account (not a placeholder), a host without `https://` or trailing slash; and, with a context, that account and partition are the expected ones.",
-        why_is_this_bad: "IAM matches the provider ARN exactly. `oidc-provider/https://gitlab.com`, `AWS_ACCOUNT` left from a recipe, or the wrong account silently break every job.",
-        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::AWS_ACCOUNT:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Checks each `oidc-provider` ARN: partition, 12-digit account (not a placeholder), a host without `https://` or trailing slash; and, with a context, that account and partition are the expected ones.",
+    why_is_this_bad: "IAM matches the provider ARN exactly. `oidc-provider/https://gitlab.com`, `AWS_ACCOUNT` left from a recipe, or the wrong account silently break every job.",
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::AWS_ACCOUNT:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    context: "{}",
 };
 
 /// What is wrong with a provider ARN, if anything.

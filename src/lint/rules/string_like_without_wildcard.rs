@@ -9,14 +9,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Info,
         why: "StringLike with no * or ? behaves like StringEquals; StringEquals says what is meant and cannot grow a wildcard by accident.",
     },
-    docs: Docs {
-        what_it_does: "Flags a `StringLike` condition none of whose values has `*` or `?`.",
-        why_is_this_bad: "Nothing breaks, but the reader has to check each value for wildcards. Exact values belong under `StringEquals`.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags a `StringLike` condition none of whose values has `*` or `?`.",
+    why_is_this_bad: "Nothing breaks, but the reader has to check each value for wildcards. Exact values belong under `StringEquals`.",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "project_path:group/* admits every project in the group and in all its subgroups, including ones created later.",
     },
-    docs: Docs {
-        what_it_does: "Flags a `sub` pattern with a wildcard inside the project path, such as `project_path:group/*:…`.",
-        why_is_this_bad: "`*` crosses `/`, so `group/*` also matches `group/subgroup/project`: every project anyone with access creates under the group can assume the role. A trailing `*` also crosses `:`, admitting every ref.",
-        example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com"},"StringLike":{"gitlab.example.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}}]}"#,
-        use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":["project_path:acme/api:ref_type:branch:ref:main","project_path:acme/web:ref_type:branch:ref:main"]}}}]}"#,
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags a `sub` pattern with a wildcard inside the project path, such as `project_path:group/*:…`.",
+    why_is_this_bad: "`*` crosses `/`, so `group/*` also matches `group/subgroup/project`: every project anyone with access creates under the group can assume the role. A trailing `*` also crosses `:`, admitting every ref.",
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com"},"StringLike":{"gitlab.example.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}}]}"#,
+    use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":["project_path:acme/api:ref_type:branch:ref:main","project_path:acme/web:ref_type:branch:ref:main"]}}}]}"#,
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

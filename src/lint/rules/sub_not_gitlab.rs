@@ -10,14 +10,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A sub value GitLab cannot emit never matches: the role cannot be assumed by the jobs it was written for.",
     },
-    docs: Docs {
-        what_it_does: "Flags `sub` values no GitLab job can carry: GitHub's `repo:` form, `ref_type:mr`, `refs/heads/…` in `ref`, unknown components, or components out of order.",
-        why_is_this_bad: "GitLab builds `sub` as `project_path:{path}:ref_type:{branch|tag}:ref:{short name}` (or the project's customised components, `project_path` or `project_id` first). Merge request pipelines carry `ref_type:branch` and the source branch.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:refs/heads/main"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags `sub` values no GitLab job can carry: GitHub's `repo:` form, `ref_type:mr`, `refs/heads/…` in `ref`, unknown components, or components out of order.",
+    why_is_this_bad: "GitLab builds `sub` as `project_path:{path}:ref_type:{branch|tag}:ref:{short name}` (or the project's customised components, `project_path` or `project_id` first). Merge request pipelines carry `ref_type:branch` and the source branch.",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:refs/heads/main"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
+    context: "{}",
 };
 
 /// Why GitLab cannot emit a `sub` value or pattern, if it cannot.

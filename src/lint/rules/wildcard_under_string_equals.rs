@@ -9,14 +9,16 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "StringEquals compares literally: a value with * or ? never matches a real sub, so jobs get AccessDenied (or, under StringNotEquals, the condition excludes nothing).",
     },
-    docs: Docs {
-        what_it_does: "Flags `*` or `?` in a value under `StringEquals`, `StringEqualsIgnoreCase` or their negations.",
-        why_is_this_bad: "Only `StringLike` treats `*` and `?` as wildcards. GitLab's troubleshooting lists this as a cause of `Not authorized to perform sts:AssumeRoleWithWebIdentity`.",
-        example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
-        use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
-        context: "{}",
-    },
     check,
+};
+
+/// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
+pub static DOCS: Docs = Docs {
+    what_it_does: "Flags `*` or `?` in a value under `StringEquals`, `StringEqualsIgnoreCase` or their negations.",
+    why_is_this_bad: "Only `StringLike` treats `*` and `?` as wildcards. GitLab's troubleshooting lists this as a cause of `Not authorized to perform sts:AssumeRoleWithWebIdentity`.",
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
+    context: "{}",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
