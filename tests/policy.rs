@@ -288,11 +288,20 @@ fn bad_input_names_the_field() {
         (with(json!({ "description": "emoji 😀" })), "spec.description"),
         (with(json!({ "tags": { "aws:x": "y" } })), "spec.tags"),
         (with(json!({ "tags": { "k": "v\"" } })), "spec.tags"),
+        (with(json!({ "tags": { "k\u{85}": "v" } })), "spec.tags"),
+        (with(json!({ "tags": { "k!": "v" } })), "spec.tags"),
     ];
     for (value, code) in cases {
         let err = trust_policy(&spec(&value)).unwrap_err();
         assert_eq!(err.code(), code, "{value}: {err}");
     }
+    // IAM allows Unicode letters in tags; they pass through, escaped by every format.
+    let unicode = trust_policy(&spec(&with(json!({ "tags": { "Équipe": "Données" } })))).unwrap();
+    assert!(
+        unicode.formats.terraform.contains("Équipe"),
+        "{}",
+        unicode.formats.terraform
+    );
     let missing = TrustPolicySpec::from_json(r#"{"subjects": []}"#).unwrap();
     assert_eq!(trust_policy(&missing).unwrap_err().code(), "spec.account_id");
     let typo = TrustPolicySpec::from_json(r#"{"acountId": "123456789012"}"#).unwrap_err();
