@@ -30,6 +30,8 @@ fn snapshots_of_every_kind() {
     for (case, spec) in fixture_specs() {
         let snippet = ci_snippet(&spec).unwrap_or_else(|e| panic!("{case}: {e}"));
         insta::assert_snapshot!(format!("ci-{case}.gitlab-ci.yml"), snippet.yaml);
+        let names: Vec<&String> = snippet.files.iter().map(|(name, _)| name).collect();
+        assert!(names.is_sorted(), "{case}: files in name order: {names:?}");
         for (name, text) in &snippet.files {
             insta::assert_snapshot!(format!("ci-{case}.{}", name.replace('/', "_")), text);
         }
