@@ -72,6 +72,12 @@ impl Finding {
     }
 }
 
+/// Orders findings most severe first, keeping the order within a severity.
+/// One shared function: each `sort_by_key` call site would compile its own sort.
+pub fn sort_by_severity(findings: &mut [Finding]) {
+    findings.sort_by_key(|f| f.severity);
+}
+
 /// A finding's identity and documentation, kept as data so that codes, names
 /// and explanations are listed in one place per area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -354,29 +354,33 @@ impl SnippetSpec {
                 })
             }
         };
-        Ok(Self {
-            kind: fields
-                .choice("kind", &Kind::NAMES)?
-                .map_or(Kind::AssumeRole, |i| Kind::ALL[i]),
-            role_arn: fields.string("roleArn")?,
+        // Field by field into a default: on an error only the whole spec is dropped,
+        // not each field parsed so far, which keeps the error paths (and the module) small.
+        let mut spec = Self {
             roles,
-            audience: fields.string("audience")?,
-            region: fields.string("region")?,
-            duration_seconds: fields.unsigned("durationSeconds")?,
-            token_variable: fields.string("tokenVariable")?,
-            image: fields.string("image")?,
-            stage: fields.string("stage")?,
-            job_name: fields.string("jobName")?,
-            tags: fields.strings("tags")?.unwrap_or_default(),
-            when: fields.choice("when", &When::NAMES)?.map(|i| When::ALL[i]),
-            branch: fields.string("branch")?,
-            environment: fields.string("environment")?,
-            issuer: fields.string("issuer")?,
             codebuild,
-            component: fields.string("component")?,
             policy,
-            existing_job: fields.string("existingJob")?,
-        })
+            ..Self::default()
+        };
+        spec.kind = fields
+            .choice("kind", &Kind::NAMES)?
+            .map_or(Kind::AssumeRole, |i| Kind::ALL[i]);
+        spec.role_arn = fields.string("roleArn")?;
+        spec.audience = fields.string("audience")?;
+        spec.region = fields.string("region")?;
+        spec.duration_seconds = fields.unsigned("durationSeconds")?;
+        spec.token_variable = fields.string("tokenVariable")?;
+        spec.image = fields.string("image")?;
+        spec.stage = fields.string("stage")?;
+        spec.job_name = fields.string("jobName")?;
+        spec.tags = fields.strings("tags")?.unwrap_or_default();
+        spec.when = fields.choice("when", &When::NAMES)?.map(|i| When::ALL[i]);
+        spec.branch = fields.string("branch")?;
+        spec.environment = fields.string("environment")?;
+        spec.issuer = fields.string("issuer")?;
+        spec.component = fields.string("component")?;
+        spec.existing_job = fields.string("existingJob")?;
+        Ok(spec)
     }
 
     fn validate(&self) -> Result<Valid, SnippetError> {
@@ -625,7 +629,7 @@ pub fn ci_snippet(spec: &SnippetSpec) -> Result<Snippet, SnippetError> {
     if let Some(existing) = &spec.existing_job {
         findings.extend(check_existing_job(existing));
     }
-    findings.sort_by_key(|f| f.severity);
+    crate::finding::sort_by_severity(&mut findings);
     Ok(Snippet { yaml, files, findings })
 }
 

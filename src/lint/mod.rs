@@ -150,7 +150,7 @@ pub fn lint_text(policy: &str, context_json: &str) -> Result<Vec<Finding>, LintE
 #[must_use]
 pub fn lint(document: &Document, context: &Context) -> Vec<Finding> {
     let mut findings: Vec<Finding> = ALL.iter().flat_map(|rule| (rule.check)(document, context)).collect();
-    findings.sort_by_key(|f| f.severity);
+    crate::finding::sort_by_severity(&mut findings);
     findings
 }
 

@@ -137,7 +137,7 @@ pub fn inspect_decoded(token: &UnverifiedToken, now: i64) -> Inspection {
         &rules::CLAIMS_NOT_VERIFIED,
         "decoded without verifying the signature: these are the token's claims, not proof that GitLab issued them",
     ));
-    findings.sort_by_key(|f| f.severity);
+    crate::finding::sort_by_severity(&mut findings);
 
     let explanations = claims
         .raw()
