@@ -39,4 +39,19 @@ if [ "${1:-}" = "--test" ]; then
   fi
   # check-jsonschema, moto and the AWS CLI in .venv-tools; shellcheck and zip from Debian.
   scripts/setup-tools.sh
+
+  # cargo-fuzz for the short fuzz run (fuzz/run.sh); libFuzzer itself is C++ (g++).
+  cargo_fuzz_version=0.13.2
+  if ! command -v c++ >/dev/null; then
+    say "installing Debian g++ (libFuzzer is built from C++)"
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq g++ >/dev/null
+  fi
+  if [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $cargo_fuzz_version" ]; then
+    say "installing cargo-fuzz $cargo_fuzz_version (takes a few minutes, once)"
+    # Not --locked, as for wasm-bindgen-cli above.
+    cargo install cargo-fuzz --version "=$cargo_fuzz_version"
+  fi
 fi

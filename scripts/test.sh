@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: format and lints, native tests, the wasm exports in Node and
 # headless Chromium, the npm package in Node, the generated pipelines checked by
-# independent tools, and the page end to end.
+# independent tools, the page end to end, and a short fuzz run of every target.
 # Installs what is missing first (scripts/setup.sh --test); safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ step "clippy (host and wasm32)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --tests --target wasm32-unknown-unknown -- -D warnings  # benches are native-only
 step "shellcheck"
-shellcheck scripts/*.sh .ci/run
+shellcheck scripts/*.sh fuzz/*.sh .ci/run
 
 step "native tests"
 cargo test --locked
@@ -30,3 +30,7 @@ CHROMEDRIVER="$(command -v chromedriver)" \
 
 step "npm package, generated pipelines (GitLab schema, shellcheck, run against moto) and page end to end"
 node --test tests/node/ tests/tools/ tests/e2e/
+
+# Last, so every other failure shows first. Its own workspace and target dir (fuzz/target/).
+step "fuzz: every target for 15 s, seeded from the fixtures"
+fuzz/run.sh 15

@@ -1,47 +1,8 @@
-//! Spec → policy / snippet: any text as a trust-policy spec (`trust_policy`),
-//! as options for a policy from a fixture token (`trust_policy_for_token`) and
-//! as a pipeline-snippet spec (`ci_snippet`). Every generated policy must parse
-//! back and lint; everything must serialize as the wasm boundary does.
+//! Fuzz target `spec_generate`: the checks are in `../checks/spec_generate.rs` (see there),
+//! shared with `tests/fuzz_regressions.rs`, which replays saved crash inputs.
 #![no_main]
 
-use gitlab_aws_oidc::ci::{ci_snippet, SnippetSpec};
-use gitlab_aws_oidc::lint::lint_text;
-use gitlab_aws_oidc::policy::generate::{trust_policy, trust_policy_for_token, TokenPolicyOptions, TrustPolicyResult};
-use gitlab_aws_oidc::policy::spec::TrustPolicySpec;
-use libfuzzer_sys::fuzz_target;
+#[path = "../checks/spec_generate.rs"]
+mod checks;
 
-const TOKEN: &str = include_str!("../../tests/fixtures/tokens/gitlab-com-main.jwt");
-
-fuzz_target!(|data: &[u8]| {
-    let text = String::from_utf8_lossy(data);
-
-    if let Ok(spec) = TrustPolicySpec::from_json(&text) {
-        match trust_policy(&spec) {
-            Ok(result) => check_policy(&result),
-            Err(error) => assert!(!error.code().is_empty()),
-        }
-    }
-
-    if let Ok(options) = TokenPolicyOptions::from_json(&text) {
-        match trust_policy_for_token(TOKEN.trim(), &options) {
-            Ok(result) => check_policy(&result),
-            Err(error) => assert!(!error.code().is_empty()),
-        }
-    }
-
-    if let Ok(spec) = SnippetSpec::from_json(&text) {
-        match ci_snippet(&spec) {
-            Ok(snippet) => {
-                serde_json::to_string(&snippet).expect("a snippet serializes");
-            }
-            Err(error) => assert!(!error.code().is_empty()),
-        }
-    }
-});
-
-fn check_policy(result: &TrustPolicyResult) {
-    serde_json::to_string(result).expect("a policy result serializes");
-    if let Err(e) = lint_text(&result.policy, "{}") {
-        panic!("a generated policy does not parse back: {e}\n{}", result.policy);
-    }
-}
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::run(data));
