@@ -124,6 +124,10 @@ fn bad_input_names_the_field() {
         (with(json!({ "tags": ["ok", "bad\"tag"] })), "snippet.tags"),
         (with(json!({ "branch": "a..b" })), "snippet.branch"),
         (with(json!({ "branch": "x\"y" })), "snippet.branch"),
+        (
+            with(json!({ "existingJob": "job:\n  script: [x]\n".repeat(4000) })),
+            "snippet.existing_job",
+        ),
         (with(json!({ "environment": "prod'; echo" })), "snippet.environment"),
         (with(json!({ "issuer": "http://gitlab.com" })), "snippet.issuer"),
         (with(json!({ "kind": "multi-role" })), "snippet.roles"),

@@ -3,10 +3,26 @@
 use super::rules;
 use crate::finding::Finding;
 
+/// The most of a pasted job the check reads: one job, or a whole `.gitlab-ci.yml`, fits.
+pub const MAX_EXISTING_JOB_BYTES: usize = 64 * 1024;
+
 /// Reads a pasted job (text) for the legacy patterns the generator replaces.
 #[must_use]
 pub fn check_existing_job(yaml: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
+    // A job needs one of these keys; without any, the text is not a job and no finding means nothing.
+    let is_job = yaml.lines().any(|line| {
+        let key = line.trim_start();
+        ["script:", "run:", "trigger:", "extends:"]
+            .iter()
+            .any(|k| key.starts_with(k))
+    });
+    if !is_job {
+        findings.push(Finding::new(
+            &rules::NOT_A_JOB,
+            "the pasted text has no script:, run:, trigger: or extends: key, so it is not a GitLab CI job; paste the job that requests AWS credentials",
+        ));
+    }
     for variable in ["CI_JOB_JWT_V2", "CI_JOB_JWT_V1", "CI_JOB_JWT"] {
         let used = yaml.match_indices(variable).any(|(at, _)| {
             // CI_JOB_JWT must not be reported again inside CI_JOB_JWT_V2.
@@ -55,6 +71,15 @@ mod tests {
         assert!(check_existing_job("job:\n  script: [echo $CI_JOB_JWT]\n")[0]
             .message
             .contains("$CI_JOB_JWT,"));
-        assert!(check_existing_job("job:\n  rules: [{if: $CI_COMMIT_TAG}]\n").is_empty());
+        assert!(check_existing_job("job:\n  rules: [{if: $CI_COMMIT_TAG}]\n  script: [make]\n").is_empty());
+    }
+
+    #[test]
+    fn says_when_the_text_is_not_a_job() {
+        let codes = |text: &str| check_existing_job(text).iter().map(|f| f.code).collect::<Vec<_>>();
+        assert_eq!(codes("[[[[[[]]]]]]"), ["CI009"]);
+        assert_eq!(codes("deploy:\n  image: alpine\n"), ["CI009"]);
+        assert!(codes("deploy:\n  extends: .aws\n").is_empty());
+        assert!(codes("deploy:\n  trigger:\n    include: child.yml\n").is_empty());
     }
 }

@@ -146,6 +146,8 @@ pub enum SnippetError {
     CodeBuild(String),
     #[error("issuer: {0}")]
     Issuer(String),
+    #[error("existingJob is {0} bytes; paste one job or one .gitlab-ci.yml, at most 65536 bytes")]
+    ExistingJobTooLarge(usize),
 }
 
 impl SnippetError {
@@ -170,6 +172,7 @@ impl SnippetError {
             },
             Self::CodeBuild(_) => "snippet.codebuild",
             Self::Issuer(_) => "snippet.issuer",
+            Self::ExistingJobTooLarge(_) => "snippet.existing_job",
         }
     }
 }
@@ -459,6 +462,11 @@ impl SnippetSpec {
         plain("component", &component, 255, ":@$")?;
         if let Some(issuer) = &self.issuer {
             ProviderHost::from_issuer(issuer).map_err(|e| SnippetError::Issuer(e.to_string()))?;
+        }
+        if let Some(existing) = &self.existing_job {
+            if existing.len() > legacy::MAX_EXISTING_JOB_BYTES {
+                return Err(SnippetError::ExistingJobTooLarge(existing.len()));
+            }
         }
         let when = self.when.unwrap_or(if kind == Kind::CodebuildPublish {
             When::Tags

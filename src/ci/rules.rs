@@ -27,4 +27,6 @@ rules! {
         "export $(aws sts …) swallows a failed STS call: the job goes on without credentials and fails later with a confusing error.";
     ONLY_EXCEPT = "CI008", "only-except", Info,
         "only: and except: are deprecated in favour of rules:, which say when a job runs in one place.";
+    NOT_A_JOB = "CI009", "not-a-job", Warning,
+        "A GitLab CI job has a script:, run:, trigger: or extends: key; text without one was pasted by mistake, so finding nothing in it means nothing.";
 }

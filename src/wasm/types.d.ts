@@ -421,7 +421,8 @@ export type ErrorCode =
   | "snippet.environment"
   | "snippet.component"
   | "snippet.codebuild"
-  | "snippet.issuer";
+  | "snippet.issuer"
+  | "snippet.existing_job";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {
