@@ -463,11 +463,6 @@ impl SnippetSpec {
         if let Some(issuer) = &self.issuer {
             ProviderHost::from_issuer(issuer).map_err(|e| SnippetError::Issuer(e.to_string()))?;
         }
-        if let Some(existing) = &self.existing_job {
-            if existing.len() > legacy::MAX_EXISTING_JOB_BYTES {
-                return Err(SnippetError::ExistingJobTooLarge(existing.len()));
-            }
-        }
         let when = self.when.unwrap_or(if kind == Kind::CodebuildPublish {
             When::Tags
         } else {
@@ -607,6 +602,11 @@ fn default_job_name(kind: Kind) -> &'static str {
 /// A [`SnippetError`] naming the first unusable field.
 pub fn ci_snippet(spec: &SnippetSpec) -> Result<Snippet, SnippetError> {
     let valid = spec.validate()?;
+    if let Some(existing) = &spec.existing_job {
+        if existing.len() > legacy::MAX_EXISTING_JOB_BYTES {
+            return Err(SnippetError::ExistingJobTooLarge(existing.len()));
+        }
+    }
     let mut files = Vec::new();
     let yaml = match valid.kind {
         Kind::Component => {
