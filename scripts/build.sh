@@ -22,6 +22,8 @@ rm -rf dist/www
 mkdir -p dist/www/pkg
 cp -r www/. dist/www/
 cp pkg/gitlab_aws_oidc.js "$wasm" dist/www/pkg/
+# wasm-bindgen's inline JavaScript (the WebCrypto calls of verifyToken), imported by the glue.
+cp -r pkg/snippets dist/www/pkg/
 node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html
 
 raw=$(wc -c < "$wasm")

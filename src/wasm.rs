@@ -4,18 +4,16 @@
 //! `JSON.parse`), so the page and the npm package see exactly the shapes in
 //! `src/wasm/types.d.ts`. Unusable input throws an `Error` with a stable `code`.
 
-use js_sys::{Array, Error, Object, Reflect, JSON};
+use js_sys::{Array, Error, Promise, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Crypto, CryptoKey, SubtleCrypto};
 
 use crate::keys::parse_keys;
 use crate::policy::generate::{self, TokenPolicyOptions};
 use crate::policy::spec::TrustPolicySpec;
 use crate::token::decode_unverified;
 use crate::token::inspect::inspect_token as inspect;
-use crate::verify::{self, Candidate, Outcome, Plan};
+use crate::verify::{self, Outcome, Plan};
 
 /// talc instead of the default dlmalloc: 2.1 KB smaller gzipped (scripts/bench.sh shows the speed).
 #[allow(
@@ -77,82 +75,83 @@ pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seco
 /// Rejects with a `GitlabAwsOidcError` when the token is not a decodable JWT
 /// or the keys text is not a JWKS, JWK or PEM public key. A signature that
 /// does not verify is a result (`verified: false`), not an error.
-#[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Verification")]
-pub async fn verify_token(token: String, keys: String) -> Result<JsValue, JsValue> {
-    let decoded = decode_unverified(&token).map_err(|e| coded_error(e.code(), &e.to_string()))?;
-    let keys = parse_keys(&keys).map_err(|e| coded_error(e.code(), &e.to_string()))?;
-    let verdict = match verify::plan(&decoded, &keys) {
-        Plan::Decided(verdict) => verdict,
+#[wasm_bindgen(js_name = verifyToken, unchecked_return_type = "Promise<Verification>")]
+pub fn verify_token(token: &str, keys: &str) -> Promise {
+    // Errors reject the promise rather than throw, as an async function would.
+    match start_verification(token, keys) {
+        Ok(promise) => promise,
+        Err(error) => Promise::reject(&error),
+    }
+}
+
+fn start_verification(token: &str, keys: &str) -> Result<Promise, JsValue> {
+    let decoded = decode_unverified(token).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let keys = parse_keys(keys).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let (signing_input, signature, candidates) = match verify::plan(&decoded, &keys) {
+        Plan::Decided(verdict) => return Ok(Promise::resolve(&to_js(&verdict)?)),
         Plan::Check {
             signing_input,
             signature,
             candidates,
-        } => {
-            let subtle = subtle_crypto()?;
-            let mut outcomes = Vec::with_capacity(candidates.len());
-            for candidate in &candidates {
-                let outcome = rs256_verify(&subtle, candidate, &signing_input, &signature).await;
-                let done = outcome == Outcome::Valid;
-                outcomes.push(outcome);
-                if done {
-                    break;
-                }
-            }
-            verify::conclude(&decoded, &candidates, &outcomes)
+        } => (signing_input, signature, candidates),
+    };
+    let keys = Array::new();
+    for candidate in &candidates {
+        keys.push(&Array::of2(&candidate.n.as_str().into(), &candidate.e.as_str().into()));
+    }
+    // A callback rather than an async fn: the futures executor cost 5 KB gzipped.
+    let conclude = Closure::once_into_js(move |outcomes: JsValue| -> Result<JsValue, JsValue> {
+        if outcomes.is_null() {
+            return Err(coded_error(
+                "crypto.unavailable",
+                "WebCrypto (globalThis.crypto.subtle) is not available here; use a browser or Node 20+",
+            ));
         }
-    };
-    to_js(&verdict)
+        let outcomes: Vec<Outcome> = Array::from(&outcomes)
+            .iter()
+            .map(|outcome| match outcome.as_bool() {
+                Some(true) => Outcome::Valid,
+                Some(false) => Outcome::Invalid,
+                None => Outcome::Rejected(outcome.as_string().unwrap_or_default()),
+            })
+            .collect();
+        to_js(&verify::conclude(&decoded, &candidates, &outcomes))
+    });
+    Ok(rs256_verify_candidates(&keys, signing_input, signature, &conclude))
 }
 
-/// `crypto.subtle` from the global object, so it works in browsers and Node.
-fn subtle_crypto() -> Result<SubtleCrypto, JsValue> {
-    let crypto = Reflect::get(&js_sys::global(), &"crypto".into())?;
-    if crypto.is_undefined() {
-        return Err(coded_error(
-            "crypto.unavailable",
-            "WebCrypto (globalThis.crypto.subtle) is not available here; use a browser or Node 20+",
-        ));
-    }
-    Ok(crypto.unchecked_into::<Crypto>().subtle())
+// RSASSA-PKCS1-v1_5 with SHA-256 (RS256) for each candidate `[n, e]` in turn,
+// stopping at the first that verifies; `conclude` gets an outcome per key tried:
+// `true`, `false`, or WebCrypto's message when it refused the key or the call;
+// `null` when there is no WebCrypto.
+#[wasm_bindgen(inline_js = r#"
+export function rs256VerifyCandidates(keys, data, signature, conclude) {
+  return check(keys, data, signature).then(conclude);
 }
-
-/// RSASSA-PKCS1-v1_5 with SHA-256 over the signing input, with one candidate key.
-async fn rs256_verify(subtle: &SubtleCrypto, candidate: &Candidate, data: &[u8], signature: &[u8]) -> Outcome {
-    let message = |error: JsValue| {
-        error
-            .dyn_ref::<Error>()
-            .map_or_else(|| format!("{error:?}"), |e| String::from(e.message()))
-    };
-    let algorithm = Object::new();
-    let set = |object: &Object, key: &str, value: &JsValue| {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(object, &key.into(), value);
-    };
-    set(&algorithm, "name", &"RSASSA-PKCS1-v1_5".into());
-    set(&algorithm, "hash", &"SHA-256".into());
-    let jwk = Object::new();
-    set(&jwk, "kty", &"RSA".into());
-    set(&jwk, "n", &candidate.n.as_str().into());
-    set(&jwk, "e", &candidate.e.as_str().into());
-    set(&jwk, "alg", &"RS256".into());
-    set(&jwk, "ext", &true.into());
-    let usages = Array::of1(&"verify".into());
-    let key = match subtle.import_key_with_object("jwk", &jwk, &algorithm, false, &usages) {
-        Ok(promise) => match JsFuture::from(promise).await {
-            Ok(key) => key.unchecked_into::<CryptoKey>(),
-            Err(e) => return Outcome::Rejected(message(e)),
-        },
-        Err(e) => return Outcome::Rejected(message(e)),
-    };
-    let checked = match subtle.verify_with_object_and_u8_array_and_u8_array(&algorithm, &key, signature, data) {
-        Ok(promise) => JsFuture::from(promise).await,
-        Err(e) => Err(e),
-    };
-    match checked {
-        Ok(valid) if valid.as_bool() == Some(true) => Outcome::Valid,
-        Ok(_) => Outcome::Invalid,
-        Err(e) => Outcome::Rejected(message(e)),
+async function check(keys, data, signature) {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return null;
+  const algorithm = { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" };
+  const outcomes = [];
+  for (const [n, e] of keys) {
+    try {
+      const jwk = { kty: "RSA", n, e, alg: "RS256", ext: true };
+      const key = await subtle.importKey("jwk", jwk, algorithm, false, ["verify"]);
+      const valid = await subtle.verify(algorithm, key, signature, data);
+      outcomes.push(valid);
+      if (valid) break;
+    } catch (error) {
+      outcomes.push(String(error?.message ?? error));
     }
+  }
+  return outcomes;
+}
+"#)]
+extern "C" {
+    /// `data` and `signature` are copied into JavaScript (owned `Vec`s): a view
+    /// into wasm memory could move while the promise is pending.
+    #[wasm_bindgen(js_name = rs256VerifyCandidates)]
+    fn rs256_verify_candidates(keys: &Array, data: Vec<u8>, signature: Vec<u8>, conclude: &JsValue) -> Promise;
 }
 
 /// JSON text of a JS value passed as a spec or options object.

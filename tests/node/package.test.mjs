@@ -50,7 +50,11 @@ test("npm pack ships a package that installs and imports by name", () => {
   const work = mkdtempSync(join(tmpdir(), "gao-pack-"));
   const packed = JSON.parse(execFileSync("npm", ["pack", pkg, "--json", "--pack-destination", work], { encoding: "utf8" }));
   const files = packed[0].files.map((f) => f.path).sort();
-  assert.deepEqual(files, [
+  // wasm-bindgen names the inline-JavaScript directory with a hash.
+  const snippets = files.filter((f) => f.startsWith("snippets/"));
+  assert.equal(snippets.length, 1, `one inline snippet: ${snippets}`);
+  assert.match(snippets[0], /^snippets\/gitlab-aws-oidc-[0-9a-f]+\/inline0\.js$/);
+  assert.deepEqual(files.filter((f) => !f.startsWith("snippets/")), [
     "README.md",
     "gitlab_aws_oidc.d.ts",
     "gitlab_aws_oidc.js",
@@ -67,14 +71,21 @@ test("npm pack ships a package that installs and imports by name", () => {
   writeFileSync(
     join(app, "main.mjs"),
     `import { readFile } from "node:fs/promises";
-import init, { inspectToken } from "gitlab-aws-oidc";
+import init, { inspectToken, verifyToken } from "gitlab-aws-oidc";
 await init({ module_or_path: await readFile(new URL(import.meta.resolve("gitlab-aws-oidc/gitlab_aws_oidc_bg.wasm"))) });
 const { providerHost, findings } = inspectToken(process.argv[2], ${NOW});
 console.log(providerHost, findings.map((f) => f.code).join(","));
+// verifyToken's WebCrypto calls live in the shipped snippet.
+const verdict = await verifyToken(process.argv[3], process.argv[4]);
+console.log(verdict.code);
 `,
   );
-  const out = execFileSync("node", ["main.mjs", fixture("tokens/self-managed-relative-root.jwt")], { cwd: app, encoding: "utf8" });
-  assert.equal(out.trim(), "gitlab.example.com/gitlab TOK017");
+  const out = execFileSync(
+    "node",
+    ["main.mjs", fixture("tokens/self-managed-relative-root.jwt"), fixture("tokens/gitlab-com-main.jwt"), fixture("keys/jwks.json")],
+    { cwd: app, encoding: "utf8" },
+  );
+  assert.deepEqual(out.trim().split("\n"), ["gitlab.example.com/gitlab TOK017", "verified"]);
 });
 
 test("the TypeScript types are precise: a strict consumer compiles, misuse does not", () => {

@@ -4,6 +4,7 @@ use gitlab_aws_oidc::base64url;
 use gitlab_aws_oidc::wasm::{inspect_token, verify_token};
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 const MAIN: &str = include_str!("../fixtures/tokens/gitlab-com-main.jwt");
@@ -21,7 +22,7 @@ fn field(value: &JsValue, name: &str) -> JsValue {
 }
 
 async fn verdict(token: &str, keys: &str) -> (bool, String, JsValue) {
-    let result = verify_token(token.to_owned(), keys.to_owned()).await.unwrap();
+    let result = JsFuture::from(verify_token(token, keys)).await.unwrap();
     let verified = field(&result, "verified").as_bool().unwrap();
     let code = field(&result, "code").as_string().unwrap();
     (verified, code, result)
@@ -121,9 +122,9 @@ async fn unusable_keys_text_rejects_with_a_code() {
             "keys.private_key",
         ),
     ] {
-        let error = verify_token(MAIN.to_owned(), keys.to_owned()).await.unwrap_err();
+        let error = JsFuture::from(verify_token(MAIN, keys)).await.unwrap_err();
         assert_eq!(field(&error, "code").as_string().as_deref(), Some(expected));
     }
-    let error = verify_token("a.b".to_owned(), JWKS.to_owned()).await.unwrap_err();
+    let error = JsFuture::from(verify_token("a.b", JWKS)).await.unwrap_err();
     assert_eq!(field(&error, "code").as_string().as_deref(), Some("token.segments"));
 }
