@@ -45,6 +45,7 @@ import {
 import { PANES, decodeFragment, encodeFragment } from "./share.js";
 import { syncTabs, wireTabs } from "./tabs.js";
 import { announce, copyText } from "./outputs.js";
+import { setAttr } from "./dom.js";
 
 /** Relative times ("expires in 41 min") are recomputed this often while a token is shown. */
 const REFRESH_MS = 30_000;
@@ -317,7 +318,7 @@ function render() {
   syncTabs(steps, state.pane);
   const title = `${PANE_TITLES[state.pane]} · gitlab-aws-oidc`;
   if (document.title !== title) document.title = title;
-  document.documentElement.dataset.pane = state.pane;
+  setAttr(document.documentElement, "data-pane", state.pane);
   scheduleRefresh();
   scheduleFragment();
 }

@@ -8,7 +8,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
 
-import { h, renderErrorBox, renderNeedsCard, renderIfChanged, replace, syncControl } from "./dom.js";
+import { h, patch, renderErrorBox, renderNeedsCard, renderIfChanged, replace, setAttr, setHidden, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
@@ -310,8 +310,8 @@ export function renderPolicyPane(root, p, inspection) {
   }
 
   const gitlabCom = isGitlabCom(form.issuer);
-  part("pins").hidden = !gitlabCom;
-  part("pins-off").hidden = gitlabCom;
+  setHidden(part("pins"), !gitlabCom);
+  setHidden(part("pins-off"), gitlabCom);
 
   // Errors next to their fields, and the pane-wide state.
   const errorField = p.error ? fieldOfError(p.error, form) : null;
@@ -319,20 +319,19 @@ export function renderPolicyPane(root, p, inspection) {
     const mine = p.error && slot.dataset.errorFor === errorField;
     const text = mine ? `${p.error?.code} — ${p.error?.message}` : "";
     if (slot.textContent !== text) slot.textContent = text;
-    slot.hidden = !mine;
+    setHidden(slot, !mine);
   }
   for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-field]"))) {
     const field = el.dataset.field ?? "";
     const invalid =
       errorField !== null &&
       (field === errorField || field.startsWith(`${errorField}.`) || (errorField === "subjects" && field.startsWith("subjects.")));
-    if (invalid) el.setAttribute("aria-invalid", "true");
-    else el.removeAttribute("aria-invalid");
+    setAttr(el, "aria-invalid", invalid ? "true" : null);
   }
 
   renderNeeds(part("policy-needs-card"), p);
   renderErrorBox(part("policy-error"), p.error, "Cannot build the policy");
-  part("policy-results").hidden = !p.result;
+  setHidden(part("policy-results"), !p.result);
   const status = part("policy-status");
   const statusText = p.result
     ? `Trust policy ready for ${p.result.roleArn}. Findings: ${countBySeverity(p.result.findings)}.`
@@ -351,7 +350,7 @@ export function renderPolicyPane(root, p, inspection) {
       ? r.findings.map((f) => findingItem(f, { testid: "policy-finding" }))
       : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings: the policy admits only what the form says."),
   );
-  replace(part("policy-findings-count"), countBySeverity(r.findings));
+  patch(part("policy-findings-count"), countBySeverity(r.findings));
   renderFiles(part("policy-files"), {
     id: "policy",
     label: "Policy formats",
@@ -363,7 +362,7 @@ export function renderPolicyPane(root, p, inspection) {
 
 function renderFromToken(card, p, inspection) {
   const hasToken = Boolean(inspection);
-  card.hidden = !hasToken;
+  setHidden(card, !hasToken);
   if (!inspection) return;
   const part = (name) => /** @type {HTMLElement} */ (card.querySelector(`[data-part="${name}"]`));
   const from = p.fromToken;
@@ -387,10 +386,10 @@ function renderFromToken(card, p, inspection) {
   }
   renderIfChanged(part("from-token-status"), JSON.stringify([Boolean(from), from && "error" in from ? from.error : "", p.followsToken, p.origin, sub]), () => status);
   const note = usable ? from.note : null;
-  replace(part("from-token-note"), note ?? "");
-  part("from-token-note").hidden = !note;
+  patch(part("from-token-note"), note ?? "");
+  setHidden(part("from-token-note"), !note);
 
-  part("token-options").hidden = !usable;
+  setHidden(part("token-options"), !usable);
   const thisRef = part("this-ref-label");
   const label = refType && ref ? `Only this ${refType === "tag" ? "tag" : refType === "branch" ? "branch" : "ref"}: ${ref}` : "Only this ref";
   if (thisRef.textContent !== label) thisRef.textContent = label;
@@ -400,7 +399,7 @@ function renderFromToken(card, p, inspection) {
     else if (name === "protectedOnly") syncControl(el, p.options.protectedOnly ?? tokenRefProtected(inspection));
     else syncControl(el, p.options[name]);
   }
-  part("token-pins").hidden = !gitlabCom;
+  setHidden(part("token-pins"), !gitlabCom);
   const idNote = (name, value) => {
     const el = part(name);
     const text = typeof value === "string" || typeof value === "number" ? `(${value})` : "(not in the token)";
@@ -409,7 +408,7 @@ function renderFromToken(card, p, inspection) {
   idNote("project-id-note", inspection.claims.project_id);
   idNote("namespace-id-note", inspection.claims.namespace_id);
   // Offered only when it would change something.
-  part("fill-actions").hidden = !usable || p.followsToken;
+  setHidden(part("fill-actions"), !usable || p.followsToken);
 }
 
 function subjectRow(i, components, count) {
