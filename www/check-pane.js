@@ -10,7 +10,7 @@
 // Contract of the data: src/wasm/types.d.ts (Finding, Evaluation).
 
 import { forget, h, patch, renderIfChanged, replace, setAttr, setHidden } from "./dom.js";
-import { countBySeverity, findingItem } from "./findings.js";
+import { countBySeverity, findingItem, groupDigits } from "./findings.js";
 
 /**
  * What the check pane renders from (a slice of app.js's state).
@@ -102,7 +102,7 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   const hasText = c.text.trim() !== "";
 
   const meta = part("check-meta");
-  const metaText = hasText ? `${c.text.trim().length.toLocaleString("en")} chars` : "";
+  const metaText = hasText ? `${groupDigits(c.text.trim().length)} chars` : "";
   if (meta.textContent !== metaText) meta.textContent = metaText;
   // Without a policy in step 2 the button leads there instead of doing nothing.
   const use = /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="use-generated"]'));

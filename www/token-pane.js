@@ -5,7 +5,7 @@
 // Contract of the data: src/wasm/types.d.ts (TokenInspection, GitlabAwsOidcError).
 
 import { breakable, h, patch, patchIfChanged, renderErrorBox, renderJsonTree, setAttr, setHidden } from "./dom.js";
-import { SEVERITY, countBySeverity, findingItem, plural } from "./findings.js";
+import { SEVERITY, countBySeverity, findingItem, groupDigits, plural } from "./findings.js";
 
 const VALIDITY = {
   valid: { label: "Valid", icon: "✓", tone: "ok" },
@@ -137,13 +137,13 @@ function renderInputMeta(el, state) {
   patch(
     el,
     state.example ? h("span", { class: "tag tag-example", text: "example · test key" }) : null,
-    `${text.length.toLocaleString("en")} chars`,
+    `${groupDigits(text.length)} chars`,
   );
 }
 
 function renderKeysMeta(el, state) {
   const text = state.keys.trim();
-  patch(el, text ? `${text.length.toLocaleString("en")} chars` : null);
+  patch(el, text ? `${groupDigits(text.length)} chars` : null);
 }
 
 
