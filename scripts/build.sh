@@ -23,6 +23,7 @@ mkdir -p dist/www/pkg
 cp -r www/. dist/www/
 cp pkg/gitlab_aws_oidc.js "$wasm" dist/www/pkg/
 node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html
+node scripts/bundle-page.mjs dist/www  # after single-file.mjs: that one reads the unbundled modules
 
 raw=$(wc -c < "$wasm")
 gz=$(gzip -9c "$wasm" | wc -c)

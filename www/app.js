@@ -10,16 +10,16 @@
 // either: the keys are pasted, not looked up. The URL fragment carries only
 // the non-secret form values (share.js), written with history.replaceState.
 
-import init, {
+import {
   ciSnippet,
   evaluateTrustPolicy,
-  initSync,
   inspectToken,
   lintTrustPolicy,
   specForToken,
   trustPolicy,
   verifyToken,
 } from "./pkg/gitlab_aws_oidc.js";
+import { coreLoaded } from "./core.js";
 import { EXAMPLE_TOKEN } from "./example-token.js";
 import { EXAMPLE_POLICY } from "./example-policy.js";
 import { renderTokenPane } from "./token-pane.js";
@@ -648,16 +648,6 @@ inspect();
 derive();
 render();
 
-// The single-file build (scripts/single-file.mjs) carries the wasm inline, as
-// base64 in a data block: a page opened from file:// cannot fetch it.
-const inlineWasm = document.getElementById("gitlab-aws-oidc-wasm");
-try {
-  if (inlineWasm) initSync({ module: Uint8Array.from(atob(inlineWasm.textContent.trim()), (c) => c.charCodeAt(0)) });
-  else await init();
-  state.decoder = "ready";
-} catch (e) {
-  state.decoder = "failed";
-  console.warn("gitlab-aws-oidc: could not load the WebAssembly decoder", e);
-}
+state.decoder = await coreLoaded;
 document.documentElement.dataset.decoder = state.decoder;
 setToken(input.value);
