@@ -31,6 +31,7 @@ import {
   formFromSpec,
   parseComponents,
   renderPolicyPane,
+  tokenFacts,
   specOf as policySpecOf,
   wirePolicyPane,
 } from "./policy-pane.js";
@@ -45,7 +46,7 @@ import {
 import { PANES, decodeFragment, encodeFragment } from "./share.js";
 import { syncTabs, wireTabs } from "./tabs.js";
 import { announce, copyText } from "./outputs.js";
-import { setAttr } from "./dom.js";
+import { renderPaneIfChanged, setAttr } from "./dom.js";
 
 /** Relative times ("expires in 41 min") are recomputed this often while a token is shown. */
 const REFRESH_MS = 30_000;
@@ -309,12 +310,19 @@ function derive() {
 
 function render() {
   renderTokenPane(tokenPane, state);
-  renderPolicyPane(policyPane, state.policy, state.inspection);
+  // Steps 2 and 4 re-render only when their inputs changed: a token edit
+  // that leaves the form as it was costs them nothing (issue 8).
+  const token = tokenFacts(state.inspection);
+  renderPaneIfChanged(policyPane, JSON.stringify([state.policy, token]), () =>
+    renderPolicyPane(policyPane, state.policy, token),
+  );
   renderCheckPane(checkPane, state.check, {
     inspection: state.inspection,
     generated: state.policy.result?.policy ?? null,
   });
-  renderPipelinePane(pipelinePane, state.pipeline, state.policy.result);
+  renderPaneIfChanged(pipelinePane, JSON.stringify([state.pipeline, state.policy.result]), () =>
+    renderPipelinePane(pipelinePane, state.pipeline, state.policy.result),
+  );
   syncTabs(steps, state.pane);
   const title = `${PANE_TITLES[state.pane]} · gitlab-aws-oidc`;
   if (document.title !== title) document.title = title;

@@ -210,6 +210,22 @@ function patchNode(old, next) {
   return false;
 }
 
+const lastInputs = new WeakMap();
+
+/**
+ * Runs `render` only when `key` (the render's inputs, as a string) differs
+ * from the key of the last render of `el`: a pane whose inputs did not change
+ * is not walked again. The key must cover everything `render` reads.
+ * @param {HTMLElement} el
+ * @param {string} key
+ * @param {() => void} render
+ */
+export function renderPaneIfChanged(el, key, render) {
+  if (lastInputs.get(el) === key) return;
+  lastInputs.set(el, key);
+  render();
+}
+
 /** Forgets what was rendered into `el` (the next renderIfChanged rebuilds it). */
 export function forget(el) {
   lastKeys.delete(el);

@@ -278,16 +278,47 @@ export function wirePolicyPane(root, handlers) {
 const handlersOf = new WeakMap();
 
 /**
+ * What the pane shows of the pasted token: everything renderPolicyPane reads
+ * of the inspection, small enough for app.js to compare between renders.
+ * @typedef {object} TokenFacts
+ * @property {boolean} gitlabCom whether the provider is gitlab.com
+ * @property {string} sub the sub claim, "" when it is not a string
+ * @property {string | undefined} refType the sub's ref_type component
+ * @property {string | undefined} ref the sub's ref component
+ * @property {boolean} refProtected see tokenRefProtected
+ * @property {unknown} projectId the project_id claim, as the token has it
+ * @property {unknown} namespaceId the namespace_id claim
+ */
+
+/**
+ * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection | null} inspection
+ * @returns {TokenFacts | null} null without a decoded token
+ */
+export function tokenFacts(inspection) {
+  if (!inspection) return null;
+  const component = (name) => inspection.subject?.components.find((c) => c.name === name)?.value;
+  return {
+    gitlabCom: inspection.providerHost === "gitlab.com",
+    sub: typeof inspection.claims.sub === "string" ? inspection.claims.sub : "",
+    refType: component("ref_type"),
+    ref: component("ref"),
+    refProtected: tokenRefProtected(inspection),
+    projectId: inspection.claims.project_id,
+    namespaceId: inspection.claims.namespace_id,
+  };
+}
+
+/**
  * Renders the pane from state.
  * @param {HTMLElement} root the `<section data-pane="policy">`
  * @param {PolicyPaneState} p
- * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection | null} inspection
+ * @param {TokenFacts | null} token tokenFacts() of the pasted token
  */
-export function renderPolicyPane(root, p, inspection) {
+export function renderPolicyPane(root, p, token) {
   const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
   const { form } = p;
 
-  renderFromToken(part("from-token"), p, inspection);
+  renderFromToken(part("from-token"), p, token);
 
   // Simple fields.
   for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (root.querySelectorAll("[data-field]"))) {
@@ -360,17 +391,18 @@ export function renderPolicyPane(root, p, inspection) {
   });
 }
 
-function renderFromToken(card, p, inspection) {
-  const hasToken = Boolean(inspection);
-  setHidden(card, !hasToken);
-  if (!inspection) return;
+/**
+ * @param {HTMLElement} card
+ * @param {PolicyPaneState} p
+ * @param {TokenFacts | null} token
+ */
+function renderFromToken(card, p, token) {
+  setHidden(card, !token);
+  if (!token) return;
   const part = (name) => /** @type {HTMLElement} */ (card.querySelector(`[data-part="${name}"]`));
   const from = p.fromToken;
   const usable = from && "form" in from;
-  const gitlabCom = inspection.providerHost === "gitlab.com";
-  const sub = typeof inspection.claims.sub === "string" ? inspection.claims.sub : "";
-  const refType = inspection.subject?.components.find((c) => c.name === "ref_type")?.value;
-  const ref = inspection.subject?.components.find((c) => c.name === "ref")?.value;
+  const { gitlabCom, sub, refType, ref } = token;
 
   let status;
   if (!from) status = [];
@@ -396,7 +428,7 @@ function renderFromToken(card, p, inspection) {
   for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (card.querySelectorAll("[data-option]"))) {
     const name = el.dataset.option ?? "";
     if (name === "refScope") syncControl(el, p.options.refScope);
-    else if (name === "protectedOnly") syncControl(el, p.options.protectedOnly ?? tokenRefProtected(inspection));
+    else if (name === "protectedOnly") syncControl(el, p.options.protectedOnly ?? token.refProtected);
     else syncControl(el, p.options[name]);
   }
   setHidden(part("token-pins"), !gitlabCom);
@@ -405,8 +437,8 @@ function renderFromToken(card, p, inspection) {
     const text = typeof value === "string" || typeof value === "number" ? `(${value})` : "(not in the token)";
     if (el.textContent !== text) el.textContent = text;
   };
-  idNote("project-id-note", inspection.claims.project_id);
-  idNote("namespace-id-note", inspection.claims.namespace_id);
+  idNote("project-id-note", token.projectId);
+  idNote("namespace-id-note", token.namespaceId);
   // Offered only when it would change something.
   setHidden(part("fill-actions"), !usable || p.followsToken);
 }
