@@ -244,7 +244,8 @@ export function jsonTree(value) {
 /** One child node per piece, so renderJsonTree can find a piece's node by its index. */
 const jsonNode = ({ text, cls }) => (cls ? h("span", { class: cls }, text) : document.createTextNode(text));
 
-/** The pieces each element was last rendered from (see renderJsonTree). */
+/** The JSON text and pieces each element was last rendered from (see renderJsonTree). */
+const lastJson = new WeakMap();
 const lastPieces = new WeakMap();
 
 /**
@@ -256,6 +257,9 @@ const lastPieces = new WeakMap();
  * @param {unknown} value
  */
 export function renderJsonTree(el, value) {
+  const text = JSON.stringify(value);
+  if (lastJson.get(el) === text) return; // the header, on most edits
+  lastJson.set(el, text);
   const pieces = jsonPieces(value);
   const last = lastPieces.get(el);
   lastPieces.set(el, pieces);
