@@ -15,7 +15,9 @@
  */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs ?? {})) {
+  // for…in, not Object.entries: h() runs for every element of every render.
+  for (const key in attrs) {
+    const value = attrs[key];
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") el.className = String(value);
     else if (key === "text") el.textContent = String(value);
@@ -29,11 +31,13 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-/** Appends children as h() accepts them. */
+/** Appends children as h() accepts them (nested arrays walked in place, not flattened into new ones). */
 export function append(parent, children) {
-  for (const child of [children].flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  if (children === undefined || children === null || children === false) return parent;
+  if (Array.isArray(children)) {
+    for (const child of children) append(parent, child);
+  } else {
+    parent.append(children instanceof Node ? children : document.createTextNode(String(children)));
   }
   return parent;
 }
@@ -159,8 +163,7 @@ export function patchIfChanged(el, key, build) {
  * @param {...unknown} children
  */
 export function patch(el, ...children) {
-  const next = append(document.createDocumentFragment(), children);
-  patchChildren(el, [...next.childNodes]);
+  patchChildren(el, append(document.createDocumentFragment(), children));
   return el;
 }
 
@@ -182,19 +185,36 @@ function patchElement(old, next) {
   if (old.attributes.length !== wanted.length) {
     for (const name of old.getAttributeNames()) if (!next.hasAttribute(name)) old.removeAttribute(name);
   }
-  patchChildren(old, [...next.childNodes]);
+  patchChildren(old, next);
   return true;
 }
 
-/** @param {Element} parent @param {ChildNode[]} next detached nodes */
+/**
+ * Makes the children of `parent` those of the detached `next`, pairing them
+ * by position: a pair of the same kind is patched, any other new child moves
+ * over from `next`.
+ * @param {Node} parent
+ * @param {Node} next
+ */
 function patchChildren(parent, next) {
-  const current = parent.childNodes;
-  next.forEach((node, i) => {
-    const old = current[i];
-    if (!old) parent.append(node);
-    else if (!patchNode(old, node)) old.replaceWith(node);
-  });
-  while (current.length > next.length) /** @type {ChildNode} */ (parent.lastChild).remove();
+  let old = parent.firstChild;
+  let node = next.firstChild;
+  while (node) {
+    const following = node.nextSibling; // before node may move to parent
+    if (!old) {
+      parent.appendChild(node);
+    } else {
+      const oldFollowing = old.nextSibling;
+      if (!patchNode(old, node)) parent.replaceChild(node, old);
+      old = oldFollowing;
+    }
+    node = following;
+  }
+  while (old) {
+    const stale = old;
+    old = old.nextSibling;
+    stale.remove();
+  }
 }
 
 /** Updates `old` in place from `next`; false when it cannot (another kind of node). */
