@@ -9,8 +9,9 @@
 // What it does to <dir>:
 // - app.js and the modules it imports become one minified app.js (esbuild, the
 //   pinned devDependency single-file.mjs uses), and those modules are deleted;
-// - the wasm-bindgen glue (pkg/gitlab_aws_oidc.js) stays a module of its own:
-//   embed.html imports it too, as a docs site imports the package;
+// - the wasm-bindgen glue (pkg/gitlab_aws_oidc.js) stays a module of its own,
+//   minified in place (same exports): embed.html imports it too, as a docs
+//   site imports the package (pkg/ itself, the npm package, is not touched);
 // - style.css is minified;
 // - index.html preloads the wasm and the glue, so they download alongside the
 //   CSS and app.js instead of after app.js has run (app.js, async, starts
@@ -53,12 +54,14 @@ const keepShared = {
 };
 
 const app = await build({ ...js, entryPoints: [path("app.js")], plugins: [keepShared] });
+const glue = await build({ ...js, bundle: false, entryPoints: [path(GLUE)] });
 // No target: minified as written, nothing lowered or dropped.
 const style = await build({ ...common, entryPoints: [path("style.css")] });
 
 // The bundled sources, relative to dir (esbuild reports them relative to the working directory).
 const bundled = Object.keys(app.metafile.inputs).map((input) => relative(dir, resolve(input)));
 writeFileSync(path("app.js"), app.outputFiles[0].contents);
+writeFileSync(path(GLUE), glue.outputFiles[0].contents);
 writeFileSync(path("style.css"), style.outputFiles[0].contents);
 for (const file of bundled) if (!KEEP.has(file)) rmSync(path(file));
 
