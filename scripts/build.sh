@@ -25,6 +25,7 @@ cp pkg/gitlab_aws_oidc.js "$wasm" dist/www/pkg/
 # wasm-bindgen's inline JavaScript (the WebCrypto calls of verifyToken), imported by the glue.
 cp -r pkg/snippets dist/www/pkg/
 node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html
+node scripts/bundle-page.mjs dist/www  # after single-file.mjs: that one reads the unbundled modules
 
 raw=$(wc -c < "$wasm")
 gz=$(gzip -9c "$wasm" | wc -c)

@@ -9,8 +9,9 @@
 //   bundled into one inline <script type="module"> (a file:// page cannot load
 //   ES modules or fetch anything);
 // - the wasm goes inline as base64 in a <script type="application/octet-stream"
-//   id="gitlab-aws-oidc-wasm"> data block, which app.js finds and hands to
-//   initSync() instead of fetching;
+//   id="gitlab-aws-oidc-wasm"> data block, which core.js finds and hands to
+//   initSync() instead of fetching (so the inline script is not async: it
+//   must run after the data block is parsed);
 // - icon.svg becomes a data: URI;
 // - the CSP allows exactly that inline script and style, by hash, and nothing
 //   to connect to.
@@ -39,7 +40,7 @@ const dir = resolve(dirArg);
 const out = resolve(outArg);
 const read = (name) => readFileSync(join(dir, name));
 
-/** The element id app.js looks for; keep in sync with www/app.js. */
+/** The element id core.js looks for; keep in sync with www/core.js. */
 const WASM_ELEMENT_ID = "gitlab-aws-oidc-wasm";
 
 const bundled = await build({
@@ -98,8 +99,7 @@ replaceOnce(
 );
 replaceOnce(/<link rel="icon" href="icon\.svg" type="image\/svg\+xml">/, `<link rel="icon" href="${iconUri}" type="image/svg+xml">`, "icon link");
 replaceOnce(/<link rel="stylesheet" href="style\.css">/, `<style>${style}</style>`, "stylesheet link");
-replaceOnce(/<script type="module" src="app\.js"><\/script>/, `<script type="module">${script}</script>`, "app.js script");
-replaceOnce(/<img src="icon\.svg"/, `<img src="${iconUri}"`, "icon image");
+replaceOnce(/<script type="module" async blocking="render" src="app\.js"><\/script>/, `<script type="module">${script}</script>`, "app.js script");
 replaceOnce(
   /<\/body>/,
   `<script type="application/octet-stream" id="${WASM_ELEMENT_ID}">${wasmBase64}</script>\n</body>`,

@@ -10,16 +10,16 @@
 // either: the keys are pasted, not looked up. The URL fragment carries only
 // the non-secret form values (share.js), written with history.replaceState.
 
-import init, {
+import {
   ciSnippet,
   evaluateTrustPolicy,
-  initSync,
   inspectToken,
   lintTrustPolicy,
   specForToken,
   trustPolicy,
   verifyToken,
 } from "./pkg/gitlab_aws_oidc.js";
+import { coreLoaded } from "./core.js";
 import { EXAMPLE_TOKEN } from "./example-token.js";
 import { EXAMPLE_POLICY } from "./example-policy.js";
 import { renderTokenPane } from "./token-pane.js";
@@ -31,6 +31,7 @@ import {
   formFromSpec,
   parseComponents,
   renderPolicyPane,
+  tokenFacts,
   specOf as policySpecOf,
   wirePolicyPane,
 } from "./policy-pane.js";
@@ -45,6 +46,7 @@ import {
 import { PANES, decodeFragment, encodeFragment } from "./share.js";
 import { syncTabs, wireTabs } from "./tabs.js";
 import { announce, copyText } from "./outputs.js";
+import { renderPaneIfChanged, setAttr } from "./dom.js";
 
 /** Relative times ("expires in 41 min") are recomputed this often while a token is shown. */
 const REFRESH_MS = 30_000;
@@ -298,8 +300,15 @@ function buildPipeline() {
 
 // ---- the flow ---------------------------------------------------------------------
 
+/**
+ * Set on a cold load while only the token step has been rendered: steps 2–4
+ * are derived and rendered a frame later, or by the first render() before.
+ */
+let stepsPending = false;
+
 /** Recomputes steps 2–4 from their inputs (cheap: a few calls into the core). */
 function derive() {
+  stepsPending = false;
   deriveFromToken();
   buildPolicy();
   checkPolicy();
@@ -307,17 +316,25 @@ function derive() {
 }
 
 function render() {
+  if (stepsPending) derive();
   renderTokenPane(tokenPane, state);
-  renderPolicyPane(policyPane, state.policy, state.inspection);
+  // Steps 2 and 4 re-render only when their inputs changed: a token edit
+  // that leaves the form as it was costs them nothing (issue 8).
+  const token = tokenFacts(state.inspection);
+  renderPaneIfChanged(policyPane, JSON.stringify([state.policy, token]), () =>
+    renderPolicyPane(policyPane, state.policy, token),
+  );
   renderCheckPane(checkPane, state.check, {
     inspection: state.inspection,
     generated: state.policy.result?.policy ?? null,
   });
-  renderPipelinePane(pipelinePane, state.pipeline, state.policy.result);
+  renderPaneIfChanged(pipelinePane, JSON.stringify([state.pipeline, state.policy.result]), () =>
+    renderPipelinePane(pipelinePane, state.pipeline, state.policy.result),
+  );
   syncTabs(steps, state.pane);
   const title = `${PANE_TITLES[state.pane]} · gitlab-aws-oidc`;
   if (document.title !== title) document.title = title;
-  document.documentElement.dataset.pane = state.pane;
+  setAttr(document.documentElement, "data-pane", state.pane);
   scheduleRefresh();
   scheduleFragment();
 }
@@ -644,19 +661,22 @@ state.keys = keysInput.value;
 state.check.text = checkInput.value;
 restore(location.hash);
 inspect();
-derive();
-render();
+// On the token step (the usual cold load) only that step is rendered until the
+// first token is on screen; the hidden steps follow in the next frame.
+stepsPending = state.pane === "token";
+if (stepsPending) renderTokenPane(tokenPane, state);
+else update();
 
-// The single-file build (scripts/single-file.mjs) carries the wasm inline, as
-// base64 in a data block: a page opened from file:// cannot fetch it.
-const inlineWasm = document.getElementById("gitlab-aws-oidc-wasm");
-try {
-  if (inlineWasm) initSync({ module: Uint8Array.from(atob(inlineWasm.textContent.trim()), (c) => c.charCodeAt(0)) });
-  else await init();
-  state.decoder = "ready";
-} catch (e) {
-  state.decoder = "failed";
-  console.warn("gitlab-aws-oidc: could not load the WebAssembly decoder", e);
+state.decoder = await coreLoaded;
+state.token = input.value;
+inspect();
+verify();
+if (stepsPending) {
+  renderTokenPane(tokenPane, state);
+  await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
+  render();
+} else {
+  update();
 }
+// For automation (tests, benchmarks): every step is rendered and the core answers.
 document.documentElement.dataset.decoder = state.decoder;
-setToken(input.value);

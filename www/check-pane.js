@@ -9,8 +9,8 @@
 //
 // Contract of the data: src/wasm/types.d.ts (Finding, Evaluation).
 
-import { forget, h, renderIfChanged, replace } from "./dom.js";
-import { countBySeverity, findingItem } from "./findings.js";
+import { forget, h, patch, renderIfChanged, replace, setAttr, setHidden } from "./dom.js";
+import { countBySeverity, findingItem, groupDigits } from "./findings.js";
 
 /**
  * What the check pane renders from (a slice of app.js's state).
@@ -102,25 +102,25 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   const hasText = c.text.trim() !== "";
 
   const meta = part("check-meta");
-  const metaText = hasText ? `${c.text.trim().length.toLocaleString("en")} chars` : "";
+  const metaText = hasText ? `${groupDigits(c.text.trim().length)} chars` : "";
   if (meta.textContent !== metaText) meta.textContent = metaText;
   // Without a policy in step 2 the button leads there instead of doing nothing.
   const use = /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="use-generated"]'));
   const useLabel = generated ? "Use the policy from step 2" : "Build one in step 2 →";
   if (use.textContent !== useLabel) use.textContent = useLabel;
-  use.dataset.ready = generated ? "yes" : "no";
-  /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="check-clear"]')).disabled = c.text === "";
+  setAttr(use, "data-ready", generated ? "yes" : "no");
+  setAttr(root.querySelector('[data-action="check-clear"]'), "disabled", c.text === "" ? "" : null);
 
   renderInputError(part("check-error"), c.error);
   renderTokenCard(part("check-token"), inspection);
 
-  part("check-empty").hidden = hasText;
+  setHidden(part("check-empty"), hasText);
   const note = part("check-note");
-  note.hidden = !c.note;
+  setHidden(note, !c.note);
   if (note.textContent !== (c.note ?? "")) note.textContent = c.note ?? "";
 
   const findingsCard = part("check-findings-card");
-  findingsCard.hidden = !c.findings;
+  setHidden(findingsCard, !c.findings);
   if (c.findings) {
     const handlers = handlersOf.get(root);
     const findings = c.findings;
@@ -129,20 +129,20 @@ export function renderCheckPane(root, c, { inspection, generated }) {
         ? findings.map((f) => findingItem(f, { testid: "check-finding", onFix: (x) => handlers?.applyFix(x) }))
         : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
     );
-    replace(part("check-findings-count"), countBySeverity(findings));
+    patch(part("check-findings-count"), countBySeverity(findings));
   }
 
   const verdict = part("verdict");
   const evaluationCard = part("evaluation");
   const evaluation = hasText && !c.error ? c.evaluation : null;
-  verdict.hidden = !hasText || Boolean(c.error);
+  setHidden(verdict, !hasText || Boolean(c.error));
   if (!verdict.hidden) {
     const look = verdictLook(evaluation, c.evalError, inspection);
-    verdict.className = `verdict sig tone-${look.tone}`;
-    verdict.dataset.state = look.state;
+    setAttr(verdict, "class", `verdict sig tone-${look.tone}`);
+    setAttr(verdict, "data-state", look.state);
     renderIfChanged(verdict, JSON.stringify(look), () => verdictBody(look));
   }
-  evaluationCard.hidden = !evaluation;
+  setHidden(evaluationCard, !evaluation);
   if (evaluation) {
     renderIfChanged(part("statements"), JSON.stringify(evaluation), () => evaluationBody(evaluation));
   }

@@ -15,7 +15,9 @@
  */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs ?? {})) {
+  // for…in, not Object.entries: h() runs for every element of every render.
+  for (const key in attrs) {
+    const value = attrs[key];
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") el.className = String(value);
     else if (key === "text") el.textContent = String(value);
@@ -29,11 +31,13 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
-/** Appends children as h() accepts them. */
+/** Appends children as h() accepts them (nested arrays walked in place, not flattened into new ones). */
 export function append(parent, children) {
-  for (const child of [children].flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  if (children === undefined || children === null || children === false) return parent;
+  if (Array.isArray(children)) {
+    for (const child of children) append(parent, child);
+  } else {
+    parent.append(children instanceof Node ? children : document.createTextNode(String(children)));
   }
   return parent;
 }
@@ -99,6 +103,29 @@ export function keepingFocus(el, rebuild) {
   if (next instanceof HTMLElement) next.focus({ preventScroll: true });
 }
 
+/**
+ * Shows or hides `el`, writing the attribute only when that changes: the
+ * browser recomputes style (and layout) even for a rewrite of the same value,
+ * and every render sets every pane's `hidden` flags.
+ * @param {HTMLElement} el
+ * @param {boolean} hidden
+ */
+export function setHidden(el, hidden) {
+  if (el.hidden !== hidden) el.hidden = hidden;
+}
+
+/**
+ * Sets an attribute only when its value changes (see setHidden); null removes it.
+ * @param {Element} el
+ * @param {string} name
+ * @param {string | null} value
+ */
+export function setAttr(el, name, value) {
+  if (el.getAttribute(name) === value) return;
+  if (value === null) el.removeAttribute(name);
+  else el.setAttribute(name, value);
+}
+
 /** Sets a form control's value (or checked state) only when it differs, so typing is never disturbed. */
 export function syncControl(el, value) {
   if (!el) return;
@@ -108,6 +135,115 @@ export function syncControl(el, value) {
   } else if (el.value !== value) {
     el.value = value;
   }
+}
+
+/**
+ * Like renderIfChanged, but brings the existing children up to date instead of
+ * replacing them (see patch()): a new token that changes a few values then
+ * costs a few text updates, not a rebuilt subtree and its style and layout.
+ * Only for content without event listeners: a kept node keeps its old ones.
+ * @param {HTMLElement} el
+ * @param {string} key
+ * @param {() => unknown} build returns the new children
+ */
+export function patchIfChanged(el, key, build) {
+  if (lastKeys.get(el) === key) return false;
+  lastKeys.set(el, key);
+  patch(el, build());
+  return true;
+}
+
+/**
+ * Makes the children of `el` equal to `children` (as h() accepts them) while
+ * keeping every existing node of the same kind at the same place: only text
+ * that differs is rewritten and only attributes that differ are set. Nodes
+ * stay, so focus and text selection in them stay too. Same listener caveat
+ * as patchIfChanged.
+ * @param {Element} el
+ * @param {...unknown} children
+ */
+export function patch(el, ...children) {
+  patchChildren(el, append(document.createDocumentFragment(), children));
+  return el;
+}
+
+/**
+ * Brings element `old` up to date with the detached element `next` of the
+ * same tag: attributes, then children. Returns false (and changes nothing)
+ * when the tags differ.
+ * @param {Element} old
+ * @param {Element} next
+ */
+function patchElement(old, next) {
+  if (old.nodeName !== next.nodeName) return false;
+  const wanted = next.attributes;
+  for (let i = 0; i < wanted.length; i++) {
+    const { name, value } = wanted[i];
+    if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+  }
+  // old now has every wanted attribute: any extra one is stale.
+  if (old.attributes.length !== wanted.length) {
+    for (const name of old.getAttributeNames()) if (!next.hasAttribute(name)) old.removeAttribute(name);
+  }
+  patchChildren(old, next);
+  return true;
+}
+
+/**
+ * Makes the children of `parent` those of the detached `next`, pairing them
+ * by position: a pair of the same kind is patched, any other new child moves
+ * over from `next`.
+ * @param {Node} parent
+ * @param {Node} next
+ */
+function patchChildren(parent, next) {
+  let old = parent.firstChild;
+  let node = next.firstChild;
+  while (node) {
+    const following = node.nextSibling; // before node may move to parent
+    if (!old) {
+      parent.appendChild(node);
+    } else {
+      const oldFollowing = old.nextSibling;
+      if (!patchNode(old, node)) parent.replaceChild(node, old);
+      old = oldFollowing;
+    }
+    node = following;
+  }
+  while (old) {
+    const stale = old;
+    old = old.nextSibling;
+    stale.remove();
+  }
+}
+
+/** Updates `old` in place from `next`; false when it cannot (another kind of node). */
+function patchNode(old, next) {
+  if (old.nodeType === Node.TEXT_NODE && next.nodeType === Node.TEXT_NODE) {
+    const text = /** @type {Text} */ (next).data;
+    if (/** @type {Text} */ (old).data !== text) /** @type {Text} */ (old).data = text;
+    return true;
+  }
+  if (old.nodeType === Node.ELEMENT_NODE && next.nodeType === Node.ELEMENT_NODE) {
+    return patchElement(/** @type {Element} */ (old), /** @type {Element} */ (next));
+  }
+  return false;
+}
+
+const lastInputs = new WeakMap();
+
+/**
+ * Runs `render` only when `key` (the render's inputs, as a string) differs
+ * from the key of the last render of `el`: a pane whose inputs did not change
+ * is not walked again. The key must cover everything `render` reads.
+ * @param {HTMLElement} el
+ * @param {string} key
+ * @param {() => void} render
+ */
+export function renderPaneIfChanged(el, key, render) {
+  if (lastInputs.get(el) === key) return;
+  lastInputs.set(el, key);
+  render();
 }
 
 /** Forgets what was rendered into `el` (the next renderIfChanged rebuilds it). */
@@ -122,8 +258,53 @@ export function forget(el) {
  * @returns {DocumentFragment}
  */
 export function jsonTree(value) {
-  const out = document.createDocumentFragment();
-  const put = (text, cls) => out.append(cls ? h("span", { class: cls }, text) : document.createTextNode(text));
+  return append(document.createDocumentFragment(), jsonPieces(value).map(jsonNode));
+}
+
+/** One child node per piece, so renderJsonTree can find a piece's node by its index. */
+const jsonNode = ({ text, cls }) => (cls ? h("span", { class: cls }, text) : document.createTextNode(text));
+
+/** The JSON text and pieces each element was last rendered from (see renderJsonTree). */
+const lastJson = new WeakMap();
+const lastPieces = new WeakMap();
+
+/**
+ * Shows `value` as jsonTree() does, in `el`, changing as little as possible:
+ * when the value has the same shape as the last one rendered there (same
+ * pieces, same colours: typically the same claims with other values), only
+ * the text of pieces that differ is rewritten; otherwise the tree is rebuilt.
+ * @param {HTMLElement} el
+ * @param {unknown} value
+ */
+export function renderJsonTree(el, value) {
+  const text = JSON.stringify(value);
+  if (lastJson.get(el) === text) return; // the header, on most edits
+  lastJson.set(el, text);
+  const pieces = jsonPieces(value);
+  const last = lastPieces.get(el);
+  lastPieces.set(el, pieces);
+  const sameShape =
+    last?.length === pieces.length && el.childNodes.length === pieces.length && pieces.every((p, i) => p.cls === last[i].cls);
+  if (!sameShape) {
+    replace(el, pieces.map(jsonNode));
+    return;
+  }
+  const nodes = el.childNodes;
+  pieces.forEach((piece, i) => {
+    if (piece.text !== last[i].text) nodes[i].textContent = piece.text;
+  });
+}
+
+/**
+ * The pieces of JSON.stringify(value, null, 2): { text, cls } in order, cls
+ * naming the colour (j-key, j-str, …) or "" for whitespace.
+ * @param {unknown} value
+ * @returns {{ text: string, cls: string }[]}
+ */
+function jsonPieces(value) {
+  /** @type {{ text: string, cls: string }[]} */
+  const out = [];
+  const put = (text, cls = "") => out.push({ text, cls });
   const walk = (v, indent) => {
     const pad = "  ".repeat(indent + 1);
     if (Array.isArray(v)) {
@@ -194,7 +375,7 @@ export function renderErrorBox(el, error, title) {
  */
 export function renderNeedsCard(el, pane, { intro, inputIdOf, note = null, key = null }) {
   const show = !pane.result && !pane.error && pane.missing.length > 0;
-  el.hidden = !show;
+  setHidden(el, !show);
   if (!show) return;
   renderIfChanged(el, JSON.stringify([pane.missing, key]), () => [
     h("h2", { class: "card-title", text: "Almost there" }),

@@ -6,7 +6,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (CiSnippetSpec, CiSnippet).
 
-import { h, renderErrorBox, renderNeedsCard, renderIfChanged, replace, syncControl } from "./dom.js";
+import { h, patch, renderErrorBox, renderNeedsCard, renderIfChanged, replace, setAttr, setHidden, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 import { syncTabs, wireTabs } from "./tabs.js";
@@ -207,13 +207,13 @@ export function renderPipelinePane(root, p, policy) {
   const kinds = part("kinds");
   syncTabs(kinds, form.kind);
   const body = part("pipeline-body");
-  body.setAttribute("aria-labelledby", `kind-tab-${form.kind}`);
-  body.dataset.kind = form.kind;
+  setAttr(body, "aria-labelledby", `kind-tab-${form.kind}`);
+  setAttr(body, "data-kind", form.kind);
   for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-kinds]"))) {
-    el.hidden = !(el.dataset.kinds ?? "").split(" ").includes(form.kind);
+    setHidden(el, !(el.dataset.kinds ?? "").split(" ").includes(form.kind));
   }
   for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-not-kinds]"))) {
-    el.hidden = (el.dataset.notKinds ?? "").split(" ").includes(form.kind);
+    setHidden(el, (el.dataset.notKinds ?? "").split(" ").includes(form.kind));
   }
 
   const eff = effective(p, policy);
@@ -243,12 +243,12 @@ export function renderPipelinePane(root, p, policy) {
     const mine = p.error && slot.dataset.errorFor === errorField;
     const text = mine ? `${p.error?.code} — ${p.error?.message}` : "";
     if (slot.textContent !== text) slot.textContent = text;
-    slot.hidden = !mine;
+    setHidden(slot, !mine);
   }
   for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-field]"))) {
     const field = el.dataset.field ?? "";
-    if (errorField !== null && (field === errorField || field.startsWith(`${errorField}.`))) el.setAttribute("aria-invalid", "true");
-    else el.removeAttribute("aria-invalid");
+    const invalid = errorField !== null && (field === errorField || field.startsWith(`${errorField}.`));
+    setAttr(el, "aria-invalid", invalid ? "true" : null);
   }
 
   const policyNote = part("policy-link");
@@ -264,7 +264,7 @@ export function renderPipelinePane(root, p, policy) {
 
   renderNeeds(part("pipeline-needs"), p);
   renderErrorBox(part("pipeline-error"), p.error, "Cannot generate the job");
-  part("pipeline-results").hidden = !p.result;
+  setHidden(part("pipeline-results"), !p.result);
   const status = part("pipeline-status");
   const statusText = p.result
     ? `Job ready. Findings: ${countBySeverity(p.result.findings)}.`
@@ -279,7 +279,7 @@ export function renderPipelinePane(root, p, policy) {
       ? r.findings.map((f) => findingItem(f, { testid: "pipeline-finding" }))
       : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
   );
-  replace(part("pipeline-findings-count"), countBySeverity(r.findings));
+  patch(part("pipeline-findings-count"), countBySeverity(r.findings));
   const files = [
     {
       key: "yaml",

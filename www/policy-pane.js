@@ -8,7 +8,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
 
-import { h, renderErrorBox, renderNeedsCard, renderIfChanged, replace, syncControl } from "./dom.js";
+import { h, patch, renderErrorBox, renderNeedsCard, renderIfChanged, replace, setAttr, setHidden, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
@@ -278,16 +278,47 @@ export function wirePolicyPane(root, handlers) {
 const handlersOf = new WeakMap();
 
 /**
+ * What the pane shows of the pasted token: everything renderPolicyPane reads
+ * of the inspection, small enough for app.js to compare between renders.
+ * @typedef {object} TokenFacts
+ * @property {boolean} gitlabCom whether the provider is gitlab.com
+ * @property {string} sub the sub claim, "" when it is not a string
+ * @property {string | undefined} refType the sub's ref_type component
+ * @property {string | undefined} ref the sub's ref component
+ * @property {boolean} refProtected see tokenRefProtected
+ * @property {unknown} projectId the project_id claim, as the token has it
+ * @property {unknown} namespaceId the namespace_id claim
+ */
+
+/**
+ * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection | null} inspection
+ * @returns {TokenFacts | null} null without a decoded token
+ */
+export function tokenFacts(inspection) {
+  if (!inspection) return null;
+  const component = (name) => inspection.subject?.components.find((c) => c.name === name)?.value;
+  return {
+    gitlabCom: inspection.providerHost === "gitlab.com",
+    sub: typeof inspection.claims.sub === "string" ? inspection.claims.sub : "",
+    refType: component("ref_type"),
+    ref: component("ref"),
+    refProtected: tokenRefProtected(inspection),
+    projectId: inspection.claims.project_id,
+    namespaceId: inspection.claims.namespace_id,
+  };
+}
+
+/**
  * Renders the pane from state.
  * @param {HTMLElement} root the `<section data-pane="policy">`
  * @param {PolicyPaneState} p
- * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection | null} inspection
+ * @param {TokenFacts | null} token tokenFacts() of the pasted token
  */
-export function renderPolicyPane(root, p, inspection) {
+export function renderPolicyPane(root, p, token) {
   const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
   const { form } = p;
 
-  renderFromToken(part("from-token"), p, inspection);
+  renderFromToken(part("from-token"), p, token);
 
   // Simple fields.
   for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (root.querySelectorAll("[data-field]"))) {
@@ -310,8 +341,8 @@ export function renderPolicyPane(root, p, inspection) {
   }
 
   const gitlabCom = isGitlabCom(form.issuer);
-  part("pins").hidden = !gitlabCom;
-  part("pins-off").hidden = gitlabCom;
+  setHidden(part("pins"), !gitlabCom);
+  setHidden(part("pins-off"), gitlabCom);
 
   // Errors next to their fields, and the pane-wide state.
   const errorField = p.error ? fieldOfError(p.error, form) : null;
@@ -319,20 +350,19 @@ export function renderPolicyPane(root, p, inspection) {
     const mine = p.error && slot.dataset.errorFor === errorField;
     const text = mine ? `${p.error?.code} — ${p.error?.message}` : "";
     if (slot.textContent !== text) slot.textContent = text;
-    slot.hidden = !mine;
+    setHidden(slot, !mine);
   }
   for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-field]"))) {
     const field = el.dataset.field ?? "";
     const invalid =
       errorField !== null &&
       (field === errorField || field.startsWith(`${errorField}.`) || (errorField === "subjects" && field.startsWith("subjects.")));
-    if (invalid) el.setAttribute("aria-invalid", "true");
-    else el.removeAttribute("aria-invalid");
+    setAttr(el, "aria-invalid", invalid ? "true" : null);
   }
 
   renderNeeds(part("policy-needs-card"), p);
   renderErrorBox(part("policy-error"), p.error, "Cannot build the policy");
-  part("policy-results").hidden = !p.result;
+  setHidden(part("policy-results"), !p.result);
   const status = part("policy-status");
   const statusText = p.result
     ? `Trust policy ready for ${p.result.roleArn}. Findings: ${countBySeverity(p.result.findings)}.`
@@ -351,7 +381,7 @@ export function renderPolicyPane(root, p, inspection) {
       ? r.findings.map((f) => findingItem(f, { testid: "policy-finding" }))
       : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings: the policy admits only what the form says."),
   );
-  replace(part("policy-findings-count"), countBySeverity(r.findings));
+  patch(part("policy-findings-count"), countBySeverity(r.findings));
   renderFiles(part("policy-files"), {
     id: "policy",
     label: "Policy formats",
@@ -361,17 +391,18 @@ export function renderPolicyPane(root, p, inspection) {
   });
 }
 
-function renderFromToken(card, p, inspection) {
-  const hasToken = Boolean(inspection);
-  card.hidden = !hasToken;
-  if (!inspection) return;
+/**
+ * @param {HTMLElement} card
+ * @param {PolicyPaneState} p
+ * @param {TokenFacts | null} token
+ */
+function renderFromToken(card, p, token) {
+  setHidden(card, !token);
+  if (!token) return;
   const part = (name) => /** @type {HTMLElement} */ (card.querySelector(`[data-part="${name}"]`));
   const from = p.fromToken;
   const usable = from && "form" in from;
-  const gitlabCom = inspection.providerHost === "gitlab.com";
-  const sub = typeof inspection.claims.sub === "string" ? inspection.claims.sub : "";
-  const refType = inspection.subject?.components.find((c) => c.name === "ref_type")?.value;
-  const ref = inspection.subject?.components.find((c) => c.name === "ref")?.value;
+  const { gitlabCom, sub, refType, ref } = token;
 
   let status;
   if (!from) status = [];
@@ -387,29 +418,29 @@ function renderFromToken(card, p, inspection) {
   }
   renderIfChanged(part("from-token-status"), JSON.stringify([Boolean(from), from && "error" in from ? from.error : "", p.followsToken, p.origin, sub]), () => status);
   const note = usable ? from.note : null;
-  replace(part("from-token-note"), note ?? "");
-  part("from-token-note").hidden = !note;
+  patch(part("from-token-note"), note ?? "");
+  setHidden(part("from-token-note"), !note);
 
-  part("token-options").hidden = !usable;
+  setHidden(part("token-options"), !usable);
   const thisRef = part("this-ref-label");
   const label = refType && ref ? `Only this ${refType === "tag" ? "tag" : refType === "branch" ? "branch" : "ref"}: ${ref}` : "Only this ref";
   if (thisRef.textContent !== label) thisRef.textContent = label;
   for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (card.querySelectorAll("[data-option]"))) {
     const name = el.dataset.option ?? "";
     if (name === "refScope") syncControl(el, p.options.refScope);
-    else if (name === "protectedOnly") syncControl(el, p.options.protectedOnly ?? tokenRefProtected(inspection));
+    else if (name === "protectedOnly") syncControl(el, p.options.protectedOnly ?? token.refProtected);
     else syncControl(el, p.options[name]);
   }
-  part("token-pins").hidden = !gitlabCom;
+  setHidden(part("token-pins"), !gitlabCom);
   const idNote = (name, value) => {
     const el = part(name);
     const text = typeof value === "string" || typeof value === "number" ? `(${value})` : "(not in the token)";
     if (el.textContent !== text) el.textContent = text;
   };
-  idNote("project-id-note", inspection.claims.project_id);
-  idNote("namespace-id-note", inspection.claims.namespace_id);
+  idNote("project-id-note", token.projectId);
+  idNote("namespace-id-note", token.namespaceId);
   // Offered only when it would change something.
-  part("fill-actions").hidden = !usable || p.followsToken;
+  setHidden(part("fill-actions"), !usable || p.followsToken);
 }
 
 function subjectRow(i, components, count) {

@@ -2,6 +2,8 @@
 // list; Left/Right (and Up/Down) move between tabs, Home/End to the ends,
 // and moving selects. Tabs are <button role="tab" data-value="…">.
 
+import { setAttr, setHidden } from "./dom.js";
+
 /**
  * Wires a tab list once: clicks and arrow keys call `onSelect(value)`; the
  * caller updates its state and re-renders, and `syncTabs` marks the selection.
@@ -45,10 +47,11 @@ export function wireTabs(list, onSelect) {
 export function syncTabs(list, value) {
   for (const tab of /** @type {NodeListOf<HTMLElement>} */ (list.querySelectorAll('[role="tab"]'))) {
     const selected = tab.dataset.value === value;
-    tab.setAttribute("aria-selected", String(selected));
-    tab.tabIndex = selected ? 0 : -1;
+    // Change-only writes: this runs on every render (see setHidden).
+    setAttr(tab, "aria-selected", String(selected));
+    setAttr(tab, "tabindex", selected ? "0" : "-1");
     const panel = tab.getAttribute("aria-controls");
     const el = panel ? document.getElementById(panel) : null;
-    if (el && el.getAttribute("role") === "tabpanel" && el.dataset.sharedPanel === undefined) el.hidden = !selected;
+    if (el && el.getAttribute("role") === "tabpanel" && el.dataset.sharedPanel === undefined) setHidden(el, !selected);
   }
 }

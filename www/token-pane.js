@@ -4,8 +4,8 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TokenInspection, GitlabAwsOidcError).
 
-import { breakable, h, jsonTree, renderErrorBox, renderIfChanged, replace } from "./dom.js";
-import { SEVERITY, countBySeverity, findingItem, plural } from "./findings.js";
+import { breakable, h, patch, patchIfChanged, renderErrorBox, renderJsonTree, setAttr, setHidden } from "./dom.js";
+import { SEVERITY, countBySeverity, findingItem, groupDigits, plural } from "./findings.js";
 
 const VALIDITY = {
   valid: { label: "Valid", icon: "✓", tone: "ok" },
@@ -92,60 +92,58 @@ export function renderTokenPane(root, state) {
     : [];
 
   renderInputMeta(part("input-meta"), state);
-  /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="clear"]')).disabled = state.token === "";
-  /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="clear-keys"]')).disabled = state.keys === "";
+  setAttr(root.querySelector('[data-action="clear"]'), "disabled", state.token === "" ? "" : null);
+  setAttr(root.querySelector('[data-action="clear-keys"]'), "disabled", state.keys === "" ? "" : null);
   renderKeysMeta(part("keys-meta"), state);
   renderErrorBox(part("keys-error"), state.verifyError?.code.startsWith("keys.") ? state.verifyError : null, "Cannot use these keys");
   renderErrorBox(part("error"), error, "Cannot decode this as a JWT");
   renderStatus(part("status"), state, signature, findings);
 
-  part("empty").hidden = hasInput;
-  for (const name of ["results", "times", "provider", "next"]) part(name).hidden = !inspection;
+  setHidden(part("empty"), hasInput);
+  for (const name of ["results", "times", "provider", "next"]) setHidden(part(name), !inspection);
   if (!inspection) return;
 
   const badge = part("signature");
-  badge.dataset.state = signature.state;
-  badge.className = `sig tone-${signature.tone}`;
-  renderIfChanged(badge, JSON.stringify(signature), () => signatureBadge(signature));
+  setAttr(badge, "data-state", signature.state);
+  setAttr(badge, "class", `sig tone-${signature.tone}`);
+  // Patched, not rebuilt: one edit of a token changes a few values, and only
+  // those should cost DOM work, style and layout (issue 8's keystroke budget).
+  // None of these parts has event listeners (see patchIfChanged).
+  patchIfChanged(badge, JSON.stringify(signature), () => signatureBadge(signature));
   const { times } = inspection;
-  renderIfChanged(part("times-body"), JSON.stringify(times), () => timesBox(times));
-  renderIfChanged(part("provider-body"), JSON.stringify(inspection.providerHost), () =>
+  patchIfChanged(part("times-body"), JSON.stringify(times), () => timesBox(times));
+  patchIfChanged(part("provider-body"), JSON.stringify(inspection.providerHost), () =>
     providerBox(inspection.providerHost),
   );
-  renderIfChanged(part("subject-body"), JSON.stringify([inspection.subject, inspection.claims.sub]), () =>
+  patchIfChanged(part("subject-body"), JSON.stringify([inspection.subject, inspection.claims.sub]), () =>
     subjectBox(inspection.subject, inspection.claims.sub),
   );
-  renderIfChanged(part("findings"), JSON.stringify(findings), () =>
+  patchIfChanged(part("findings"), JSON.stringify(findings), () =>
     findings.length
       ? findings.map((f) => findingItem(f))
       : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
   );
-  replace(part("findings-count"), countBySeverity(findings));
+  patch(part("findings-count"), countBySeverity(findings));
 
-  const findingsByClaim = groupFindings(findings);
-  renderIfChanged(
-    part("claims"),
-    JSON.stringify([inspection.explanations, [...findingsByClaim], times.issuedAt, times.notBefore, times.expiresAt]),
-    () => inspection.explanations.map((e) => claimRow(e, findingsByClaim.get(e.claim) ?? [], times)),
-  );
-  replace(part("claims-count"), plural(inspection.explanations.length, "claim"));
-  renderIfChanged(part("header"), JSON.stringify(inspection.header), () => jsonTree(inspection.header));
-  renderIfChanged(part("payload"), JSON.stringify(inspection.claims), () => jsonTree(inspection.claims));
+  renderClaimRows(part("claims"), inspection.explanations, groupFindings(findings), times);
+  patch(part("claims-count"), plural(inspection.explanations.length, "claim"));
+  renderJsonTree(part("header"), inspection.header);
+  renderJsonTree(part("payload"), inspection.claims);
 }
 
 function renderInputMeta(el, state) {
   const text = state.token.trim();
-  if (!text) return replace(el);
-  replace(
+  if (!text) return patch(el);
+  patch(
     el,
     state.example ? h("span", { class: "tag tag-example", text: "example · test key" }) : null,
-    `${text.length.toLocaleString("en")} chars`,
+    `${groupDigits(text.length)} chars`,
   );
 }
 
 function renderKeysMeta(el, state) {
   const text = state.keys.trim();
-  replace(el, text ? `${text.length.toLocaleString("en")} chars` : null);
+  patch(el, text ? `${groupDigits(text.length)} chars` : null);
 }
 
 
@@ -359,39 +357,90 @@ function groupFindings(findings) {
 
 // ---- claims table ------------------------------------------------------------
 
-function claimRow(e, findings, times) {
-  const worst = findings[0]?.severity; // findings come errors first
+/** What each claim row was last rendered from (see renderClaimRows). */
+const rowKeys = new WeakMap();
+
+/**
+ * Renders one row per claim, keyed by claim name: a row whose claim, value and
+ * findings did not change is left alone and a changed one is updated cell by
+ * cell, so an edit that changes two values rewrites two value cells, not the
+ * whole table (issue 8's keystroke budget).
+ * @param {HTMLTableSectionElement} tbody
+ * @param {import("./pkg/gitlab_aws_oidc.js").ClaimExplanation[]} explanations
+ * @param {Map<string, import("./pkg/gitlab_aws_oidc.js").Finding[]>} findingsByClaim
+ * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection["times"]} times
+ */
+function renderClaimRows(tbody, explanations, findingsByClaim, times) {
+  const unused = new Map([...tbody.rows].map((row) => [row.dataset.claim, row]));
+  explanations.forEach((e, i) => {
+    const findings = findingsByClaim.get(e.claim) ?? [];
+    let row = unused.get(e.claim);
+    unused.delete(e.claim); // a duplicated claim name gets a row of its own
+    row ??= claimRow(e.claim);
+    const key = JSON.stringify([e, findings, timeOfClaim(e, times)?.utc ?? null]);
+    if (rowKeys.get(row) !== key) {
+      rowKeys.set(row, key);
+      renderClaimRow(row, e, findings, times);
+    }
+    if (tbody.rows[i] !== row) tbody.insertBefore(row, tbody.rows[i] ?? null);
+  });
+  // Rows 0..n-1 are now this token's; whatever follows is left from an earlier one.
+  while (tbody.rows.length > explanations.length) tbody.rows[explanations.length].remove();
+}
+
+/** The Instant of `times` that explains a numeric-date claim, if `e` is one. */
+function timeOfClaim(e, times) {
+  return TIME_OF_CLAIM[e.claim] && typeof e.value === "number" ? times[TIME_OF_CLAIM[e.claim]] : undefined;
+}
+
+/** An empty row for a claim: renderClaimRow fills it. */
+function claimRow(claim) {
   return h(
     "tr",
-    {
-      role: "row",
-      class: [e.known ? null : "is-unknown", worst ? `has-${worst}` : null].filter(Boolean).join(" ") || null,
-      dataset: { claim: e.claim },
-    },
-    h(
-      "th",
-      { scope: "row", role: "rowheader", class: "col-claim" },
-      h("code", { class: "claim-name" }, breakable(e.claim)),
-      findings.length
-        ? h(
-            "span",
-            { class: "claim-flags" },
-            findings.map((f) =>
-              h(
-                "span",
-                { class: `claim-flag sev-${f.severity}`, title: f.message },
-                h("span", { "aria-hidden": "true", text: SEVERITY[f.severity]?.icon ?? "?" }),
-                h("span", { class: "visually-hidden", text: `${SEVERITY[f.severity]?.label ?? f.severity}: ` }),
-                ` ${f.code}`,
-              ),
-            ),
-          )
-        : null,
-    ),
-    h("td", { role: "cell", class: "col-value" }, claimValue(e, times)),
-    h("td", { role: "cell", class: "col-meaning" }, claimMeaning(e)),
-    h("td", { role: "cell", class: "col-aws" }, claimAws(e)),
+    { role: "row", dataset: { claim } },
+    h("th", { scope: "row", role: "rowheader", class: "col-claim" }),
+    h("td", { role: "cell", class: "col-value" }),
+    h("td", { role: "cell", class: "col-meaning" }),
+    h("td", { role: "cell", class: "col-aws" }),
   );
+}
+
+/** Brings a claim's row up to date; each cell is rebuilt only when what it shows changed. */
+function renderClaimRow(row, e, findings, times) {
+  const worst = findings[0]?.severity; // findings come errors first
+  const className = [e.known ? null : "is-unknown", worst ? `has-${worst}` : null].filter(Boolean).join(" ");
+  if (row.className !== className) {
+    if (className) row.className = className;
+    else row.removeAttribute("class");
+  }
+  const [head, value, meaning, aws] = row.cells;
+  // Everything the claim says but its value: it fixes the meaning and AWS cells.
+  const about = JSON.stringify({ ...e, value: null });
+  patchIfChanged(head, JSON.stringify([e.claim, findings]), () => claimHead(e, findings));
+  patchIfChanged(value, JSON.stringify([e.claim, e.value, timeOfClaim(e, times)?.utc ?? null]), () => claimValue(e, times));
+  patchIfChanged(meaning, about, () => claimMeaning(e));
+  patchIfChanged(aws, about, () => claimAws(e));
+}
+
+function claimHead(e, findings) {
+  return [
+    h("code", { class: "claim-name" }, breakable(e.claim)),
+    findings.length
+      ? h(
+          "span",
+          { class: "claim-flags" },
+          findings.map((f) =>
+            h(
+              "span",
+              { class: `claim-flag sev-${f.severity}`, title: f.message },
+              h("span", { "aria-hidden": "true", text: SEVERITY[f.severity]?.icon ?? "?" }),
+              h("span", { class: "visually-hidden", text: `${SEVERITY[f.severity]?.label ?? f.severity}: ` }),
+              ` ${f.code}`,
+            ),
+          ),
+        )
+      : null,
+  ];
 }
 
 function claimValue(e, times) {
@@ -402,7 +451,7 @@ function claimValue(e, times) {
       : h("span", { class: "value", text: v });
   }
   const type = v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
-  const when = TIME_OF_CLAIM[e.claim] && typeof v === "number" ? times[TIME_OF_CLAIM[e.claim]] : undefined;
+  const when = timeOfClaim(e, times);
   return [
     // Lists and objects on one line: the Payload pane shows them indented.
     h("span", { class: "value", text: typeof v === "object" && v !== null ? JSON.stringify(v) : String(v) }),
