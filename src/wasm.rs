@@ -15,7 +15,7 @@ use crate::token::decode_unverified;
 use crate::token::inspect::inspect_token as inspect;
 use crate::verify::{self, Outcome, Plan};
 
-/// talc instead of the default dlmalloc: 2.1 KB smaller gzipped; 4–7% slower on the whole
+/// talc instead of the default dlmalloc: 2.1 KB smaller gzipped; 4–10% slower on the whole
 /// inspect + generate + lint + evaluate pipeline in a Node A/B run, where time goes to the DOM anyway.
 #[allow(
     unsafe_code,
