@@ -3,7 +3,7 @@
 use gitlab_aws_oidc::base64url;
 use gitlab_aws_oidc::wasm::{inspect_token, verify_token};
 use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::wasm_bindgen_test;
 
@@ -127,4 +127,51 @@ async fn unusable_keys_text_rejects_with_a_code() {
     }
     let error = JsFuture::from(verify_token("a.b", JWKS)).await.unwrap_err();
     assert_eq!(field(&error, "code").as_string().as_deref(), Some("token.segments"));
+}
+
+/// Runs `check` with `globalThis.crypto` replaced by `replacement` (undefined: no
+/// WebCrypto), then puts the real one back. Tests in a wasm-bindgen-test run
+/// one after another, so no other test sees the replacement.
+async fn with_crypto<F: std::future::Future<Output = ()>>(replacement: JsValue, check: impl FnOnce() -> F) {
+    let global: js_sys::Object = js_sys::global();
+    let key = JsValue::from_str("crypto");
+    let saved = js_sys::Object::get_own_property_descriptor(&global, &key);
+    let descriptor = js_sys::Object::new();
+    Reflect::set(&descriptor, &"value".into(), &replacement).unwrap();
+    Reflect::set(&descriptor, &"configurable".into(), &true.into()).unwrap();
+    js_sys::Object::define_property(&global, &key, &descriptor);
+    check().await;
+    if saved.is_undefined() {
+        Reflect::delete_property(&global, &key).unwrap();
+    } else {
+        js_sys::Object::define_property(&global, &key, saved.unchecked_ref());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn without_webcrypto_verification_rejects_with_a_code() {
+    with_crypto(JsValue::UNDEFINED, || async {
+        let error = JsFuture::from(verify_token(MAIN, JWKS)).await.unwrap_err();
+        assert_eq!(field(&error, "code").as_string().as_deref(), Some("crypto.unavailable"));
+    })
+    .await;
+    // And back to normal afterwards.
+    assert!(verdict(MAIN, JWKS).await.0);
+}
+
+#[wasm_bindgen_test]
+async fn a_key_webcrypto_refuses_is_reported_with_its_message() {
+    let subtle = js_sys::Object::new();
+    let refuse = js_sys::Function::new_no_args("return Promise.reject(new Error('refused by the test'))");
+    Reflect::set(&subtle, &"importKey".into(), &refuse).unwrap();
+    let crypto = js_sys::Object::new();
+    Reflect::set(&crypto, &"subtle".into(), &subtle).unwrap();
+    with_crypto(crypto.into(), || async {
+        let (verified, code, result) = verdict(MAIN, JWKS).await;
+        assert!(!verified);
+        assert_eq!(code, "key-rejected");
+        let reason = field(&result, "reason").as_string().unwrap();
+        assert!(reason.contains("refused by the test"), "{reason}");
+    })
+    .await;
 }
