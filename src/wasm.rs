@@ -100,7 +100,7 @@ fn start_verification(token: &str, keys: &str) -> Result<Promise, JsValue> {
     for candidate in &candidates {
         keys.push(&Array::of2(&candidate.n.as_str().into(), &candidate.e.as_str().into()));
     }
-    // A callback rather than an async fn: the futures executor cost 5 KB gzipped.
+    // A callback rather than an async fn: the futures executor cost 3.7 KB gzipped.
     let conclude = Closure::once_into_js(move |outcomes: JsValue| -> Result<JsValue, JsValue> {
         if outcomes.is_null() {
             return Err(coded_error(
