@@ -13,14 +13,10 @@ pub enum Alphabet {
     Standard,
 }
 
-impl Alphabet {
-    fn symbols(self) -> &'static [u8; 64] {
-        match self {
-            Self::Url => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
-            Self::Standard => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
-        }
-    }
+/// What [`encode`] writes: only base64url is ever encoded.
+const URL_SYMBOLS: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+impl Alphabet {
     fn value(self, byte: u8) -> Option<u8> {
         match byte {
             b'A'..=b'Z' => Some(byte - b'A'),
@@ -103,14 +99,13 @@ pub fn decode_with(alphabet: Alphabet, text: &str) -> Result<Vec<u8>, String> {
 /// Encodes bytes as unpadded base64url.
 #[must_use]
 pub fn encode(bytes: &[u8]) -> String {
-    let symbols = Alphabet::Url.symbols();
     let mut text = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let mut word = [0u8; 4];
         word[1..=chunk.len()].copy_from_slice(chunk);
         let bits = u32::from_be_bytes(word);
         for i in 0..=chunk.len() {
-            text.push(char::from(symbols[((bits >> (18 - 6 * i)) & 63) as usize]));
+            text.push(char::from(URL_SYMBOLS[((bits >> (18 - 6 * i)) & 63) as usize]));
         }
     }
     text

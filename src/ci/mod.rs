@@ -146,7 +146,10 @@ pub enum SnippetError {
     CodeBuild(String),
     #[error("issuer: {0}")]
     Issuer(String),
-    #[error("existingJob is {0} bytes; paste one job or one .gitlab-ci.yml, at most 65536 bytes")]
+    #[error(
+        "existingJob is {0} bytes; paste one job or one .gitlab-ci.yml, at most {max} bytes",
+        max = legacy::MAX_EXISTING_JOB_BYTES
+    )]
     ExistingJobTooLarge(usize),
 }
 
