@@ -2,7 +2,7 @@
 //! least-privilege policies for the job's role and CodeBuild's service role.
 
 use crate::input::Fields;
-use serde_json::json;
+use crate::policy::{one_or_many, Document, Statement, POLICY_VERSION};
 
 use super::{assume_role_script, header, script_item, variable, RoleArn, SnippetError, Valid as Job};
 
@@ -245,44 +245,79 @@ phases:
     )
 }
 
-fn pretty(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
+/// An `Allow` statement of a permission policy, built on the trust-policy model so both share one JSON renderer.
+fn allow(sid: &str, actions: &[&str], resources: &[String]) -> Statement {
+    let mut other = serde_json::Map::new();
+    other.insert("Resource".into(), one_or_many(resources));
+    Statement {
+        sid: Some(sid.to_owned()),
+        effect: "Allow".to_owned(),
+        actions: actions.iter().map(|&action| action.to_owned()).collect(),
+        other,
+        ..Statement::default()
+    }
+}
+
+fn policy(statements: Vec<Statement>) -> String {
+    Document {
+        version: Some(POLICY_VERSION.to_owned()),
+        statements,
+    }
+    .to_json()
 }
 
 /// What the job's role needs: put the context, start and read the build, read its log.
 pub(super) fn job_role_policy(build: &Valid) -> String {
     let (p, region, account) = (&build.partition, &build.region, &build.account);
-    pretty(&json!({
-        "Version": "2012-10-17",
-        "Statement": [
-            { "Sid": "UploadBuildContext", "Effect": "Allow", "Action": "s3:PutObject",
-              "Resource": format!("arn:{p}:s3:::{}/{}*", build.bucket, build.prefix) },
-            { "Sid": "RunTheBuild", "Effect": "Allow", "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-              "Resource": format!("arn:{p}:codebuild:{region}:{account}:project/{}", build.project) },
-            { "Sid": "FollowTheBuildLog", "Effect": "Allow", "Action": "logs:GetLogEvents",
-              "Resource": format!("arn:{p}:logs:{region}:{account}:log-group:{}:log-stream:*", build.log_group) }
-        ]
-    }))
+    policy(vec![
+        allow(
+            "UploadBuildContext",
+            &["s3:PutObject"],
+            &[format!("arn:{p}:s3:::{}/{}*", build.bucket, build.prefix)],
+        ),
+        allow(
+            "RunTheBuild",
+            &["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+            &[format!("arn:{p}:codebuild:{region}:{account}:project/{}", build.project)],
+        ),
+        allow(
+            "FollowTheBuildLog",
+            &["logs:GetLogEvents"],
+            &[format!(
+                "arn:{p}:logs:{region}:{account}:log-group:{}:log-stream:*",
+                build.log_group
+            )],
+        ),
+    ])
 }
 
 /// What CodeBuild's service role needs: read the context, write its log, push to the repository.
 pub(super) fn service_role_policy(build: &Valid) -> String {
     let (p, region, account) = (&build.partition, &build.region, &build.account);
-    pretty(&json!({
-        "Version": "2012-10-17",
-        "Statement": [
-            { "Sid": "ReadBuildContext", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-              "Resource": format!("arn:{p}:s3:::{}/{}*", build.bucket, build.prefix) },
-            { "Sid": "WriteBuildLog", "Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
-              "Resource": [format!("arn:{p}:logs:{region}:{account}:log-group:{}", build.log_group),
-                           format!("arn:{p}:logs:{region}:{account}:log-group:{}:log-stream:*", build.log_group)] },
-            { "Sid": "LogInToEcr", "Effect": "Allow", "Action": "ecr:GetAuthorizationToken", "Resource": "*" },
-            { "Sid": "PushImage", "Effect": "Allow",
-              "Action": ["ecr:BatchCheckLayerAvailability", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart",
-                         "ecr:CompleteLayerUpload", "ecr:PutImage", "ecr:BatchGetImage"],
-              "Resource": format!("arn:{p}:ecr:{region}:{account}:repository/{}", build.repository) }
-        ]
-    }))
+    let log_group = format!("arn:{p}:logs:{region}:{account}:log-group:{}", build.log_group);
+    policy(vec![
+        allow(
+            "ReadBuildContext",
+            &["s3:GetObject", "s3:GetObjectVersion"],
+            &[format!("arn:{p}:s3:::{}/{}*", build.bucket, build.prefix)],
+        ),
+        allow(
+            "WriteBuildLog",
+            &["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+            &[log_group.clone(), format!("{log_group}:log-stream:*")],
+        ),
+        allow("LogInToEcr", &["ecr:GetAuthorizationToken"], &["*".to_owned()]),
+        allow(
+            "PushImage",
+            &[
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:InitiateLayerUpload",
+                "ecr:UploadLayerPart",
+                "ecr:CompleteLayerUpload",
+                "ecr:PutImage",
+                "ecr:BatchGetImage",
+            ],
+            &[format!("arn:{p}:ecr:{region}:{account}:repository/{}", build.repository)],
+        ),
+    ])
 }

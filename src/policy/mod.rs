@@ -189,7 +189,8 @@ pub fn split_key(key: &str) -> Option<(&str, &str)> {
     key.rsplit_once(':')
 }
 
-fn one_or_many(values: &[String]) -> Value {
+/// One value as a string, several as an array: how IAM policies are usually written.
+pub(crate) fn one_or_many(values: &[String]) -> Value {
     match values {
         [one] => one.as_str().into(),
         many => many.iter().map(|v| Value::from(v.as_str())).collect(),
