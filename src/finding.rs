@@ -40,6 +40,7 @@ pub struct Finding {
 
 impl Finding {
     #[must_use]
+    #[inline(never)]
     pub fn new(rule: &Rule, message: impl Into<String>) -> Self {
         Self {
             code: rule.code,
@@ -54,18 +55,21 @@ impl Finding {
     }
 
     #[must_use]
+    #[inline(never)]
     pub fn about(mut self, claim: impl Into<String>) -> Self {
         self.claim = Some(claim.into());
         self
     }
 
     #[must_use]
+    #[inline(never)]
     pub fn at(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
     }
 
     #[must_use]
+    #[inline(never)]
     pub fn with_fix(mut self, policy: String) -> Self {
         self.fix = Some(policy);
         self
