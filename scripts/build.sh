@@ -11,7 +11,11 @@ wasm-bindgen --target web --out-dir pkg --remove-producers-section \
   target/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 # binaryen from npm (Debian's older binaryen corrupts wasm-bindgen output).
-node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers --strip-target-features \
+# --one-caller-inline-max-function-size: by default wasm-opt inlines every function that has
+# one caller, merging whole call trees into giant functions whose many locals gzip badly;
+# keeping them apart made the module 6 KB smaller gzipped (any limit from 10 to 30 gave the same).
+node_modules/.bin/wasm-opt -Oz --one-caller-inline-max-function-size=20 \
+  --strip-debug --strip-producers --strip-target-features \
   --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$wasm" -o "$wasm"
