@@ -126,12 +126,15 @@ async function startServer(dir) {
 /**
  * Fills the token textarea the moment the parser creates it (as if pasted before
  * the page finished loading) and records when the claims table first has rows,
- * and when the frame after that starts. app.js decodes whatever the textarea holds
- * once the wasm core is ready; if it ever stops doing so, an input event is sent
- * when the decoder reports ready.
+ * when the frame after that starts, and when that frame has been rendered. The
+ * frame's callbacks (requestAnimationFrame) run before its style, layout and paint,
+ * so the token is on screen only once a task after them runs: the style, layout
+ * and paint of the first decoded token are part of the cold load. app.js decodes
+ * whatever the textarea holds once the wasm core is ready; if it ever stops doing
+ * so, an input event is sent when the decoder reports ready.
  */
 function coldLoadProbe(token) {
-  const mark = { filled: 0, rows: 0, frame: 0, decoderReady: 0, wasmStart: 0, wasmDone: 0 };
+  const mark = { filled: 0, rows: 0, frame: 0, rendered: 0, decoderReady: 0, wasmStart: 0, wasmDone: 0 };
   Object.defineProperty(window, "__bench", { value: mark });
   // When the page asks for the wasm core (init() fetches it) and when it is instantiated.
   const fetchOriginal = window.fetch;
@@ -167,6 +170,9 @@ function coldLoadProbe(token) {
       mark.rows = performance.now();
       requestAnimationFrame(() => {
         mark.frame = performance.now();
+        setTimeout(() => {
+          mark.rendered = performance.now();
+        }, 0);
       });
     }
   };
@@ -286,7 +292,7 @@ try {
   // -- cold loads: a fresh context (empty cache) per load, page and references alternating --
   const blank = [];
   const text = [];
-  const page = { rows: [], frame: [], load: [], dcl: [], html: [], css: [], modules: [], wasm: [], wasmStart: [], wasmDone: [] };
+  const page = { rows: [], frame: [], rendered: [], load: [], dcl: [], html: [], css: [], modules: [], wasm: [], wasmStart: [], wasmDone: [] };
   let requested = [];
   for (let i = 0; i < LOADS; i++) {
     for (const kind of i % 2 ? ["page", "text", "blank"] : ["blank", "text", "page"]) {
@@ -304,7 +310,7 @@ try {
         });
         await tab.addInitScript(coldLoadProbe, exampleToken);
         await tab.goto(`${origin}/`, { waitUntil: "commit" });
-        await tab.waitForFunction(() => window.__bench?.frame > 0, null, { timeout: 30_000 });
+        await tab.waitForFunction(() => window.__bench?.rendered > 0, null, { timeout: 30_000 });
         await tab.waitForLoadState("load");
         const mark = await tab.evaluate(() => {
           const nav = performance.getEntriesByType("navigation")[0];
@@ -323,6 +329,7 @@ try {
         page.wasmDone.push(mark.wasmDone);
         page.rows.push(mark.rows);
         page.frame.push(mark.frame);
+        page.rendered.push(mark.rendered);
         page.load.push(mark.load);
         page.dcl.push(mark.dcl);
         if (requested.length === 0) {
@@ -338,7 +345,8 @@ try {
   const blankMs = median(blank);
   const rowsMs = median(page.rows);
   const frameMs = median(page.frame);
-  const ratio = frameMs / blankMs;
+  const renderedMs = median(page.rendered);
+  const ratio = renderedMs / blankMs;
   console.log(`\ncold load, fresh context each time, median of ${LOADS} loads each (from navigation start)`);
   console.log(`${pad("", 46)}${lpad("median", 10)}${lpad("min", 10)}${lpad("max", 10)}`);
   const line = (label, xs) =>
@@ -354,14 +362,15 @@ try {
   line("page: load event end", page.load);
   line("page: wasm compiled and instantiated", page.wasmDone);
   line("page: claims table has rows (token decoded)", page.rows);
-  line("page: next frame after that (token on screen)", page.frame);
+  line("page: next frame after that starts", page.frame);
+  line("page: that frame rendered (token on screen)", page.rendered);
   console.log(`page requested: ${requested.join(", ")}`);
   console.log(
-    `${verdict(ratio <= COLD_LOAD_RATIO_BUDGET)} cold load → first decoded token on screen ${ms(frameMs)} = ${ratio.toFixed(
+    `${verdict(ratio <= COLD_LOAD_RATIO_BUDGET)} cold load → first decoded token on screen ${ms(renderedMs)} = ${ratio.toFixed(
       2,
     )}× the blank page's ${ms(blankMs)} (budget ≤ ${COLD_LOAD_RATIO_BUDGET}×; decoded in the DOM at ${ms(rowsMs)} = ${(
       rowsMs / blankMs
-    ).toFixed(2)}×)`,
+    ).toFixed(2)}×, its frame starting at ${ms(frameMs)} = ${(frameMs / blankMs).toFixed(2)}×)`,
   );
 
   // -- keystrokes: one warm page, the example token, then edits that change claims --

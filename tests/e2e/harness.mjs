@@ -203,6 +203,21 @@ export async function finish({ context, page, seen, target, url: pageUrl, secret
 
 export const byTestId = (page, id) => page.getByTestId(id);
 
+/**
+ * Saves a screenshot of the whole page as `name` in tests/e2e/screenshots/. Chromium's full-page capture
+ * leaves blank what the page lets it skip while off screen (content-visibility: auto: the claims rows, the
+ * header and payload), so the viewport is made as tall as the page for the capture, then restored.
+ * @param {import("playwright-core").Page} page
+ * @param {string} name
+ */
+export async function screenshotPage(page, name) {
+  const viewport = page.viewportSize();
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  if (viewport) await page.setViewportSize({ width: viewport.width, height: Math.max(viewport.height, height) });
+  await page.screenshot({ path: join(screenshots, name), fullPage: true });
+  if (viewport) await page.setViewportSize(viewport);
+}
+
 /** Waits until the element with this data-testid contains `text`. */
 export async function waitForText(page, testId, text) {
   await page.waitForFunction(

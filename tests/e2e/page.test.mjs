@@ -27,7 +27,7 @@ import {
   noHorizontalScroll,
   openPage,
   root,
-  screenshots,
+  screenshotPage,
   setup,
   singleFile,
   token,
@@ -150,7 +150,7 @@ describe("token inspector page", () => {
     await page.clock.fastForward("01:00");
     await waitForText(page, "token-times", "expires in 39 min");
 
-    await page.screenshot({ path: join(screenshots, "token-light-desktop.png"), fullPage: true });
+    await screenshotPage(page, "token-light-desktop.png");
     await finish(session);
   });
 
@@ -230,7 +230,7 @@ describe("token inspector page", () => {
     await input.fill(malformed("two-segments"));
     await waitForText(page, "token-error", "token.segments");
     assert.match(await error.textContent(), /token\.segments — token has 2 segments; expected 3/);
-    await page.screenshot({ path: join(screenshots, "token-error.png"), fullPage: true });
+    await screenshotPage(page, "token-error.png");
 
     await input.fill(malformed("bearer-prefixed"));
     await byTestId(page, "claims-table").waitFor();
@@ -279,7 +279,7 @@ describe("token inspector page", () => {
     await byTestId(page, "claims-table").waitFor();
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(background, "rgb(245, 246, 248)", "dark background");
-    await page.screenshot({ path: join(screenshots, "token-dark-desktop.png"), fullPage: true });
+    await screenshotPage(page, "token-dark-desktop.png");
     await finish(session);
   });
 
@@ -297,7 +297,7 @@ describe("token inspector page", () => {
     await input.fill(token("gitlab-com-main"));
     await waitForText(page, "token-times", "expires in 40 min");
     await noHorizontalScroll(page, 360);
-    await page.screenshot({ path: join(screenshots, "token-phone.png"), fullPage: true });
+    await screenshotPage(page, "token-phone.png");
     await finish(session);
   });
 });
@@ -345,10 +345,7 @@ for (const target of ["served", "file"]) {
       assert.ok(!(await findingCodes(page)).includes("TOK017"), "TOK017 contradicts a verified badge");
       assert.equal(await byTestId(page, "keys-error").textContent(), "");
       assert.match(await page.locator('[data-part="status"]').textContent(), /Signature verified/);
-      await page.screenshot({
-        path: join(screenshots, target === "file" ? "single-file.png" : "verify-verified.png"),
-        fullPage: true,
-      });
+      await screenshotPage(page, target === "file" ? "single-file.png" : "verify-verified.png");
 
       await page.getByRole("button", { name: "Clear keys" }).click();
       await badgeIn(page, "not-checked");
@@ -372,7 +369,7 @@ for (const target of ["served", "file"]) {
       assert.equal(await page.locator('[data-testid="claims-table"] tbody tr').count(), 28);
       assert.match(await byTestId(page, "token-payload").textContent(), /"iss": "https:\/\/gitlab\.com"/);
       assert.ok((await findingCodes(page)).includes("TOK017"));
-      if (target === "served") await page.screenshot({ path: join(screenshots, "verify-invalid.png"), fullPage: true });
+      if (target === "served") await screenshotPage(page, "verify-invalid.png");
       await finish(session);
     });
 

@@ -9,7 +9,6 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import {
   ISSUED_AT,
   assertAccessible,
@@ -19,7 +18,7 @@ import {
   keyFile,
   noHorizontalScroll,
   openPage,
-  screenshots,
+  screenshotPage,
   showPane,
   setup,
   token,
@@ -82,7 +81,7 @@ describe("every pane: accessible, responsive, in both themes", { concurrency: 2 
         await showPane(page, pane);
         if (device === "phone") await noHorizontalScroll(page, viewport.width);
         await audit(`${pane} pane, filled`);
-        await page.screenshot({ path: join(screenshots, `pane-${pane}-${scheme}-${device}.png`), fullPage: true });
+        await screenshotPage(page, `pane-${pane}-${scheme}-${device}.png`);
       }
       // The other output tabs and kinds too (wide content: long lines, tables).
       await showPane(page, "policy");
@@ -178,7 +177,7 @@ describe("documentation playground (embed.html)", () => {
       assert.equal(await policy.textContent(), env.core.trustPolicy(spec("acme/docs", "release/*")).policy);
       assert.match(await byTestId(page, "embed-snippet").textContent(), /import init, \{ trustPolicy \} from "gitlab-aws-oidc";/);
       await assertAccessible(page, `embed.html, ${colorScheme}`);
-      await page.screenshot({ path: join(screenshots, `embed-${colorScheme}.png`), fullPage: true });
+      await screenshotPage(page, `embed-${colorScheme}.png`);
       await byTestId(page, "playground-account").fill("12");
       await waitForText(page, "playground-error", "spec.account_id");
       assert.equal(await policy.textContent(), "");
@@ -203,7 +202,7 @@ describe("single file from file://", () => {
     const [file] = await Promise.all([page.waitForEvent("download"), byTestId(page, "policy-download").click()]);
     assert.equal(file.suggestedFilename(), "policy.json");
     assert.equal(readFileSync(await file.path(), "utf8"), expected.policy);
-    await page.screenshot({ path: join(screenshots, "single-file-policy.png"), fullPage: true });
+    await screenshotPage(page, "single-file-policy.png");
 
     await byTestId(page, "check-this-policy").click();
     await page.waitForSelector('[data-testid="check-findings"]');
