@@ -278,7 +278,10 @@ pub(super) fn job_role_policy(build: &Valid) -> String {
         allow(
             "RunTheBuild",
             &["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-            &[format!("arn:{p}:codebuild:{region}:{account}:project/{}", build.project)],
+            &[format!(
+                "arn:{p}:codebuild:{region}:{account}:project/{}",
+                build.project
+            )],
         ),
         allow(
             "FollowTheBuildLog",
@@ -317,7 +320,10 @@ pub(super) fn service_role_policy(build: &Valid) -> String {
                 "ecr:PutImage",
                 "ecr:BatchGetImage",
             ],
-            &[format!("arn:{p}:ecr:{region}:{account}:repository/{}", build.repository)],
+            &[format!(
+                "arn:{p}:ecr:{region}:{account}:repository/{}",
+                build.repository
+            )],
         ),
     ])
 }
