@@ -2,6 +2,7 @@
 //! `/oauth/discovery/keys`), a single JWK, or a PEM public key (SPKI or
 //! PKCS#1). Parsing only: the signature check itself is `WebCrypto`'s.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -96,6 +97,36 @@ pub struct PublicKey {
     pub key_use: Option<String>,
     /// Present for RSA keys.
     pub rsa: Option<RsaNumbers>,
+}
+
+/// One pasted key as people and the npm package see it: what it is, not its numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeySummary {
+    pub kid: Option<String>,
+    pub kty: String,
+    pub alg: Option<String>,
+    #[serde(rename = "use")]
+    pub key_use: Option<String>,
+    /// The RSA modulus size; `None` for other key types.
+    pub bits: Option<usize>,
+}
+
+/// Parses pasted keys on their own, before there is a token to verify, so that
+/// unusable keys get their error at once.
+///
+/// # Errors
+/// The [`KeysError`] of [`parse_keys`].
+pub fn describe_keys(text: &str) -> Result<Vec<KeySummary>, KeysError> {
+    Ok(parse_keys(text)?
+        .into_iter()
+        .map(|key| KeySummary {
+            bits: key.rsa.as_ref().map(RsaNumbers::bits),
+            kid: key.kid,
+            kty: key.kty,
+            alg: key.alg,
+            key_use: key.key_use,
+        })
+        .collect())
 }
 
 /// Parses a JWKS, a single JWK or a PEM public key.
@@ -294,6 +325,22 @@ mod tests {
     const PEM: &str = include_str!("../tests/fixtures/keys/test-rsa-2048.pub.pem");
     const PEM_1024: &str = include_str!("../tests/fixtures/keys/test-rsa-1024.pub.pem");
     const PRIVATE: &str = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
+
+    #[test]
+    fn keys_are_described_without_a_token() {
+        let jwks = describe_keys(JWKS).unwrap();
+        assert_eq!(jwks.len(), 1);
+        assert_eq!(jwks[0].kty, "RSA");
+        assert_eq!(
+            jwks[0].kid.as_deref(),
+            Some("cHTriNnCfvnfJNpGGVo3MXvD2BYhDw0yaMC0x4unZN8")
+        );
+        assert_eq!(jwks[0].bits, Some(2048));
+        let pem = describe_keys(PEM_1024).unwrap();
+        assert_eq!((pem[0].kid.as_deref(), pem[0].bits), (None, Some(1024)));
+        assert_eq!(describe_keys("not keys").unwrap_err().code(), "keys.not_recognized");
+        assert_eq!(describe_keys(PRIVATE).unwrap_err().code(), "keys.private_key");
+    }
 
     #[test]
     fn jwks_jwk_and_pem_give_the_same_numbers() {

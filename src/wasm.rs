@@ -8,7 +8,7 @@ use js_sys::{Array, Error, Promise, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::keys::parse_keys;
+use crate::keys::{describe_keys, parse_keys};
 use crate::policy::generate::{self, TokenPolicyOptions};
 use crate::policy::spec::TrustPolicySpec;
 use crate::token::decode_unverified;
@@ -171,6 +171,18 @@ fn json_text(value: &JsValue, what: &str, code: &str, empty_default: bool) -> Re
         .ok()
         .and_then(|text| text.as_string())
         .ok_or_else(|| coded_error(code, &format!("{what} cannot be converted to JSON")))
+}
+
+/// Parses pasted keys (a JWKS, one JWK or a PEM public key) without a token,
+/// so a page can say at once whether they can be used. Never fetches anything.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` with a `keys.*` code, as `verifyToken`
+/// rejects, when the text is not a JWKS, JWK or PEM public key.
+#[wasm_bindgen(js_name = checkKeys, unchecked_return_type = "KeySummary[]")]
+pub fn check_keys(keys: &str) -> Result<JsValue, JsValue> {
+    let keys = describe_keys(keys).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    to_js(&keys)
 }
 
 /// Builds the trust policy and every deployable format from a spec.

@@ -11,6 +11,7 @@
 // the non-secret form values (share.js), written with history.replaceState.
 
 import {
+  checkKeys,
   ciSnippet,
   evaluateTrustPolicy,
   inspectToken,
@@ -173,8 +174,18 @@ function verify() {
   state.verification = null;
   state.verifyError = null;
   state.verifying = false;
-  // Keys are only checked against a token that decodes: the decoder's error says the rest.
-  if (!state.inspection || state.keys.trim() === "") return;
+  if (state.keys.trim() === "") return;
+  if (!state.inspection) {
+    // No token to verify yet (or one that does not decode, whose own error says why): still say at once
+    // whether the keys can be used, rather than after a token is pasted.
+    if (state.decoder !== "ready") return;
+    try {
+      checkKeys(state.keys);
+    } catch (e) {
+      state.verifyError = errorOf(e);
+    }
+    return;
+  }
   state.verifying = true;
   const settle = (apply) => (value) => {
     if (run !== verifyRun) return;

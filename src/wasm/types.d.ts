@@ -146,6 +146,17 @@ export interface Verification {
   reason: string;
 }
 
+/** One key `checkKeys` read from the pasted text: what it is, not its numbers. */
+export interface KeySummary {
+  kid: string | null;
+  /** "RSA", "EC", "oct", …; only RSA keys can verify a GitLab token. */
+  kty: string;
+  alg: string | null;
+  use: string | null;
+  /** The RSA modulus size in bits; null for other key types. */
+  bits: number | null;
+}
+
 /** A `sub` component name (the project's `ci_id_token_sub_claim_components`). */
 export type SubComponentName = SubjectComponent["name"];
 

@@ -172,6 +172,33 @@ describe("hostile pastes keep the page responsive with a clear error", () => {
     await finish(session);
   });
 
+  test("keys without a token: garbage gets its keys error at once, and still after a token is pasted", async (t) => {
+    const session = await openPage();
+    const { page } = session;
+    for (const [keys, code] of [
+      [GARBAGE, "keys.too_large"],
+      [nested(), "keys.not_recognized"],
+      [`{"keys":${nested()}}`, "keys.json"],
+    ]) {
+      const expected = await coreError(() => env.core.checkKeys(keys));
+      assert.equal(expected.code, code);
+      const shown = await pasteExpectingError(t, page, "keys-input", keys, "keys-error", code);
+      assert.match(shown, /Cannot use these keys/);
+      assert.ok(shown.includes(expected.message), `the core's message verbatim: ${shown}`);
+      assert.equal(await byTestId(page, "token-error").textContent(), "", "no token error without a token");
+      await assertResponsive(t, page);
+    }
+    // The keys that are left (JSON nested 10 000 deep) stay refused once a token arrives.
+    await byTestId(page, "token-input").fill(token("gitlab-com-main"));
+    await page.waitForSelector('[data-testid="signature-badge"][data-state="error"]', { timeout: HANG_MS });
+    assert.match(await byTestId(page, "keys-error").textContent(), /keys\.json/);
+    // Usable keys clear the error.
+    await byTestId(page, "keys-input").fill(keyFile("jwks.json"));
+    await page.waitForSelector('[data-testid="signature-badge"][data-state="verified"]', { timeout: HANG_MS });
+    assert.equal(await byTestId(page, "keys-error").textContent(), "");
+    await finish(session);
+  });
+
   test("keys: 1 MiB of garbage and JSON nested 10 000 deep each get a keys error; real keys then verify", async (t) => {
     const jwt = token("gitlab-com-main");
     const session = await openPage();

@@ -1,6 +1,6 @@
 // Compiled with tsc --strict by package.test.mjs: the published types must
 // describe inspectToken's result precisely enough for this to type-check.
-import init, { inspectToken, type Finding, type GitlabAwsOidcError, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
+import init, { checkKeys, inspectToken, type Finding, type GitlabAwsOidcError, type KeySummary, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
 
 export async function summarize(token: string): Promise<string> {
   await init();
@@ -17,4 +17,10 @@ export async function summarize(token: string): Promise<string> {
     const error = caught as GitlabAwsOidcError;
     return error.code === "token.segments" ? "not a JWT" : error.message;
   }
+}
+
+/** The RSA keys of a pasted JWKS, by kid: checkKeys's summaries are typed field by field. */
+export function rsaKeys(keys: string): string[] {
+  const summaries: KeySummary[] = checkKeys(keys);
+  return summaries.filter((k) => k.kty === "RSA" && (k.bits ?? 0) >= 2048).map((k) => k.kid ?? "(no kid)");
 }

@@ -1,7 +1,7 @@
 //! `verifyToken` with WebCrypto, shared by the Node and browser runs.
 
 use gitlab_aws_oidc::base64url;
-use gitlab_aws_oidc::wasm::{inspect_token, verify_token};
+use gitlab_aws_oidc::wasm::{check_keys, inspect_token, verify_token};
 use js_sys::Reflect;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -174,4 +174,28 @@ async fn a_key_webcrypto_refuses_is_reported_with_its_message() {
         assert!(reason.contains("refused by the test"), "{reason}");
     })
     .await;
+}
+
+#[wasm_bindgen_test]
+fn keys_are_checked_without_a_token() {
+    let summaries = js_sys::Array::from(&check_keys(JWKS).unwrap());
+    assert_eq!(summaries.length(), 1);
+    let key = summaries.get(0);
+    assert_eq!(field(&key, "kid").as_string().as_deref(), Some(KID));
+    assert_eq!(field(&key, "kty").as_string().as_deref(), Some("RSA"));
+    assert_eq!(field(&key, "bits").as_f64(), Some(2048.0));
+    let pem = js_sys::Array::from(&check_keys(PEM).unwrap()).get(0);
+    assert!(field(&pem, "kid").is_null(), "a PEM has no kid");
+    for (keys, code) in [
+        ("", "keys.empty"),
+        ("garbage", "keys.not_recognized"),
+        ("{\"keys\":[]}", "keys.empty_jwks"),
+    ] {
+        let error = check_keys(keys).unwrap_err();
+        assert_eq!(field(&error, "code").as_string().as_deref(), Some(code), "{keys:?}");
+        assert!(
+            field(&error, "message").as_string().unwrap().starts_with("keys "),
+            "{keys:?}"
+        );
+    }
 }
