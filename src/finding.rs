@@ -38,6 +38,8 @@ pub struct Finding {
     pub fix: Option<String>,
 }
 
+// The builders are never inlined: each inlined copy moved the whole `Finding` at
+// one of about 50 call sites, 1.7 KB of the WebAssembly module gzipped.
 impl Finding {
     #[must_use]
     #[inline(never)]
