@@ -16,8 +16,8 @@
 //   bundled into it, one request fewer at the end of the module chain;
 // - style.css is minified; index.html loses its comments (notes for readers of www/);
 // - index.html preloads the wasm and the glue, so they download alongside the
-//   CSS and app.js instead of after app.js has run (app.js, async, starts
-//   compiling the wasm first thing). The CSP already allows both
+//   CSS and app.js instead of after app.js has run (app.js starts compiling the
+//   wasm first thing). The CSP already allows both
 //   (script-src 'self', connect-src 'self').
 // Every rewrite expects its pattern exactly once and fails loudly otherwise.
 

@@ -338,6 +338,17 @@ mod tests {
         assert_eq!(jwks[0].bits, Some(2048));
         let pem = describe_keys(PEM_1024).unwrap();
         assert_eq!((pem[0].kid.as_deref(), pem[0].bits), (None, Some(1024)));
+        let ec = describe_keys(r#"{"kty":"EC","crv":"P-256","x":"AA","y":"AA","use":"enc","alg":"ES256"}"#).unwrap();
+        let ec = &ec[0];
+        assert_eq!(
+            (ec.kty.as_str(), ec.key_use.as_deref(), ec.alg.as_deref()),
+            ("EC", Some("enc"), Some("ES256"))
+        );
+        assert_eq!(
+            (ec.kid.as_deref(), ec.bits),
+            (None, None),
+            "no kid, and no modulus to measure"
+        );
         assert_eq!(describe_keys("not keys").unwrap_err().code(), "keys.not_recognized");
         assert_eq!(describe_keys(PRIVATE).unwrap_err().code(), "keys.private_key");
     }

@@ -164,7 +164,8 @@ function inspect() {
 }
 
 /**
- * Checks state.token's signature against state.keys (asynchronous: WebCrypto).
+ * Checks state.token's signature against state.keys (asynchronous: WebCrypto);
+ * without a decoded token, only whether the keys text can be read (synchronous).
  * Call after inspect(). A check started earlier that settles later is ignored,
  * so fast typing or pasting can never leave an older verdict on screen. The
  * verdict only adds to the decoded view, it never replaces it.

@@ -1,8 +1,7 @@
 // Loads the WebAssembly core, as early as possible: fetching and compiling it
-// is the longest step of a cold load. The served page (scripts/bundle-page.mjs)
-// runs this module `async`, as soon as it arrives, so compiling overlaps with
-// parsing the page and running app.js, which imports this same module instance
-// and awaits `coreLoaded` before its first decode.
+// is the longest step of a cold load. app.js imports this module first and
+// awaits `coreLoaded` before its first decode; the served page preloads the
+// wasm (scripts/bundle-page.mjs), so it downloads while the page is parsed.
 
 import init, { initSync } from "./pkg/gitlab_aws_oidc.js";
 

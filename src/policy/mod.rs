@@ -16,14 +16,14 @@ pub const POLICY_VERSION: &str = "2012-10-17";
 /// The action a GitLab job's role must allow.
 pub const ASSUME_ROLE_WITH_WEB_IDENTITY: &str = "sts:AssumeRoleWithWebIdentity";
 
-/// A trust policy.
+/// A policy document: a trust policy, or one of the CodeBuild permission policies the snippets ship.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     pub version: Option<String>,
     pub statements: Vec<Statement>,
 }
 
-/// One statement of a trust policy.
+/// One statement of a policy.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Statement {
     pub sid: Option<String>,

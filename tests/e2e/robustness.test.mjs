@@ -188,7 +188,13 @@ describe("hostile pastes keep the page responsive with a clear error", () => {
       assert.equal(await byTestId(page, "token-error").textContent(), "", "no token error without a token");
       await assertResponsive(t, page);
     }
-    // The keys that are left (JSON nested 10 000 deep) stay refused once a token arrives.
+    // Usable keys clear the error before any token is pasted...
+    await byTestId(page, "keys-input").fill(keyFile("jwks.json"));
+    await page.waitForFunction(() => document.querySelector('[data-testid="keys-error"]')?.textContent === "", null, {
+      timeout: HANG_MS,
+    });
+    // ...and refused ones (JSON nested 10 000 deep) stay refused once a token arrives.
+    await pasteExpectingError(t, page, "keys-input", `{"keys":${nested()}}`, "keys-error", "keys.json");
     await byTestId(page, "token-input").fill(token("gitlab-com-main"));
     await page.waitForSelector('[data-testid="signature-badge"][data-state="error"]', { timeout: HANG_MS });
     assert.match(await byTestId(page, "keys-error").textContent(), /keys\.json/);

@@ -186,6 +186,11 @@ fn keys_are_checked_without_a_token() {
     assert_eq!(field(&key, "bits").as_f64(), Some(2048.0));
     let pem = js_sys::Array::from(&check_keys(PEM).unwrap()).get(0);
     assert!(field(&pem, "kid").is_null(), "a PEM has no kid");
+    // JSON's names for the fields: `use`, not the Rust field's name.
+    let ec = js_sys::Array::from(&check_keys(r#"{"kty":"EC","use":"sig","alg":"ES256"}"#).unwrap()).get(0);
+    assert_eq!(field(&ec, "use").as_string().as_deref(), Some("sig"));
+    assert_eq!(field(&ec, "alg").as_string().as_deref(), Some("ES256"));
+    assert!(field(&ec, "bits").is_null(), "only RSA keys have a modulus size");
     for (keys, code) in [
         ("", "keys.empty"),
         ("garbage", "keys.not_recognized"),
