@@ -9,7 +9,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (Finding, Evaluation).
 
-import { forget, h, patch, renderIfChanged, replace, setAttr, setHidden } from "./dom.js";
+import { h, patch, renderErrorBox, renderIfChanged, setAttr, setHidden, setText } from "./dom.js";
 import { countBySeverity, findingItem, groupDigits } from "./findings.js";
 
 /**
@@ -103,21 +103,21 @@ export function renderCheckPane(root, c, { inspection, generated }) {
 
   const meta = part("check-meta");
   const metaText = hasText ? `${groupDigits(c.text.trim().length)} chars` : "";
-  if (meta.textContent !== metaText) meta.textContent = metaText;
+  setText(meta, metaText);
   // Without a policy in step 2 the button leads there instead of doing nothing.
   const use = /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="use-generated"]'));
   const useLabel = generated ? "Use the policy from step 2" : "Build one in step 2 →";
-  if (use.textContent !== useLabel) use.textContent = useLabel;
+  setText(use, useLabel);
   setAttr(use, "data-ready", generated ? "yes" : "no");
   setAttr(root.querySelector('[data-action="check-clear"]'), "disabled", c.text === "" ? "" : null);
 
-  renderInputError(part("check-error"), c.error);
+  renderErrorBox(part("check-error"), c.error, "Cannot check this policy", goToPosition);
   renderTokenCard(part("check-token"), inspection);
 
   setHidden(part("check-empty"), hasText);
   const note = part("check-note");
   setHidden(note, !c.note);
-  if (note.textContent !== (c.note ?? "")) note.textContent = c.note ?? "";
+  setText(note, c.note ?? "");
 
   const findingsCard = part("check-findings-card");
   setHidden(findingsCard, !c.findings);
@@ -154,33 +154,19 @@ export function renderCheckPane(root, c, { inspection, generated }) {
     text = `${c.applied ? `Applied the fix for ${c.applied}. ` : ""}Findings: ${countBySeverity(c.findings)}.`;
     if (evaluation) text += evaluation.allowed ? " The pasted token would be allowed." : " The pasted token would be denied.";
   }
-  if (status.textContent !== text) status.textContent = text;
+  setText(status, text);
 }
 
-function renderInputError(el, error) {
-  el.classList.toggle("is-shown", Boolean(error));
-  if (!error) {
-    forget(el);
-    return replace(el);
-  }
+/** The "Go to line …" button for a JSON error that names its position. */
+function goToPosition(error) {
   const position = /line (\d+), column (\d+)/.exec(error.message);
-  renderIfChanged(el, JSON.stringify(error), () => [
-    h("span", { class: "error-icon", "aria-hidden": "true", text: "✕" }),
-    h(
-      "div",
-      { class: "error-body" },
-      h("p", { class: "error-title", text: "Cannot check this policy" }),
-      h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
-      position
-        ? h("button", {
-            type: "button",
-            class: "btn btn-small error-action",
-            dataset: { action: "go-to-position", line: position[1], column: position[2], testid: "go-to-position" },
-            text: `Go to line ${position[1]}, column ${position[2]}`,
-          })
-        : null,
-    ),
-  ]);
+  if (!position) return null;
+  return h("button", {
+    type: "button",
+    class: "btn btn-small error-action",
+    dataset: { action: "go-to-position", line: position[1], column: position[2], testid: "go-to-position" },
+    text: `Go to line ${position[1]}, column ${position[2]}`,
+  });
 }
 
 function renderTokenCard(el, inspection) {

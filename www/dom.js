@@ -94,7 +94,7 @@ export function renderIfChanged(el, key, build) {
  * @param {HTMLElement} el
  * @param {() => void} rebuild
  */
-export function keepingFocus(el, rebuild) {
+function keepingFocus(el, rebuild) {
   const active = document.activeElement;
   const key = active instanceof HTMLElement && el.contains(active) ? active.dataset.focusKey : undefined;
   rebuild();
@@ -124,6 +124,31 @@ export function setAttr(el, name, value) {
   if (el.getAttribute(name) === value) return;
   if (value === null) el.removeAttribute(name);
   else el.setAttribute(name, value);
+}
+
+/** Sets an element's text only when it changes (see setHidden). */
+export function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+/**
+ * Shows a pane's error next to its field (the `[data-error-for]` slot whose key
+ * is `errorField`) and marks that field's controls, and those under it, invalid.
+ * @param {HTMLElement} root the pane
+ * @param {{ code: string, message: string } | null} error
+ * @param {string | null} errorField where the error belongs, or null for none of the fields
+ */
+export function renderFieldErrors(root, error, errorField) {
+  for (const slot of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-error-for]"))) {
+    const mine = Boolean(error) && slot.dataset.errorFor === errorField;
+    setText(slot, mine ? `${error?.code} — ${error?.message}` : "");
+    setHidden(slot, !mine);
+  }
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-field]"))) {
+    const field = el.dataset.field ?? "";
+    const invalid = errorField !== null && (field === errorField || field.startsWith(`${errorField}.`));
+    setAttr(el, "aria-invalid", invalid ? "true" : null);
+  }
 }
 
 /** Sets a form control's value (or checked state) only when it differs, so typing is never disturbed. */
@@ -347,8 +372,9 @@ function jsonPieces(value) {
  * @param {HTMLElement} el
  * @param {{ code: string, message: string } | null | undefined} error
  * @param {string} title
+ * @param {(error: { code: string, message: string }) => Node | null} [action] builds a button under the message
  */
-export function renderErrorBox(el, error, title) {
+export function renderErrorBox(el, error, title, action) {
   el.classList.toggle("is-shown", Boolean(error));
   if (!error) {
     forget(el);
@@ -362,6 +388,7 @@ export function renderErrorBox(el, error, title) {
       { class: "error-body" },
       h("p", { class: "error-title", text: title }),
       h("p", { class: "error-line" }, h("code", { class: "error-code", text: error.code }), " — ", error.message),
+      action?.(error) ?? null,
     ),
   ]);
 }

@@ -62,7 +62,7 @@ export async function copyText(text) {
  * Saves `text` as a file named `filename` through a same-origin blob: URL and
  * an <a download>: no network request, nothing stored by the page.
  */
-export function downloadText(filename, text, mime = "text/plain") {
+function downloadText(filename, text, mime = "text/plain") {
   const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
   const link = h("a", { href: url, download: filename, class: "visually-hidden", tabindex: "-1" });
   document.body.append(link);

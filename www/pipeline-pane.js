@@ -6,7 +6,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (CiSnippetSpec, CiSnippet).
 
-import { h, patch, renderErrorBox, renderNeedsCard, renderIfChanged, replace, setAttr, setHidden, syncControl } from "./dom.js";
+import { h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setAttr, setHidden, setText, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 import { syncTabs, wireTabs } from "./tabs.js";
@@ -126,7 +126,7 @@ export function specOf(p, policy, jobIssuer) {
 }
 
 /** Where a snippet error belongs in the form (data-field / data-error-for key), or null. */
-export function fieldOfError(error, form) {
+function fieldOfError(error, form) {
   const { code, message } = error;
   const simple = {
     "snippet.role_arn": "roleArn",
@@ -238,18 +238,7 @@ export function renderPipelinePane(root, p, policy) {
     syncControl(el, form.roles[Number(i)]?.[key] ?? "");
   }
 
-  const errorField = p.error ? fieldOfError(p.error, form) : null;
-  for (const slot of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-error-for]"))) {
-    const mine = p.error && slot.dataset.errorFor === errorField;
-    const text = mine ? `${p.error?.code} — ${p.error?.message}` : "";
-    if (slot.textContent !== text) slot.textContent = text;
-    setHidden(slot, !mine);
-  }
-  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-field]"))) {
-    const field = el.dataset.field ?? "";
-    const invalid = errorField !== null && (field === errorField || field.startsWith(`${errorField}.`));
-    setAttr(el, "aria-invalid", invalid ? "true" : null);
-  }
+  renderFieldErrors(root, p.error, p.error ? fieldOfError(p.error, form) : null);
 
   const policyNote = part("policy-link");
   renderIfChanged(policyNote, JSON.stringify([policy?.roleArn ?? null]), () =>
@@ -271,7 +260,7 @@ export function renderPipelinePane(root, p, policy) {
     : p.error
       ? `Cannot generate the job: ${p.error.code}.`
       : "";
-  if (status.textContent !== statusText) status.textContent = statusText;
+  setText(status, statusText);
   if (!p.result) return;
   const r = p.result;
   renderIfChanged(part("pipeline-findings"), JSON.stringify(r.findings), () =>

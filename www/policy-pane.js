@@ -8,7 +8,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
 
-import { h, patch, renderErrorBox, renderNeedsCard, renderIfChanged, replace, setAttr, setHidden, syncControl } from "./dom.js";
+import { h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setHidden, setText, syncControl } from "./dom.js";
 import { countBySeverity, findingItem } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
@@ -96,7 +96,7 @@ export function parseComponents(text) {
 }
 
 /** Whether an issuer URL is gitlab.com's (the only issuer AWS evaluates pins for). */
-export function isGitlabCom(issuer) {
+function isGitlabCom(issuer) {
   const text = (issuer || DEFAULT_ISSUER).trim();
   try {
     const url = new URL(text);
@@ -138,7 +138,7 @@ export function formFromSpec(spec, inspection, form) {
 }
 
 /** Whether the token says its ref is protected. */
-export function tokenRefProtected(inspection) {
+function tokenRefProtected(inspection) {
   const v = inspection.claims.ref_protected;
   return v === "true" || v === true;
 }
@@ -190,7 +190,7 @@ export function specOf(form) {
  * data-error-for), or null for the pane-wide error only.
  * @param {{ code: string, message: string }} error
  */
-export function fieldOfError(error, form) {
+function fieldOfError(error, form) {
   const { code, message } = error;
   const simple = {
     "spec.issuer": "issuer",
@@ -345,20 +345,7 @@ export function renderPolicyPane(root, p, token) {
   setHidden(part("pins-off"), gitlabCom);
 
   // Errors next to their fields, and the pane-wide state.
-  const errorField = p.error ? fieldOfError(p.error, form) : null;
-  for (const slot of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-error-for]"))) {
-    const mine = p.error && slot.dataset.errorFor === errorField;
-    const text = mine ? `${p.error?.code} — ${p.error?.message}` : "";
-    if (slot.textContent !== text) slot.textContent = text;
-    setHidden(slot, !mine);
-  }
-  for (const el of /** @type {NodeListOf<HTMLElement>} */ (root.querySelectorAll("[data-field]"))) {
-    const field = el.dataset.field ?? "";
-    const invalid =
-      errorField !== null &&
-      (field === errorField || field.startsWith(`${errorField}.`) || (errorField === "subjects" && field.startsWith("subjects.")));
-    setAttr(el, "aria-invalid", invalid ? "true" : null);
-  }
+  renderFieldErrors(root, p.error, p.error ? fieldOfError(p.error, form) : null);
 
   renderNeeds(part("policy-needs-card"), p);
   renderErrorBox(part("policy-error"), p.error, "Cannot build the policy");
@@ -369,7 +356,7 @@ export function renderPolicyPane(root, p, token) {
     : p.error
       ? `Cannot build the policy: ${p.error.code}.`
       : "";
-  if (status.textContent !== statusText) status.textContent = statusText;
+  setText(status, statusText);
   if (!p.result) return;
 
   const r = p.result;
@@ -404,19 +391,17 @@ function renderFromToken(card, p, token) {
   const usable = from && "form" in from;
   const { gitlabCom, sub, refType, ref } = token;
 
-  let status;
-  if (!from) status = [];
-  else if ("error" in from) status = [h("span", { class: "muted", text: from.error })];
-  else if (p.followsToken) {
-    status = ["The form is filled from the pasted token, for ", h("code", { class: "wrap", text: sub }), "."];
-  } else {
-    status = [
+  const status = () => {
+    if (!from) return [];
+    if ("error" in from) return [h("span", { class: "muted", text: from.error })];
+    if (p.followsToken) return ["The form is filled from the pasted token, for ", h("code", { class: "wrap", text: sub }), "."];
+    return [
       h("strong", { text: "The form differs from the pasted token" }),
       p.origin === "link" ? " (it came with the link)." : " (you edited it).",
       " Fill it from the token to start over.",
     ];
-  }
-  renderIfChanged(part("from-token-status"), JSON.stringify([Boolean(from), from && "error" in from ? from.error : "", p.followsToken, p.origin, sub]), () => status);
+  };
+  renderIfChanged(part("from-token-status"), JSON.stringify([Boolean(from), from && "error" in from ? from.error : "", p.followsToken, p.origin, sub]), status);
   const note = usable ? from.note : null;
   patch(part("from-token-note"), note ?? "");
   setHidden(part("from-token-note"), !note);
@@ -424,7 +409,7 @@ function renderFromToken(card, p, token) {
   setHidden(part("token-options"), !usable);
   const thisRef = part("this-ref-label");
   const label = refType && ref ? `Only this ${refType === "tag" ? "tag" : refType === "branch" ? "branch" : "ref"}: ${ref}` : "Only this ref";
-  if (thisRef.textContent !== label) thisRef.textContent = label;
+  setText(thisRef, label);
   for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (card.querySelectorAll("[data-option]"))) {
     const name = el.dataset.option ?? "";
     if (name === "refScope") syncControl(el, p.options.refScope);
@@ -435,7 +420,7 @@ function renderFromToken(card, p, token) {
   const idNote = (name, value) => {
     const el = part(name);
     const text = typeof value === "string" || typeof value === "number" ? `(${value})` : "(not in the token)";
-    if (el.textContent !== text) el.textContent = text;
+    setText(el, text);
   };
   idNote("project-id-note", token.projectId);
   idNote("namespace-id-note", token.namespaceId);

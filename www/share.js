@@ -45,12 +45,12 @@ function enc(text) {
 }
 
 /** "project_path:acme/app:ref_type:branch:ref:main": a subject as its sub claim. */
-export function subjectText(components, row) {
+function subjectText(components, row) {
   return components.map((c) => `${c}:${(row[c] ?? "").trim()}`).join(":");
 }
 
 /** The inverse of subjectText for these components (values may even contain ":"). */
-export function parseSubject(components, text) {
+function parseSubject(components, text) {
   const row = {};
   let rest = text;
   for (let i = 0; i < components.length; i++) {

@@ -4,7 +4,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TokenInspection, GitlabAwsOidcError).
 
-import { breakable, h, patch, patchIfChanged, renderErrorBox, renderJsonTree, setAttr, setHidden } from "./dom.js";
+import { breakable, h, patch, patchIfChanged, renderErrorBox, renderJsonTree, setAttr, setHidden, setText } from "./dom.js";
 import { SEVERITY, countBySeverity, findingItem, groupDigits, plural } from "./findings.js";
 
 const VALIDITY = {
@@ -155,7 +155,7 @@ function renderStatus(el, state, signature, findings) {
     const { times } = state.inspection;
     text = `Decoded. ${signature.title}. ${times.summary}. ${countBySeverity(findings)}.`;
   }
-  if (el.textContent !== text) el.textContent = text;
+  setText(el, text);
 }
 
 // ---- signature ---------------------------------------------------------------
