@@ -46,16 +46,6 @@ pub struct Context {
     pub partition: Option<Partition>,
 }
 
-/// The context as it arrives from JavaScript.
-#[derive(Debug, Clone, Default)]
-pub struct ContextSpec {
-    pub audience: Option<String>,
-    /// A token (compact JWT) the policy should admit.
-    pub token: Option<String>,
-    pub account_id: Option<String>,
-    pub partition: Option<String>,
-}
-
 /// Why a lint cannot run at all.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum LintError {
@@ -78,34 +68,25 @@ impl LintError {
     }
 }
 
-impl ContextSpec {
-    /// The field names, as JSON spells them.
+impl Context {
+    /// The field names of its JSON text, as JSON spells them; `token` is a compact JWT the policy should admit.
     pub const FIELDS: [&'static str; 4] = ["audience", "token", "accountId", "partition"];
 
-    /// Parses a context from JSON text.
-    ///
-    /// # Errors
-    /// A message naming the field that cannot be used.
-    pub fn from_json(text: &str) -> Result<Self, String> {
-        let map = input::parse_object(text, &Self::FIELDS)?;
-        let fields = Fields::new(&map, "");
-        Ok(Self {
-            audience: fields.string("audience")?,
-            token: fields.string("token")?,
-            account_id: fields.string("accountId")?,
-            partition: fields.string("partition")?,
-        })
-    }
-}
-
-impl Context {
     /// Builds a context from its JSON text.
     ///
     /// # Errors
     /// [`LintError::Context`] for an invalid context, or the token's error.
     pub fn from_json(text: &str) -> Result<Self, LintError> {
-        let spec = ContextSpec::from_json(text).map_err(LintError::Context)?;
-        let partition = match spec.partition.as_deref() {
+        let map = input::parse_object(text, &Self::FIELDS).map_err(LintError::Context)?;
+        let fields = Fields::new(&map, "");
+        let read = |name| fields.string(name).map_err(LintError::Context);
+        let (audience, token, account_id, partition) = (
+            read("audience")?,
+            read("token")?,
+            read("accountId")?,
+            read("partition")?,
+        );
+        let partition = match partition.as_deref() {
             None => None,
             Some(name) => Some(Partition::from_name(name).ok_or_else(|| {
                 LintError::Context(format!(
@@ -113,7 +94,7 @@ impl Context {
                 ))
             })?),
         };
-        let token = match spec.token.as_deref() {
+        let token = match token.as_deref() {
             None => None,
             Some(text) => {
                 let decoded = decode_unverified(text)?;
@@ -122,7 +103,7 @@ impl Context {
                 Some((claims, host))
             }
         };
-        let audience = spec.audience.or_else(|| {
+        let audience = audience.or_else(|| {
             token
                 .as_ref()
                 .and_then(|(claims, _)| claims.audiences().first().map(|a| (*a).to_owned()))
@@ -130,7 +111,7 @@ impl Context {
         Ok(Self {
             audience,
             token,
-            account_id: spec.account_id,
+            account_id,
             partition,
         })
     }
