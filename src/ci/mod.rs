@@ -605,11 +605,6 @@ fn default_job_name(kind: Kind) -> &'static str {
 /// A [`SnippetError`] naming the first unusable field.
 pub fn ci_snippet(spec: &SnippetSpec) -> Result<Snippet, SnippetError> {
     let valid = spec.validate()?;
-    if let Some(existing) = &spec.existing_job {
-        if existing.len() > legacy::MAX_EXISTING_JOB_BYTES {
-            return Err(SnippetError::ExistingJobTooLarge(existing.len()));
-        }
-    }
     let mut files = Vec::new();
     let yaml = match valid.kind {
         Kind::Component => {
@@ -638,6 +633,10 @@ pub fn ci_snippet(spec: &SnippetSpec) -> Result<Snippet, SnippetError> {
         findings.extend(check_policy(&valid, policy, spec.issuer.as_deref()));
     }
     if let Some(existing) = &spec.existing_job {
+        // Checked last of all: nothing above can fail, so the limit still refuses the whole snippet.
+        if existing.len() > legacy::MAX_EXISTING_JOB_BYTES {
+            return Err(SnippetError::ExistingJobTooLarge(existing.len()));
+        }
         findings.extend(check_existing_job(existing));
     }
     crate::finding::sort_by_severity(&mut findings);
