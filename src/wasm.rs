@@ -210,8 +210,7 @@ pub fn trust_policy_for_token(
     token: &str,
     #[wasm_bindgen(unchecked_param_type = "TokenPolicyOptions")] options: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = json_text(options, "options", "options.invalid", true)?;
-    let options = TokenPolicyOptions::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let options = token_options(options)?;
     let result =
         generate::trust_policy_for_token(token, &options).map_err(|e| coded_error(e.code(), &e.to_string()))?;
     to_js(&result)
@@ -285,8 +284,13 @@ pub fn spec_for_token(
     token: &str,
     #[wasm_bindgen(unchecked_param_type = "TokenPolicyOptions | undefined")] options: &JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = json_text(options, "options", "options.invalid", true)?;
-    let options = TokenPolicyOptions::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let options = token_options(options)?;
     let spec = generate::spec_for_token(token, &options).map_err(|e| coded_error(e.code(), &e.to_string()))?;
     to_js(&spec)
+}
+
+/// The `TokenPolicyOptions` argument of `trustPolicyForToken` and `specForToken`; absent means the defaults.
+fn token_options(options: &JsValue) -> Result<TokenPolicyOptions, JsValue> {
+    let text = json_text(options, "options", "options.invalid", true)?;
+    TokenPolicyOptions::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))
 }
