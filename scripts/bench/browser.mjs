@@ -14,13 +14,11 @@
 // writes to www/. BENCH_DUMP_PROFILE=FILE / BENCH_DUMP_TRACE=FILE keep the keystroke pass's CPU
 // profile (.cpuprofile, opens in Chrome DevTools) and trace (opens in Perfetto) for a closer look.
 
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchChromium, serveSite } from "../chromium.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -41,16 +39,6 @@ const siteDir = resolve(option("--site", join(root, "dist/www")));
 const COLD_LOAD_RATIO_BUDGET = 2;
 const KEYSTROKE_P95_BUDGET_MS = 4;
 
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 
 const BLANK_HTML = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>blank</title></head><body></body></html>\n';
 /** A reference, not a budget: the blank page plus one line of text (the first text pays font setup). */
@@ -124,19 +112,6 @@ function edits(n) {
     out.push({ token: `${header}.${b64url.encode(JSON.stringify(claims))}.${signature}`, marker: claims.pipeline_id });
   }
   return out;
-}
-
-async function startServer(dir) {
-  const server = spawn(process.execPath, [join(root, "scripts/serve.mjs"), dir, "0"], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const firstLine = await new Promise((ok, fail) => {
-    createInterface({ input: server.stdout }).once("line", ok);
-    server.once("exit", (code) => fail(new Error(`serve.mjs exited with ${code} before listening`)));
-  });
-  const match = /^serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(firstLine);
-  if (!match) throw new Error(`unexpected first line from serve.mjs: ${firstLine}`);
-  return { server, origin: match[1] };
 }
 
 // ---- in-page instrumentation (runs before any page script) ------------------------------------------
@@ -312,8 +287,8 @@ writeFileSync(join(site, "blank.html"), BLANK_HTML);
 writeFileSync(join(site, "text.html"), TEXT_HTML);
 writeFileSync(join(site, "static.html"), staticCopyOf(readFileSync(join(site, "index.html"), "utf8")));
 writeFileSync(join(site, EMPTY_MODULE), "");
-const { server, origin } = await startServer(site);
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
+const { server, origin } = await serveSite(site);
+const browser = await launchChromium();
 
 try {
   console.log(`chromium ${browser.version()} headless, served by scripts/serve.mjs on ${origin} (a copy of ${siteDir})`);

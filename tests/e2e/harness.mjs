@@ -8,12 +8,10 @@
 
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
-import { chromium } from "playwright-core";
+import { launchChromium, serveSite } from "../../scripts/chromium.mjs";
 
 export const root = fileURLToPath(new URL("../..", import.meta.url));
 export const fixture = (...parts) => readFileSync(join(root, "tests", "fixtures", ...parts), "utf8");
@@ -26,17 +24,6 @@ export const singleFileUrl = pathToFileURL(singleFile).href;
 
 /** iat of the fixture tokens (2025-11-24T16:00:00Z); they expire one hour later. */
 export const ISSUED_AT = 1764000000;
-
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-dev-shm-usage",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--disable-quic",
-  "--no-first-run",
-];
 
 /** axe-core, injected with page.evaluate: addScriptTag adds an inline script, which the page's CSP (rightly) blocks. */
 const AXE_SOURCE = readFileSync(join(root, "node_modules", "axe-core", "axe.min.js"), "utf8");
@@ -60,19 +47,8 @@ export function setup() {
     assert.ok(existsSync(singleFile), "dist/gitlab-aws-oidc.html is not built: run scripts/build.sh first");
     env.core = await import(pathToFileURL(join(root, "dist", "www", "pkg", "gitlab_aws_oidc.js")).href);
     env.core.initSync({ module: readFileSync(join(root, "dist", "www", "pkg", "gitlab_aws_oidc_bg.wasm")) });
-    server = spawn(process.execPath, ["scripts/serve.mjs", "dist/www", "0"], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "inherit"],
-    });
-    const firstLine = await new Promise((resolve, reject) => {
-      const lines = createInterface({ input: server.stdout });
-      lines.once("line", resolve);
-      server.once("exit", (code) => reject(new Error(`serve.mjs exited with ${code} before listening`)));
-    });
-    const match = /^serving (http:\/\/127\.0\.0\.1:\d+)\//.exec(firstLine);
-    assert.ok(match, `unexpected first line from serve.mjs: ${firstLine}`);
-    env.origin = match[1];
-    env.browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    ({ server, origin: env.origin } = await serveSite(join(root, "dist", "www")));
+    env.browser = await launchChromium();
     mkdirSync(screenshots, { recursive: true });
   });
   after(async () => {
