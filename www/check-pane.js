@@ -10,7 +10,7 @@
 // Contract of the data: src/wasm/types.d.ts (Finding, Evaluation).
 
 import { h, patch, renderErrorBox, renderIfChanged, setAttr, setHidden, setText } from "./dom.js";
-import { countBySeverity, findingItem, groupDigits } from "./findings.js";
+import { countBySeverity, findingItems, groupDigits } from "./findings.js";
 
 /**
  * What the check pane renders from (a slice of app.js's state).
@@ -125,9 +125,7 @@ export function renderCheckPane(root, c, { inspection, generated }) {
     const handlers = handlersOf.get(root);
     const findings = c.findings;
     renderIfChanged(part("check-findings"), JSON.stringify(findings), () =>
-      findings.length
-        ? findings.map((f) => findingItem(f, { testid: "check-finding", onFix: (x) => handlers?.applyFix(x) }))
-        : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
+      findingItems(findings, { testid: "check-finding", onFix: (x) => handlers?.applyFix(x) }),
     );
     patch(part("check-findings-count"), countBySeverity(findings));
   }

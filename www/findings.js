@@ -14,12 +14,23 @@ export const SEVERITY = {
 };
 
 /**
+ * The items of a findings list: one per finding, or a single line saying there are none.
+ * @param {import("./pkg/gitlab_aws_oidc.js").Finding[]} findings
+ * @param {Parameters<typeof findingItem>[1]} [options] as for findingItem
+ * @param {string} [none] the line shown when there are no findings
+ */
+export function findingItems(findings, options, none = "No findings.") {
+  if (findings.length) return findings.map((f) => findingItem(f, options));
+  return h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), ` ${none}`);
+}
+
+/**
  * One finding as a list item.
  * @param {import("./pkg/gitlab_aws_oidc.js").Finding} f
  * @param {{ onFix?: (f: import("./pkg/gitlab_aws_oidc.js").Finding) => void, testid?: string }} [options]
  *   onFix: when given and the finding has a fix, an "Apply fix" button calls it.
  */
-export function findingItem(f, { onFix, testid = "finding" } = {}) {
+function findingItem(f, { onFix, testid = "finding" } = {}) {
   const sev = SEVERITY[f.severity] ?? { label: f.severity, icon: "?" };
   return h(
     "li",

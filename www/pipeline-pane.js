@@ -7,7 +7,7 @@
 // Contract of the data: src/wasm/types.d.ts (CiSnippetSpec, CiSnippet).
 
 import { h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setAttr, setHidden, setText, syncControl } from "./dom.js";
-import { countBySeverity, findingItem } from "./findings.js";
+import { countBySeverity, findingItems } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 import { syncTabs, wireTabs } from "./tabs.js";
 
@@ -264,9 +264,7 @@ export function renderPipelinePane(root, p, policy) {
   if (!p.result) return;
   const r = p.result;
   renderIfChanged(part("pipeline-findings"), JSON.stringify(r.findings), () =>
-    r.findings.length
-      ? r.findings.map((f) => findingItem(f, { testid: "pipeline-finding" }))
-      : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
+    findingItems(r.findings, { testid: "pipeline-finding" }),
   );
   patch(part("pipeline-findings-count"), countBySeverity(r.findings));
   const files = [

@@ -5,7 +5,7 @@
 // Contract of the data: src/wasm/types.d.ts (TokenInspection, GitlabAwsOidcError).
 
 import { breakable, h, patch, patchIfChanged, renderErrorBox, renderJsonTree, setAttr, setHidden, setText } from "./dom.js";
-import { SEVERITY, countBySeverity, findingItem, groupDigits, plural } from "./findings.js";
+import { SEVERITY, countBySeverity, findingItems, groupDigits, plural } from "./findings.js";
 
 const VALIDITY = {
   valid: { label: "Valid", icon: "✓", tone: "ok" },
@@ -118,11 +118,7 @@ export function renderTokenPane(root, state) {
   patchIfChanged(part("subject-body"), JSON.stringify([inspection.subject, inspection.claims.sub]), () =>
     subjectBox(inspection.subject, inspection.claims.sub),
   );
-  patchIfChanged(part("findings"), JSON.stringify(findings), () =>
-    findings.length
-      ? findings.map((f) => findingItem(f))
-      : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings."),
-  );
+  patchIfChanged(part("findings"), JSON.stringify(findings), () => findingItems(findings));
   patch(part("findings-count"), countBySeverity(findings));
 
   renderClaimRows(part("claims"), inspection.explanations, groupFindings(findings), times);
