@@ -9,7 +9,7 @@
 // Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
 
 import { h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setHidden, setText, syncControl } from "./dom.js";
-import { countBySeverity, findingItem } from "./findings.js";
+import { countBySeverity, findingItems } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
 /** Every sub component GitLab can put in `sub`, in GitLab's order. */
@@ -364,9 +364,7 @@ export function renderPolicyPane(root, p, token) {
     summary(r),
   );
   renderIfChanged(part("policy-findings-list"), JSON.stringify(r.findings), () =>
-    r.findings.length
-      ? r.findings.map((f) => findingItem(f, { testid: "policy-finding" }))
-      : h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), " No findings: the policy admits only what the form says."),
+    findingItems(r.findings, { testid: "policy-finding" }, "No findings: the policy admits only what the form says."),
   );
   patch(part("policy-findings-count"), countBySeverity(r.findings));
   renderFiles(part("policy-files"), {
@@ -495,7 +493,7 @@ function inputIdOf(field) {
     const [, i, c] = field.split(".");
     return `policy-sub-${i}-${c}`;
   }
-  return { accountId: "policy-account" }[field] ?? "policy-account";
+  return "policy-account"; // the only other field specOf can find missing: accountId
 }
 
 
