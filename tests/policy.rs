@@ -459,6 +459,30 @@ fn policies_from_tokens_admit_their_token_and_refuse_siblings() {
     );
 }
 
+/// The lint context picks the token's audience the way the generator does: with several,
+/// AWS's own, wherever it stands in the list.
+#[test]
+fn lint_with_a_token_expects_the_audience_its_policy_was_built_for() {
+    let b64 = |v: &Value| gitlab_aws_oidc::base64url::encode(v.to_string().as_bytes());
+    let token = format!(
+        "{}.{}.c2ln",
+        b64(&json!({ "alg": "RS256" })),
+        b64(&json!({
+            "iss": "https://gitlab.com",
+            "aud": ["https://gitlab.com", "sts.amazonaws.com"],
+            "sub": "project_path:g/p:ref_type:branch:ref:main",
+            "project_id": "42",
+        }))
+    );
+    let options = TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap();
+    let result = trust_policy_for_token(&token, &options).unwrap();
+    assert_eq!(result.audience, "sts.amazonaws.com");
+    let context = json!({ "token": token }).to_string();
+    let findings = gitlab_aws_oidc::lint::lint_text(&result.policy, &context).unwrap();
+    let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    assert!(!codes.contains(&"POL022"), "{codes:?}");
+}
+
 #[test]
 fn token_errors_have_codes() {
     let options = TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap();

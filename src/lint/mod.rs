@@ -10,6 +10,7 @@ use crate::finding::{Finding, Rule};
 use crate::issuer::ProviderHost;
 use crate::policy::arn::Partition;
 use crate::policy::parse::{parse_policy, PolicyError};
+use crate::policy::spec::aws_audience;
 use crate::policy::{split_key, Condition, Document, Statement};
 use crate::subject::pattern_scope;
 use crate::token::{decode_unverified, Claims, TokenError};
@@ -38,7 +39,8 @@ pub struct LintRule {
 /// What the linter knows beyond the policy: the job's side, when given.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
-    /// The audience the job requests (`id_tokens: …: aud:`).
+    /// The audience the job requests (`id_tokens: …: aud:`); without one, the token's,
+    /// chosen as the policy generator chooses it ([`aws_audience`]).
     pub audience: Option<String>,
     /// The job's token claims, and its provider host.
     pub token: Option<(Claims, Option<ProviderHost>)>,
@@ -106,7 +108,7 @@ impl Context {
         let audience = audience.or_else(|| {
             token
                 .as_ref()
-                .and_then(|(claims, _)| claims.audiences().first().map(|a| (*a).to_owned()))
+                .and_then(|(claims, _)| aws_audience(claims).ok().map(str::to_owned))
         });
         Ok(Self {
             audience,

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::render::{self, Formats};
-use super::spec::{SpecError, TrustPolicySpec};
+use super::spec::{aws_audience, SpecError, TrustPolicySpec};
 use crate::finding::Finding;
 use crate::input::{self, Fields};
 use crate::issuer::ProviderHost;
@@ -192,13 +192,13 @@ pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<Trust
         .subject()
         .ok_or_else(|| claim_error("sub", "is missing; the policy must match it".to_owned()))?;
     let subject = Subject::parse(sub).map_err(|e| claim_error("sub", e.to_string()))?;
-    let audience = match (&options.audience, claims.audiences().as_slice()) {
+    let audience = match (&options.audience, aws_audience(claims)) {
         (Some(audience), _) => audience.clone(),
-        (None, [one]) => (*one).to_owned(),
-        (None, []) => return Err(claim_error("aud", "is missing; set options.audience".to_owned())),
-        // Several audiences: AWS's own is the one to trust, when the job asked for it.
-        (None, list) if list.contains(&super::spec::DEFAULT_AUDIENCE) => super::spec::DEFAULT_AUDIENCE.to_owned(),
-        (None, list) => {
+        (None, Ok(audience)) => audience.to_owned(),
+        (None, Err(list)) if list.is_empty() => {
+            return Err(claim_error("aud", "is missing; set options.audience".to_owned()))
+        }
+        (None, Err(list)) => {
             return Err(claim_error(
                 "aud",
                 format!(

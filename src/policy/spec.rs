@@ -10,12 +10,26 @@ use super::{Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY, POLIC
 use crate::input::{self, Fields};
 use crate::issuer::{IssuerError, ProviderHost};
 use crate::subject::{check_value, Component};
-use crate::token::catalog;
+use crate::token::{catalog, Claims};
 
 /// GitLab's current advice: the audience names the service that consumes
 /// the token. STS is that service, and AWS's own GitLab guides use it.
 pub const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
 pub const DEFAULT_ISSUER: &str = "https://gitlab.com";
+
+/// The audience a trust policy for this token should expect: its only one, or
+/// [`DEFAULT_AUDIENCE`] when it lists several and AWS's own is among them.
+/// Otherwise `Err` with the audiences it has (none, or several with no clear choice).
+///
+/// # Errors
+/// The token's audiences when none of them is the clear choice.
+pub fn aws_audience(claims: &Claims) -> Result<&str, Vec<&str>> {
+    match claims.audiences().as_slice() {
+        [one] => Ok(one),
+        list if list.contains(&DEFAULT_AUDIENCE) => Ok(DEFAULT_AUDIENCE),
+        list => Err(list.to_vec()),
+    }
+}
 pub const DEFAULT_MAX_SESSION_SECONDS: u32 = 3600;
 /// The claims a trust policy may pin on gitlab.com, besides `sub` and `aud`.
 pub const PIN_CLAIMS: [&str; 5] = [

@@ -254,7 +254,7 @@ export interface TrustPolicyResult {
 
 /** Context for `lintTrustPolicy`: what the job sends, when known. */
 export interface LintContext {
-  /** The audience the job requests (id_tokens: …: aud:). Defaults to the token's aud when a token is given. */
+  /** The audience the job requests (id_tokens: …: aud:). Defaults to the token's aud when a token is given (among several, sts.amazonaws.com, as trustPolicyForToken chooses). */
   audience?: string;
   /** A token (compact JWT) the policy should admit: findings say why it would be denied. */
   token?: string;
