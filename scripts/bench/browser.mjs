@@ -6,6 +6,9 @@
 // Usage: node scripts/bench/browser.mjs [--loads N] [--edits N] [--requests-out FILE] [--site DIR] [--quick]
 //   --loads N           cold loads of each page (default 15), alternating the page and its references
 //                       (blank, one line of text, the page's HTML and CSS with an empty script)
+//
+// References printed beside the budgets, for what the browser alone costs here: the one-line text page's first
+// paint (a paint, as the page's end point is), and the page's own textarea taking the same edits with no app.
 //   --edits N           measured edits (default 240; at least 200 for the budget), after 20 warm-up edits
 //   --requests-out FILE writes the files the page requested (paths under dist/www/) as JSON
 //   --site DIR          measures another build of the page instead of dist/www/ (for experiments)
@@ -240,6 +243,24 @@ async function runEdits({ list, warmup, reflow = true }) {
 }
 
 /**
+ * The browser's own share of an edit: the same edits put into the page's token textarea
+ * on the static copy (the page's HTML and CSS, no app), each followed by a forced layout.
+ */
+async function runTextareaEdits({ list, warmup }) {
+  const input = document.getElementById("token-input");
+  const nextFrame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+  const times = [];
+  for (let i = 0; i < list.length; i++) {
+    await nextFrame();
+    const t0 = performance.now();
+    input.value = list[i].token;
+    void document.body.offsetHeight;
+    if (i >= warmup) times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+/**
  * Prints, per edit, JS and wasm self time by file (V8 CPU profile) and the
  * renderer's style, layout and paint time (trace events on the page's main thread).
  */
@@ -296,6 +317,7 @@ try {
   // -- cold loads: a fresh context (empty cache) per load, page and references alternating --
   const blank = [];
   const text = [];
+  const textPaint = [];
   const staticPaint = [];
   const page = { rows: [], frame: [], rendered: [], afterFrame: [], load: [], dcl: [], html: [], css: [], modules: [], wasm: [], wasmStart: [], wasmDone: [] };
   let requested = [];
@@ -313,6 +335,12 @@ try {
         await tab.goto(`${origin}/${kind}.html`, { waitUntil: "load" });
         const end = await tab.waitForFunction(() => performance.getEntriesByType("navigation")[0]?.loadEventEnd || 0);
         (kind === "blank" ? blank : text).push(await end.jsonValue());
+        if (kind === "text") {
+          const paint = await tab.waitForFunction(
+            () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime || 0,
+          );
+          textPaint.push(await paint.jsonValue());
+        }
       } else {
         const seen = new Set();
         tab.on("request", (request) => {
@@ -369,6 +397,7 @@ try {
     console.log(`${pad(label, 46)}${lpad(ms(median(xs)), 10)}${lpad(ms(Math.min(...xs)), 10)}${lpad(ms(Math.max(...xs)), 10)}`);
   line("blank page: load event end", blank);
   line("one-line text page: load event end (reference)", text);
+  line("one-line text page: first paint (reference)", textPaint);
   line("static page (HTML and CSS only): first paint", staticPaint);
   line("page: index.html received", page.html);
   line("page: style.css received", page.css);
@@ -389,7 +418,8 @@ try {
     )}× the blank page's ${ms(blankMs)} (budget ≤ ${COLD_LOAD_RATIO_BUDGET}×; decoded in the DOM at ${ms(rowsMs)} = ${(
       rowsMs / blankMs
     ).toFixed(2)}×, its frame starting at ${ms(frameMs)} = ${(frameMs / blankMs).toFixed(2)}×; the page's HTML and CSS alone ` +
-      `first paint at ${ms(median(staticPaint))} = ${(median(staticPaint) / blankMs).toFixed(2)}×)`,
+      `first paint at ${ms(median(staticPaint))} = ${(median(staticPaint) / blankMs).toFixed(2)}×; paint against paint, the token ` +
+      `is on screen at ${(renderedMs / median(textPaint)).toFixed(2)}× the one-line text page's first paint, ${ms(median(textPaint))})`,
   );
 
   // -- keystrokes: one warm page, the example token, then edits that change claims --
@@ -416,6 +446,12 @@ try {
   if (process.env.BENCH_DUMP_TRACE) writeFileSync(process.env.BENCH_DUMP_TRACE, JSON.stringify(trace));
   await context.close();
 
+  const staticContext = await browser.newContext();
+  const staticTab = await staticContext.newPage();
+  await staticTab.goto(`${origin}/static.html`, { waitUntil: "load" });
+  const textareaOnly = await staticTab.evaluate(runTextareaEdits, { list, warmup: WARMUP_EDITS });
+  await staticContext.close();
+
   const handler = results.map((r) => r.handler);
   const layout = results.map((r) => r.layout);
   const settled = results.map((r) => r.settled);
@@ -430,6 +466,7 @@ try {
   qline("input event → handler returned (DOM updated)", handler);
   qline("… + style and layout (forced reflow)", layout);
   qline("… or the last DOM mutation, if later", settled);
+  qline("reference: the textarea alone (static page)", textareaOnly);
   console.log(`edits with DOM mutations after the handler (asynchronous pane updates): ${late}/${results.length}`);
   const rebuilt = Object.entries(added).sort((a, b) => b[1] - a[1]);
   const perEdit = (n) => (n / results.length).toFixed(0);
@@ -447,7 +484,8 @@ try {
       p95,
     )} (p50 ${ms(quantile(settled, 0.5))}) over ${results.length} edits (budget p95 ≤ ${KEYSTROKE_P95_BUDGET_MS} ms${
       enough ? "" : "; fewer than 200 edits measured"
-    }${verified === results.length ? "" : `; only ${verified} edits reached the panes`})`,
+    }${verified === results.length ? "" : `; only ${verified} edits reached the panes`}; the same edits in the page's textarea ` +
+      `with no app running take p50 ${ms(quantile(textareaOnly, 0.5))}, p95 ${ms(quantile(textareaOnly, 0.95))})`,
   );
 } finally {
   await browser.close();
