@@ -8,8 +8,50 @@
 //! lets every message name the field and say what was expected.
 
 use serde_json::{Map, Value};
+use thiserror::Error;
 
 use crate::token::json_kind;
+
+/// Input that cannot be read: what is wrong, and the field it is about when there is one.
+/// Boxed: a `Result` of it stays one pointer wide, which keeps every `?` in the readers small.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{}", self.0.message)]
+pub struct InputError(Box<Detail>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Detail {
+    field: Option<String>,
+    message: String,
+}
+
+impl InputError {
+    /// An error about one field: its path as JSON spells it (`audience`, `codebuild.bucket`,
+    /// `roles[1].roleArn`) and a sentence that names it.
+    #[must_use]
+    pub fn at(field: String, message: String) -> Self {
+        Self(Box::new(Detail {
+            field: Some(field),
+            message,
+        }))
+    }
+
+    /// An error about the text as a whole.
+    #[must_use]
+    pub fn whole(message: String) -> Self {
+        Self(Box::new(Detail { field: None, message }))
+    }
+
+    /// The field's path, or `None` when the text as a whole is unusable.
+    #[must_use]
+    pub fn field(&self) -> Option<&str> {
+        self.0.field.as_deref()
+    }
+
+    #[must_use]
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+}
 
 /// The fields of one JSON object, checked against the names it may have.
 #[derive(Debug, Clone, Copy)]
@@ -23,14 +65,17 @@ pub struct Fields<'a> {
 ///
 /// # Errors
 /// A message for text that is not JSON, not an object, or has an unknown field.
-pub fn parse_object(text: &str, allowed: &[&str]) -> Result<Map<String, Value>, String> {
+pub fn parse_object(text: &str, allowed: &[&str]) -> Result<Map<String, Value>, InputError> {
     match serde_json::from_str::<Value>(text) {
         Ok(Value::Object(map)) => {
             Fields { map: &map, path: "" }.only(allowed)?;
             Ok(map)
         }
-        Ok(other) => Err(format!("expected a JSON object, got {}", json_kind(&other))),
-        Err(error) => Err(error.to_string()),
+        Ok(other) => Err(InputError::whole(format!(
+            "expected a JSON object, got {}",
+            json_kind(&other)
+        ))),
+        Err(error) => Err(InputError::whole(error.to_string())),
     }
 }
 
@@ -44,15 +89,24 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// A message naming the first unknown field and the allowed ones.
-    pub fn only(self, allowed: &[&str]) -> Result<Self, String> {
+    pub fn only(self, allowed: &[&str]) -> Result<Self, InputError> {
         match self.map.keys().find(|key| !allowed.contains(&key.as_str())) {
             None => Ok(self),
-            Some(key) => Err(format!(
-                "unknown field `{}{key}`, expected one of `{}`",
-                self.path,
-                allowed.join("`, `")
+            Some(key) => Err(InputError::at(
+                self.path_of(key),
+                format!(
+                    "unknown field `{}{key}`, expected one of `{}`",
+                    self.path,
+                    allowed.join("`, `")
+                ),
             )),
         }
+    }
+
+    /// A field's path: the prefix for nested objects (`codebuild.`) and the name.
+    #[must_use]
+    pub fn path_of(self, name: &str) -> String {
+        format!("{}{name}", self.path)
     }
 
     /// A field's value; `null` counts as absent.
@@ -61,13 +115,16 @@ impl<'a> Fields<'a> {
         self.map.get(name).filter(|value| !value.is_null())
     }
 
-    fn wrong(self, name: &str, expected: &str, found: &Value) -> String {
-        format!("{}{name}: expected {expected}, got {}", self.path, json_kind(found))
+    fn wrong(self, name: &str, expected: &str, found: &Value) -> InputError {
+        InputError::at(
+            self.path_of(name),
+            format!("{}{name}: expected {expected}, got {}", self.path, json_kind(found)),
+        )
     }
 
     /// # Errors
     /// When the field is present but not a string.
-    pub fn string(self, name: &str) -> Result<Option<String>, String> {
+    pub fn string(self, name: &str) -> Result<Option<String>, InputError> {
         match self.value(name) {
             None => Ok(None),
             Some(Value::String(text)) => Ok(Some(text.clone())),
@@ -79,14 +136,18 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// When the field is missing or not a string.
-    pub fn required_string(self, name: &str) -> Result<String, String> {
-        self.string(name)?
-            .ok_or_else(|| format!("{}{name} is missing; expected a string", self.path))
+    pub fn required_string(self, name: &str) -> Result<String, InputError> {
+        self.string(name)?.ok_or_else(|| {
+            InputError::at(
+                self.path_of(name),
+                format!("{}{name} is missing; expected a string", self.path),
+            )
+        })
     }
 
     /// # Errors
     /// When the field is present but not `true` or `false`.
-    pub fn boolean(self, name: &str) -> Result<Option<bool>, String> {
+    pub fn boolean(self, name: &str) -> Result<Option<bool>, InputError> {
         match self.value(name) {
             None => Ok(None),
             Some(Value::Bool(flag)) => Ok(Some(*flag)),
@@ -96,7 +157,7 @@ impl<'a> Fields<'a> {
 
     /// # Errors
     /// When the field is present but not a whole number from 0 to 2³²−1.
-    pub fn unsigned(self, name: &str) -> Result<Option<u32>, String> {
+    pub fn unsigned(self, name: &str) -> Result<Option<u32>, InputError> {
         match self.value(name) {
             None => Ok(None),
             Some(value) => value
@@ -105,9 +166,12 @@ impl<'a> Fields<'a> {
                 .map(Some)
                 .ok_or_else(|| match value {
                     // `Value`'s own Display: `Number`'s would pull in core's float formatting.
-                    Value::Number(_) => format!(
-                        "{}{name}: expected a whole number from 0 to 4294967295, got {value}",
-                        self.path
+                    Value::Number(_) => InputError::at(
+                        self.path_of(name),
+                        format!(
+                            "{}{name}: expected a whole number from 0 to 4294967295, got {value}",
+                            self.path
+                        ),
                     ),
                     other => self.wrong(name, "a whole number", other),
                 }),
@@ -116,7 +180,7 @@ impl<'a> Fields<'a> {
 
     /// # Errors
     /// When the field is present but not an array of strings.
-    pub fn strings(self, name: &str) -> Result<Option<Vec<String>>, String> {
+    pub fn strings(self, name: &str) -> Result<Option<Vec<String>>, InputError> {
         let Some(value) = self.value(name) else { return Ok(None) };
         let Value::Array(items) = value else {
             return Err(self.wrong(name, "an array of strings", value));
@@ -136,7 +200,7 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// When the field is present but not an object.
-    pub fn object(self, name: &str) -> Result<Map<String, Value>, String> {
+    pub fn object(self, name: &str) -> Result<Map<String, Value>, InputError> {
         Ok(self.object_ref(name)?.cloned().unwrap_or_default())
     }
 
@@ -144,7 +208,7 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// When the field is present but not an object.
-    pub fn object_ref(self, name: &str) -> Result<Option<&'a Map<String, Value>>, String> {
+    pub fn object_ref(self, name: &str) -> Result<Option<&'a Map<String, Value>>, InputError> {
         match self.value(name) {
             None => Ok(None),
             Some(Value::Object(map)) => Ok(Some(map)),
@@ -156,7 +220,7 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// When the field is present but not an array of objects.
-    pub fn objects(self, name: &str) -> Result<Vec<&'a Map<String, Value>>, String> {
+    pub fn objects(self, name: &str) -> Result<Vec<&'a Map<String, Value>>, InputError> {
         let Some(value) = self.value(name) else {
             return Ok(Vec::new());
         };
@@ -177,15 +241,18 @@ impl<'a> Fields<'a> {
     ///
     /// # Errors
     /// When the field is present but not one of `names`.
-    pub fn choice(self, name: &str, names: &[&str]) -> Result<Option<usize>, String> {
+    pub fn choice(self, name: &str, names: &[&str]) -> Result<Option<usize>, InputError> {
         let Some(text) = self.string(name)? else {
             return Ok(None);
         };
         names.iter().position(|n| *n == text).map(Some).ok_or_else(|| {
-            format!(
-                "{}{name}: unknown value {text:?}, expected one of `{}`",
-                self.path,
-                names.join("`, `")
+            InputError::at(
+                self.path_of(name),
+                format!(
+                    "{}{name}: unknown value {text:?}, expected one of `{}`",
+                    self.path,
+                    names.join("`, `")
+                ),
             )
         })
     }
@@ -197,21 +264,37 @@ mod tests {
 
     const ALLOWED: [&str; 4] = ["name", "count", "flag", "list"];
 
-    fn fields(text: &str) -> Result<Map<String, Value>, String> {
+    fn at(field: &str, message: &str) -> InputError {
+        InputError::at(field.to_owned(), message.to_owned())
+    }
+
+    fn whole(message: &str) -> InputError {
+        InputError::whole(message.to_owned())
+    }
+
+    fn fields(text: &str) -> Result<Map<String, Value>, InputError> {
         parse_object(text, &ALLOWED)
     }
 
     #[test]
     fn refuses_what_is_not_an_object_with_its_kind() {
-        assert_eq!(fields("[1]").unwrap_err(), "expected a JSON object, got an array");
-        assert!(fields("{").unwrap_err().contains("EOF while parsing an object"));
+        assert_eq!(
+            fields("[1]").unwrap_err(),
+            whole("expected a JSON object, got an array")
+        );
+        let error = fields("{").unwrap_err();
+        assert!(error.message().contains("EOF while parsing an object"));
+        assert_eq!(error.field(), None);
     }
 
     #[test]
     fn names_an_unknown_field_and_the_allowed_ones() {
         assert_eq!(
             fields(r#"{"nmae": "x"}"#).unwrap_err(),
-            "unknown field `nmae`, expected one of `name`, `count`, `flag`, `list`"
+            at(
+                "nmae",
+                "unknown field `nmae`, expected one of `name`, `count`, `flag`, `list`"
+            )
         );
     }
 
@@ -233,23 +316,26 @@ mod tests {
         let f = Fields::new(&map, "outer.");
         assert_eq!(
             f.string("name").unwrap_err(),
-            "outer.name: expected a string, got a number"
+            at("outer.name", "outer.name: expected a string, got a number")
         );
         assert_eq!(
             f.unsigned("count").unwrap_err(),
-            "outer.count: expected a whole number from 0 to 4294967295, got -1"
+            at(
+                "outer.count",
+                "outer.count: expected a whole number from 0 to 4294967295, got -1"
+            )
         );
         assert_eq!(
             f.boolean("flag").unwrap_err(),
-            "outer.flag: expected true or false, got a string"
+            at("outer.flag", "outer.flag: expected true or false, got a string")
         );
         assert_eq!(
             f.strings("list").unwrap_err(),
-            "outer.list[1]: expected a string, got a number"
+            at("outer.list[1]", "outer.list[1]: expected a string, got a number")
         );
         assert_eq!(
             f.choice("name", &["a"]).unwrap_err(),
-            "outer.name: expected a string, got a number"
+            at("outer.name", "outer.name: expected a string, got a number")
         );
     }
 
@@ -260,7 +346,7 @@ mod tests {
         assert_eq!(f.choice("name", &["a", "b"]).unwrap(), Some(1));
         assert_eq!(
             f.choice("name", &["a", "c"]).unwrap_err(),
-            "name: unknown value \"b\", expected one of `a`, `c`"
+            at("name", "name: unknown value \"b\", expected one of `a`, `c`")
         );
     }
 }

@@ -7,6 +7,8 @@
 
 use thiserror::Error;
 
+use crate::error::Coded;
+
 /// IAM's limit on an OIDC provider URL (`CreateOpenIDConnectProvider.Url`).
 const MAX_PROVIDER_URL_LEN: usize = 255;
 
@@ -39,10 +41,9 @@ pub enum IssuerError {
     TooLong(usize),
 }
 
-impl IssuerError {
+impl Coded for IssuerError {
     /// Stable error code, e.g. for a spec field that failed.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             Self::Empty => "issuer.empty",
             Self::NoScheme(_) => "issuer.no_scheme",

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use crate::base64url;
+use crate::error::Coded;
 
 /// Key text above this size is refused before parsing (GitLab's JWKS is ~1 KB).
 pub const MAX_KEYS_BYTES: usize = 256 * 1024;
@@ -38,9 +39,8 @@ pub enum KeysError {
     Pem(String),
 }
 
-impl KeysError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for KeysError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Empty => "keys.empty",
             Self::TooLarge(_) => "keys.too_large",

@@ -9,6 +9,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use crate::error::Coded;
+
 /// A component GitLab can put in `sub`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Component {
@@ -117,9 +119,8 @@ pub enum SubjectError {
     DeploymentTier(String),
 }
 
-impl SubjectError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for SubjectError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Empty => "subject.empty",
             Self::GithubForm(_) => "subject.github_form",

@@ -8,6 +8,7 @@ use js_sys::{Array, Error, Promise, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use crate::error::Coded;
 use crate::keys::{describe_keys, parse_keys};
 use crate::policy::generate::{self, TokenPolicyOptions};
 use crate::policy::spec::TrustPolicySpec;
@@ -35,11 +36,28 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 
 /// A JS `Error` with a stable `code` property.
 fn coded_error(code: &str, message: &str) -> JsValue {
+    new_error(code, message).into()
+}
+
+fn new_error(code: &str, message: &str) -> Error {
     let error = Error::new(message);
     error.set_name("GitlabAwsOidcError");
     // Setting a property on a fresh Error cannot fail.
     let _ = Reflect::set(&error, &"code".into(), &code.into());
-    error.into()
+    error
+}
+
+/// A core error as a JS `Error`: its code, and `field` or `line` and `column` when the core knows them.
+fn js_error(error: &dyn Coded) -> JsValue {
+    let js = new_error(error.code(), &error.to_string());
+    if let Some(field) = error.field() {
+        let _ = Reflect::set(&js, &"field".into(), &field.into());
+    }
+    if let Some((line, column)) = error.position() {
+        let _ = Reflect::set(&js, &"line".into(), &JsValue::from(line));
+        let _ = Reflect::set(&js, &"column".into(), &JsValue::from(column));
+    }
+    js.into()
 }
 
 /// Seconds since 1970 from JS, as the core takes them.
@@ -65,7 +83,7 @@ fn now_from_js(now_seconds: f64) -> Result<i64, JsValue> {
 #[wasm_bindgen(js_name = inspectToken, unchecked_return_type = "TokenInspection")]
 pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seconds: f64) -> Result<JsValue, JsValue> {
     let now = now_from_js(now_seconds)?;
-    let inspection = inspect(token, now).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let inspection = inspect(token, now).map_err(|e| js_error(&e))?;
     to_js(&inspection)
 }
 
@@ -86,8 +104,8 @@ pub fn verify_token(token: &str, keys: &str) -> Promise {
 }
 
 fn start_verification(token: &str, keys: &str) -> Result<Promise, JsValue> {
-    let decoded = decode_unverified(token).map_err(|e| coded_error(e.code(), &e.to_string()))?;
-    let keys = parse_keys(keys).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let decoded = decode_unverified(token).map_err(|e| js_error(&e))?;
+    let keys = parse_keys(keys).map_err(|e| js_error(&e))?;
     let (signing_input, signature, candidates) = match verify::plan(&decoded, &keys) {
         Plan::Decided(verdict) => return Ok(Promise::resolve(&to_js(&verdict)?)),
         Plan::Check {
@@ -181,7 +199,7 @@ fn json_text(value: &JsValue, what: &str, code: &str, empty_default: bool) -> Re
 /// rejects, when the text is not a JWKS, JWK or PEM public key.
 #[wasm_bindgen(js_name = checkKeys, unchecked_return_type = "KeySummary[]")]
 pub fn check_keys(keys: &str) -> Result<JsValue, JsValue> {
-    let keys = describe_keys(keys).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let keys = describe_keys(keys).map_err(|e| js_error(&e))?;
     to_js(&keys)
 }
 
@@ -195,8 +213,8 @@ pub fn trust_policy(
     #[wasm_bindgen(unchecked_param_type = "TrustPolicySpec")] spec: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let text = json_text(spec, "spec", "spec.invalid", false)?;
-    let spec = TrustPolicySpec::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
-    let result = generate::trust_policy(&spec).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let spec = TrustPolicySpec::from_json(&text).map_err(|e| js_error(&e))?;
+    let result = generate::trust_policy(&spec).map_err(|e| js_error(&e))?;
     to_js(&result)
 }
 
@@ -211,8 +229,7 @@ pub fn trust_policy_for_token(
     #[wasm_bindgen(unchecked_param_type = "TokenPolicyOptions")] options: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let options = token_options(options)?;
-    let result =
-        generate::trust_policy_for_token(token, &options).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let result = generate::trust_policy_for_token(token, &options).map_err(|e| js_error(&e))?;
     to_js(&result)
 }
 
@@ -228,7 +245,7 @@ pub fn lint_trust_policy(
     #[wasm_bindgen(unchecked_param_type = "LintContext | undefined")] context: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let context = json_text(context, "context", "context.invalid", true)?;
-    let findings = crate::lint::lint_text(policy_text, &context).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let findings = crate::lint::lint_text(policy_text, &context).map_err(|e| js_error(&e))?;
     to_js(&findings)
 }
 
@@ -254,7 +271,7 @@ pub fn evaluate_trust_policy(
         claims_json = json_text(token_or_claims, "tokenOrClaims", "claims.invalid", false)?;
         TokenInput::ClaimsJson(&claims_json)
     };
-    let evaluation = evaluate_text(policy_text, input, &context).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let evaluation = evaluate_text(policy_text, input, &context).map_err(|e| js_error(&e))?;
     to_js(&evaluation)
 }
 
@@ -268,8 +285,8 @@ pub fn evaluate_trust_policy(
 pub fn ci_snippet(#[wasm_bindgen(unchecked_param_type = "CiSnippetSpec")] spec: &JsValue) -> Result<JsValue, JsValue> {
     use crate::ci::{self, SnippetSpec};
     let text = json_text(spec, "spec", "snippet.invalid", false)?;
-    let spec = SnippetSpec::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))?;
-    let snippet = ci::ci_snippet(&spec).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let spec = SnippetSpec::from_json(&text).map_err(|e| js_error(&e))?;
+    let snippet = ci::ci_snippet(&spec).map_err(|e| js_error(&e))?;
     to_js(&snippet)
 }
 
@@ -285,12 +302,12 @@ pub fn spec_for_token(
     #[wasm_bindgen(unchecked_param_type = "TokenPolicyOptions | undefined")] options: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let options = token_options(options)?;
-    let spec = generate::spec_for_token(token, &options).map_err(|e| coded_error(e.code(), &e.to_string()))?;
+    let spec = generate::spec_for_token(token, &options).map_err(|e| js_error(&e))?;
     to_js(&spec)
 }
 
 /// The `TokenPolicyOptions` argument of `trustPolicyForToken` and `specForToken`; absent means the defaults.
 fn token_options(options: &JsValue) -> Result<TokenPolicyOptions, JsValue> {
     let text = json_text(options, "options", "options.invalid", true)?;
-    TokenPolicyOptions::from_json(&text).map_err(|e| coded_error(e.code(), &e.to_string()))
+    TokenPolicyOptions::from_json(&text).map_err(|e| js_error(&e))
 }

@@ -5,6 +5,7 @@
 use std::fs;
 
 use gitlab_aws_oidc::ci::{ci_snippet, SnippetSpec};
+use gitlab_aws_oidc::error::Coded;
 use serde_json::{json, Value};
 
 fn fixture_specs() -> Vec<(String, SnippetSpec)> {
@@ -82,6 +83,7 @@ fn the_job_carries_the_values_literally() {
 }
 
 #[test]
+#[allow(clippy::too_many_lines, reason = "one table of bad inputs reads best whole")]
 fn bad_input_names_the_field() {
     let base = json!({ "roleArn": "arn:aws:iam::123456789012:role/x" });
     let with = |patch: Value| {
@@ -92,67 +94,150 @@ fn bad_input_names_the_field() {
         value
     };
     let cb = json!({ "project": "p", "bucket": "bucket", "ecrRepository": "repo" });
+    let arn = "arn:aws:iam::123456789012:role/x";
+    let two_roles = json!([{ "profile": "dev", "roleArn": arn }, { "profile": "prod", "roleArn": arn }]);
     let cases = [
         (
             with(json!({ "roleArn": "arn:aws:iam::123:role/x" })),
             "snippet.role_arn",
+            "roleArn",
         ),
         (
             with(json!({ "roleArn": "arn:aws:iam::123456789012:user/x" })),
             "snippet.role_arn",
+            "roleArn",
         ),
         (
             with(json!({ "roleArn": "arn:aws:iam::123456789012:role/x\n" })),
             "snippet.role_arn",
+            "roleArn",
         ),
-        (json!({ "kind": "assume-role" }), "snippet.role_arn"),
-        (with(json!({ "audience": "" })), "snippet.audience"),
-        (with(json!({ "audience": "a\nb" })), "snippet.audience"),
-        (with(json!({ "audience": "$(id)" })), "snippet.audience"),
-        (with(json!({ "region": "us-east" })), "snippet.region"),
-        (with(json!({ "region": "eu-west-1; rm -rf /" })), "snippet.region"),
-        (with(json!({ "durationSeconds": 899 })), "snippet.duration_seconds"),
-        (with(json!({ "durationSeconds": 43201 })), "snippet.duration_seconds"),
-        (with(json!({ "tokenVariable": "1TOKEN" })), "snippet.token_variable"),
-        (with(json!({ "tokenVariable": "TOKEN-X" })), "snippet.token_variable"),
-        (with(json!({ "tokenVariable": "CI_JOB_JWT" })), "snippet.token_variable"),
-        (with(json!({ "jobName": "deploy\nevil: 1" })), "snippet.job_name"),
-        (with(json!({ "jobName": "variables" })), "snippet.job_name"),
-        (with(json!({ "stage": "a#b" })), "snippet.stage"),
-        (with(json!({ "image": "x y" })), "snippet.image"),
-        (with(json!({ "image": "img`id`" })), "snippet.image"),
-        (with(json!({ "tags": ["ok", "bad\"tag"] })), "snippet.tags"),
-        (with(json!({ "branch": "a..b" })), "snippet.branch"),
-        (with(json!({ "branch": "x\"y" })), "snippet.branch"),
+        (json!({ "kind": "assume-role" }), "snippet.role_arn", "roleArn"),
+        (with(json!({ "audience": "" })), "snippet.audience", "audience"),
+        (with(json!({ "audience": "a\nb" })), "snippet.audience", "audience"),
+        (with(json!({ "audience": "$(id)" })), "snippet.audience", "audience"),
+        (with(json!({ "region": "us-east" })), "snippet.region", "region"),
+        (
+            with(json!({ "region": "eu-west-1; rm -rf /" })),
+            "snippet.region",
+            "region",
+        ),
+        (
+            with(json!({ "durationSeconds": 899 })),
+            "snippet.duration_seconds",
+            "durationSeconds",
+        ),
+        (
+            with(json!({ "durationSeconds": 43201 })),
+            "snippet.duration_seconds",
+            "durationSeconds",
+        ),
+        (
+            with(json!({ "tokenVariable": "1TOKEN" })),
+            "snippet.token_variable",
+            "tokenVariable",
+        ),
+        (
+            with(json!({ "tokenVariable": "TOKEN-X" })),
+            "snippet.token_variable",
+            "tokenVariable",
+        ),
+        (
+            with(json!({ "tokenVariable": "CI_JOB_JWT" })),
+            "snippet.token_variable",
+            "tokenVariable",
+        ),
+        (
+            with(json!({ "jobName": "deploy\nevil: 1" })),
+            "snippet.job_name",
+            "jobName",
+        ),
+        (with(json!({ "jobName": "variables" })), "snippet.job_name", "jobName"),
+        (with(json!({ "stage": "a#b" })), "snippet.stage", "stage"),
+        (with(json!({ "image": "x y" })), "snippet.image", "image"),
+        (with(json!({ "image": "img`id`" })), "snippet.image", "image"),
+        (with(json!({ "tags": ["ok", "bad\"tag"] })), "snippet.tags", "tags"),
+        (with(json!({ "branch": "a..b" })), "snippet.branch", "branch"),
+        (with(json!({ "branch": "x\"y" })), "snippet.branch", "branch"),
         (
             with(json!({ "existingJob": "job:\n  script: [x]\n".repeat(4000) })),
             "snippet.existing_job",
+            "existingJob",
         ),
-        (with(json!({ "environment": "prod'; echo" })), "snippet.environment"),
-        (with(json!({ "issuer": "http://gitlab.com" })), "snippet.issuer"),
-        (with(json!({ "kind": "multi-role" })), "snippet.roles"),
-        (with(json!({ "kind": "codebuild-publish" })), "snippet.codebuild"),
+        (
+            with(json!({ "environment": "prod'; echo" })),
+            "snippet.environment",
+            "environment",
+        ),
+        (
+            with(json!({ "issuer": "http://gitlab.com" })),
+            "snippet.issuer",
+            "issuer",
+        ),
+        (with(json!({ "kind": "multi-role" })), "snippet.roles", "roles"),
+        (
+            with(json!({ "kind": "codebuild-publish" })),
+            "snippet.codebuild",
+            "codebuild",
+        ),
         (
             with(
                 json!({ "kind": "codebuild-publish", "codebuild": { "project": "p", "bucket": "B", "ecrRepository": "r" } }),
             ),
             "snippet.codebuild",
+            "codebuild.bucket",
         ),
         (
             with(
                 json!({ "kind": "codebuild-publish", "codebuild": { "project": "p$(id)", "bucket": "bucket", "ecrRepository": "r" } }),
             ),
             "snippet.codebuild",
+            "codebuild.project",
         ),
         (
             with(json!({ "kind": "codebuild-publish", "codebuild": cb.clone() , "durationSeconds": 5 })),
             "snippet.duration_seconds",
+            "durationSeconds",
         ),
+        (
+            with(
+                json!({ "kind": "multi-role", "roles": [two_roles[0].clone(), { "profile": "a b", "roleArn": arn }] }),
+            ),
+            "snippet.roles",
+            "roles[1].profile",
+        ),
+        (
+            with(
+                json!({ "kind": "multi-role", "roles": [two_roles[0].clone(), { "profile": "dev", "roleArn": arn }] }),
+            ),
+            "snippet.roles",
+            "roles[1].profile",
+        ),
+        (
+            with(
+                json!({ "kind": "multi-role", "roles": [two_roles[0].clone(), { "profile": "prod", "roleArn": "arn:aws:iam::1:role/x" }] }),
+            ),
+            "snippet.role_arn",
+            "roles[1].roleArn",
+        ),
+        (
+            with(json!({ "kind": "multi-role", "roles": [two_roles[0].clone(), { "profile": "prod" }] })),
+            "snippet.invalid",
+            "roles[1].roleArn",
+        ),
+        (with(json!({ "region": 7 })), "snippet.invalid", "region"),
     ];
-    for (value, code) in cases {
-        let err = ci_snippet(&spec(&value)).unwrap_err();
+    for (value, code, field) in cases {
+        let err = SnippetSpec::from_json(&value.to_string())
+            .and_then(|spec| ci_snippet(&spec))
+            .unwrap_err();
         assert_eq!(err.code(), code, "{value}: {err}");
+        assert_eq!(err.field().as_deref(), Some(field), "{value}: {err}");
+        let name = field.rsplit(['.', ']']).next().unwrap_or(field);
+        assert!(err.to_string().contains(name), "the message names {field}: {err}");
     }
+    let valid_roles = with(json!({ "kind": "multi-role", "roles": two_roles }));
+    assert!(ci_snippet(&spec(&valid_roles)).is_ok());
     let typo = SnippetSpec::from_json(r#"{"rolArn": "x"}"#).unwrap_err();
     assert_eq!(typo.code(), "snippet.invalid");
     assert!(SnippetSpec::from_json(r#"{"kind": "lambda"}"#).is_err());

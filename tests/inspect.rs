@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::Path;
 
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::token::rules;
 use gitlab_aws_oidc::{decode_unverified, inspect_token, Inspection};
 

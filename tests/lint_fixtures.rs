@@ -4,6 +4,7 @@
 
 use std::fs;
 
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::lint::lint_text;
 use gitlab_aws_oidc::policy::evaluate::{evaluate_text, TokenInput};
 

@@ -6,6 +6,7 @@
 use std::fs;
 use std::process::Command;
 
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::issuer::ProviderHost;
 use gitlab_aws_oidc::policy::evaluate::{evaluate, Request};
 use gitlab_aws_oidc::policy::generate::{trust_policy, trust_policy_for_token, TokenPolicyOptions, TrustPolicyResult};
@@ -311,6 +312,84 @@ fn bad_input_names_the_field() {
     )))
     .unwrap_err();
     assert!(err.to_string().contains("AWS evaluates only sub and aud"), "{err}");
+}
+
+/// Besides its code, an error names the spec field it is about, as JSON spells its path,
+/// so a form can mark that field without reading the message.
+#[test]
+fn errors_name_the_field_as_a_path() {
+    let base = json!({ "accountId": "123456789012", "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "main" }] });
+    let field_of = |patch: Value| {
+        let mut value = base.clone();
+        for (k, v) in patch.as_object().unwrap() {
+            value[k] = v.clone();
+        }
+        TrustPolicySpec::from_json(&value.to_string())
+            .and_then(|spec| trust_policy(&spec))
+            .unwrap_err()
+            .field()
+    };
+    let subject = |r: &str| json!({ "project_path": "g/p", "ref_type": "branch", "ref": r });
+    let cases = [
+        (json!({ "accountId": "12345" }), "accountId"),
+        (json!({ "accountId": 12345 }), "accountId"),
+        (json!({ "issuer": "http://gitlab.com" }), "issuer"),
+        (json!({ "partition": "aws-iso" }), "partition"),
+        (json!({ "audience": "a b" }), "audience"),
+        (json!({ "subjects": [] }), "subjects"),
+        (json!({ "subjects": [subject("main"), subject("a..b")] }), "subjects[1]"),
+        (json!({ "subjects": [subject("main"), 7] }), "subjects[1]"),
+        (
+            json!({ "subClaimComponents": ["ref", "project_path"] }),
+            "subClaimComponents",
+        ),
+        (
+            json!({ "issuer": "https://gitlab.example.com", "pins": { "project_id": "1" } }),
+            "pins",
+        ),
+        (json!({ "pins": { "ref": "main" } }), "pins"),
+        (json!({ "pins": { "project_id": "abc" } }), "pins.project_id"),
+        (json!({ "pins": { "ref_protected": true } }), "pins.ref_protected"),
+        (json!({ "roleName": "has space" }), "roleName"),
+        (json!({ "maxSessionDuration": 60 }), "maxSessionDuration"),
+        (json!({ "description": "emoji 😀" }), "description"),
+        (json!({ "tags": { "aws:x": "y" } }), "tags"),
+        (json!({ "acountId": "123456789012" }), "acountId"),
+    ];
+    for (patch, field) in cases {
+        assert_eq!(field_of(patch.clone()).as_deref(), Some(field), "{patch}");
+    }
+    assert_eq!(TrustPolicySpec::from_json("[1]").unwrap_err().field(), None);
+
+    let options = |text: &str| TokenPolicyOptions::from_json(text).unwrap_err().field();
+    assert_eq!(options(r#"{"refScope":"all"}"#).as_deref(), Some("refScope"));
+    assert_eq!(options(r#"{"pinProjectId":"yes"}"#).as_deref(), Some("pinProjectId"));
+    let token = fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
+    let for_token = |text: &str| {
+        trust_policy_for_token(&token, &TokenPolicyOptions::from_json(text).unwrap())
+            .unwrap_err()
+            .field()
+    };
+    assert_eq!(for_token("{}").as_deref(), Some("accountId"));
+    assert_eq!(
+        for_token(r#"{"accountId":"123456789012","roleName":"a b"}"#).as_deref(),
+        Some("roleName")
+    );
+}
+
+/// A policy that is not JSON says where: line and column, as numbers too.
+#[test]
+fn policy_json_errors_carry_their_position() {
+    use gitlab_aws_oidc::lint::{lint_text, Context};
+    let err = lint_text("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [}\n", "{}").unwrap_err();
+    assert_eq!(err.code(), "policy.json");
+    assert_eq!(err.position(), Some((3, 17)), "{err}");
+    assert!(err.to_string().contains("line 3, column 17"), "{err}");
+    let context = Context::from_json(r#"{"partition":"aws-iso"}"#).unwrap_err();
+    assert_eq!(
+        (context.code(), context.field().as_deref()),
+        ("context.invalid", Some("partition"))
+    );
 }
 
 #[test]

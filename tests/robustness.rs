@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use gitlab_aws_oidc::ci::{ci_snippet, SnippetSpec};
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::inspect_token;
 use gitlab_aws_oidc::keys::parse_keys;
 use gitlab_aws_oidc::lint::lint_text;

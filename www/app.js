@@ -134,11 +134,17 @@ function nowSeconds() {
   return Date.now() / 1000;
 }
 
-/** { code, message } of anything thrown or rejected. */
+/**
+ * { code, message } of anything thrown or rejected, with the core's `field`
+ * (the spec field's JSON path) or `line` and `column` when it gave them.
+ * @returns {import("./dom.js").PageError}
+ */
 function errorOf(e) {
   return {
     code: typeof e?.code === "string" ? e.code : "page.unexpected",
     message: e instanceof Error ? e.message : String(e),
+    ...(typeof e?.field === "string" ? { field: e.field } : {}),
+    ...(typeof e?.line === "number" && typeof e?.column === "number" ? { line: e.line, column: e.column } : {}),
   };
 }
 

@@ -17,7 +17,7 @@ import { countBySeverity, findingItems, groupDigits } from "./findings.js";
  * @typedef {object} CheckPaneState
  * @property {string} text the textarea's text
  * @property {import("./pkg/gitlab_aws_oidc.js").Finding[] | null} findings lint findings, or null
- * @property {{ code: string, message: string } | null} error why the text cannot be linted
+ * @property {import("./dom.js").PageError | null} error why the text cannot be linted
  * @property {string | null} note a caveat about the check (e.g. the token could not be used)
  * @property {import("./pkg/gitlab_aws_oidc.js").Evaluation | null} evaluation against the pasted token
  * @property {{ code: string, message: string } | null} evalError why the evaluation could not run
@@ -155,15 +155,18 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   setText(status, text);
 }
 
-/** The "Go to line …" button for a JSON error that names its position. */
+/**
+ * The "Go to line …" button for an error that has a position (a policy that is not JSON).
+ * @param {import("./dom.js").PageError} error
+ */
 function goToPosition(error) {
-  const position = /line (\d+), column (\d+)/.exec(error.message);
-  if (!position) return null;
+  const { line, column } = error;
+  if (line === undefined || column === undefined) return null;
   return h("button", {
     type: "button",
     class: "btn btn-small error-action",
-    dataset: { action: "go-to-position", line: position[1], column: position[2], testid: "go-to-position" },
-    text: `Go to line ${position[1]}, column ${position[2]}`,
+    dataset: { action: "go-to-position", line: String(line), column: String(column), testid: "go-to-position" },
+    text: `Go to line ${line}, column ${column}`,
   });
 }
 

@@ -132,6 +132,27 @@ export function setText(el, text) {
 }
 
 /**
+ * An error as the page keeps it: the core's code and message, and where it
+ * points when the core says (see GitlabAwsOidcError).
+ * @typedef {{ code: string, message: string, field?: string, line?: number, column?: number }} PageError
+ */
+
+/**
+ * The form key (data-field / data-error-for) of the field an error names:
+ * the core's `field` path with a list entry shortened to its row
+ * (`subjects[1]` → `subjects.1`, `roles[1].roleArn` → `roles.1`), and spec
+ * names the form calls otherwise renamed. Null when the error names no field.
+ * @param {PageError | null} error
+ * @param {Record<string, string>} [renamed] spec name → form key
+ * @returns {string | null}
+ */
+export function formKeyOf(error, renamed = {}) {
+  if (!error?.field) return null;
+  const key = error.field.replace(/\[(\d+)\].*$/, ".$1");
+  return renamed[key] ?? key;
+}
+
+/**
  * Shows a pane's error next to its field (the `[data-error-for]` slot whose key
  * is `errorField`) and marks that field's controls, and those under it, invalid.
  * @param {HTMLElement} root the pane

@@ -6,7 +6,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (CiSnippetSpec, CiSnippet).
 
-import { h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setAttr, setHidden, setText, syncControl } from "./dom.js";
+import { formKeyOf, h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setAttr, setHidden, setText, syncControl } from "./dom.js";
 import { countBySeverity, findingItems } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 import { syncTabs, wireTabs } from "./tabs.js";
@@ -61,7 +61,7 @@ export function defaultPipelineForm() {
  * @property {string} existingJob pasted legacy job (never in the URL)
  * @property {string} tab the selected output file
  * @property {import("./pkg/gitlab_aws_oidc.js").CiSnippet | null} result
- * @property {{ code: string, message: string } | null} error
+ * @property {import("./dom.js").PageError | null} error
  * @property {{ field: string, label: string }[]} missing
  */
 
@@ -123,32 +123,6 @@ export function specOf(p, policy, jobIssuer) {
   if (policy) spec.policy = { audience: policy.audience, providerArn: policy.providerArn, subjects: policy.subjects };
   if (t(p.existingJob)) spec.existingJob = p.existingJob;
   return { spec, missing };
-}
-
-/** Where a snippet error belongs in the form (data-field / data-error-for key), or null. */
-function fieldOfError(error, form) {
-  const { code, message } = error;
-  const simple = {
-    "snippet.role_arn": "roleArn",
-    "snippet.audience": "audience",
-    "snippet.region": "region",
-    "snippet.duration_seconds": "durationSeconds",
-    "snippet.token_variable": "tokenVariable",
-    "snippet.stage": "stage",
-    "snippet.environment": "environment",
-    "snippet.branch": "branch",
-    "snippet.component": "component",
-  }[code];
-  if (simple) return simple;
-  if (code === "snippet.roles") {
-    const index = /roles\[(\d+)\]/.exec(message);
-    return index && Number(index[1]) < form.roles.length ? `roles.${index[1]}` : "roles";
-  }
-  if (code === "snippet.codebuild") {
-    const name = ["project", "bucket", "ecrRepository"].find((n) => message.includes(n));
-    return name ? `codebuild.${name}` : "codebuild";
-  }
-  return null;
 }
 
 const FILE_NOTES = {
@@ -238,7 +212,7 @@ export function renderPipelinePane(root, p, policy) {
     syncControl(el, form.roles[Number(i)]?.[key] ?? "");
   }
 
-  renderFieldErrors(root, p.error, p.error ? fieldOfError(p.error, form) : null);
+  renderFieldErrors(root, p.error, formKeyOf(p.error));
 
   const policyNote = part("policy-link");
   renderIfChanged(policyNote, JSON.stringify([policy?.roleArn ?? null]), () =>

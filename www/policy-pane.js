@@ -8,7 +8,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TrustPolicySpec, TrustPolicyResult).
 
-import { h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setHidden, setText, syncControl } from "./dom.js";
+import { formKeyOf, h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard, renderIfChanged, setHidden, setText, syncControl } from "./dom.js";
 import { countBySeverity, findingItems } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
@@ -186,34 +186,6 @@ export function specOf(form) {
 }
 
 /**
- * Where a spec error belongs in the form: a field key (data-field /
- * data-error-for), or null for the pane-wide error only.
- * @param {{ code: string, message: string }} error
- */
-function fieldOfError(error, form) {
-  const { code, message } = error;
-  const simple = {
-    "spec.issuer": "issuer",
-    "spec.account_id": "accountId",
-    "spec.partition": "partition",
-    "spec.audience": "audience",
-    "spec.sub_claim_components": "components",
-    "spec.role_name": "roleName",
-    "spec.max_session_duration": "maxSessionDuration",
-  }[code];
-  if (simple) return simple;
-  if (code === "spec.subjects") {
-    const index = /subjects\[(\d+)\]/.exec(message);
-    return index && Number(index[1]) < form.subjects.length ? `subjects.${index[1]}` : "subjects";
-  }
-  if (code === "spec.pins") {
-    const name = PIN_NAMES.find((p) => message.includes(p));
-    return name ? `pins.${name}` : "pins";
-  }
-  return null;
-}
-
-/**
  * What the policy pane renders from (a slice of app.js's state).
  * @typedef {object} PolicyPaneState
  * @property {PolicyForm} form
@@ -221,7 +193,7 @@ function fieldOfError(error, form) {
  * @property {"blank" | "token" | "edited" | "link"} origin where the token-derived fields came from
  * @property {string} tab the selected output format
  * @property {import("./pkg/gitlab_aws_oidc.js").TrustPolicyResult | null} result
- * @property {{ code: string, message: string } | null} error
+ * @property {import("./dom.js").PageError | null} error
  * @property {{ field: string, label: string }[]} missing
  * @property {{ form: PolicyForm, note: string | null } | { error: string } | null} fromToken
  *   what the pasted token would fill in (null without a decodable token)
@@ -345,7 +317,7 @@ export function renderPolicyPane(root, p, token) {
   setHidden(part("pins-off"), gitlabCom);
 
   // Errors next to their fields, and the pane-wide state.
-  renderFieldErrors(root, p.error, p.error ? fieldOfError(p.error, form) : null);
+  renderFieldErrors(root, p.error, formKeyOf(p.error, { subClaimComponents: "components" }));
 
   renderNeeds(part("policy-needs-card"), p);
   renderErrorBox(part("policy-error"), p.error, "Cannot build the policy");

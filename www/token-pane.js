@@ -64,7 +64,7 @@ const TIME_OF_CLAIM = { iat: "issuedAt", nbf: "notBefore", exp: "expiresAt" };
  * @property {boolean} example whether the text is the built-in example token
  * @property {number} now seconds since 1970 the inspection was computed for
  * @property {import("./pkg/gitlab_aws_oidc.js").TokenInspection | null} inspection
- * @property {{ code: string, message: string } | null} error why the text cannot be decoded
+ * @property {import("./dom.js").PageError | null} error why the text cannot be decoded
  * @property {string} keys the keys textarea's text
  * @property {boolean} verifying whether a signature check of this token and these keys is in flight
  * @property {import("./pkg/gitlab_aws_oidc.js").Verification | null} verification its verdict

@@ -6,6 +6,7 @@
 //! The checks of the `policy_lint_evaluate` fuzz target, shared with the native replay of
 //! saved crash inputs (`tests/fuzz_regressions.rs`).
 
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::lint::lint_text;
 use gitlab_aws_oidc::policy::evaluate::{evaluate_text, TokenInput};
 

@@ -7,6 +7,7 @@
 //! saved crash inputs (`tests/fuzz_regressions.rs`).
 
 use gitlab_aws_oidc::ci::{ci_snippet, SnippetSpec};
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::lint::lint_text;
 use gitlab_aws_oidc::policy::generate::{trust_policy, trust_policy_for_token, TokenPolicyOptions, TrustPolicyResult};
 use gitlab_aws_oidc::policy::spec::TrustPolicySpec;

@@ -7,6 +7,7 @@
 //! saved crash inputs (`tests/fuzz_regressions.rs`).
 
 use gitlab_aws_oidc::base64url;
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::{decode_unverified, inspect_token};
 
 /// `nowSeconds` as the wasm boundary lets it through: |now| < 9e15.

@@ -7,6 +7,7 @@
 //! saved crash inputs (`tests/fuzz_regressions.rs`).
 
 use gitlab_aws_oidc::decode_unverified;
+use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::keys::parse_keys;
 use gitlab_aws_oidc::verify::{conclude, plan, Outcome, Plan};
 

@@ -1,7 +1,7 @@
 //! Publishing an image through AWS CodeBuild: the job, the buildspec, and the
 //! least-privilege policies for the job's role and CodeBuild's service role.
 
-use crate::input::Fields;
+use crate::input::{Fields, InputError};
 use crate::policy::{one_or_many, Document, Statement, POLICY_VERSION};
 
 use super::{assume_role_script, header, script_item, variable, RoleArn, SnippetError, Valid as Job};
@@ -36,8 +36,11 @@ pub(super) struct Valid {
     account: String,
 }
 
-fn fail(message: String) -> SnippetError {
-    SnippetError::CodeBuild(message)
+fn fail(field: &'static str, message: String) -> SnippetError {
+    SnippetError::CodeBuild {
+        field: Some(field),
+        message,
+    }
 }
 
 impl CodeBuildSpec {
@@ -51,7 +54,7 @@ impl CodeBuildSpec {
         "timeoutMinutes",
     ];
 
-    pub(super) fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+    pub(super) fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
         let fields = fields.only(&Self::FIELDS)?;
         Ok(Self {
             project: fields.required_string("project")?,
@@ -68,10 +71,13 @@ impl CodeBuildSpec {
             !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
         };
         if !name_ok(&self.project, 255, "-_") || !self.project.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(fail(format!(
-                "project {:?} is not a CodeBuild project name (letters, digits, - and _)",
-                self.project
-            )));
+            return Err(fail(
+                "project",
+                format!(
+                    "project {:?} is not a CodeBuild project name (letters, digits, - and _)",
+                    self.project
+                ),
+            ));
         }
         let bucket_ok = name_ok(&self.bucket, 63, "-.")
             && self.bucket.len() >= 3
@@ -79,38 +85,51 @@ impl CodeBuildSpec {
             && !self.bucket.starts_with(['-', '.'])
             && !self.bucket.contains("..");
         if !bucket_ok {
-            return Err(fail(format!(
-                "bucket {:?} is not an S3 bucket name (3–63 lowercase letters, digits, - and .)",
-                self.bucket
-            )));
+            return Err(fail(
+                "bucket",
+                format!(
+                    "bucket {:?} is not an S3 bucket name (3–63 lowercase letters, digits, - and .)",
+                    self.bucket
+                ),
+            ));
         }
         let prefix = self.prefix.clone().unwrap_or_else(|| "gitlab-ci/".to_owned());
         if !prefix.is_empty() && (!name_ok(&prefix, 512, "-_./") || prefix.starts_with('/') || !prefix.ends_with('/')) {
-            return Err(fail(format!(
-                "prefix {prefix:?} must be letters, digits, - _ . / ending with / (e.g. gitlab-ci/)"
-            )));
+            return Err(fail(
+                "prefix",
+                format!("prefix {prefix:?} must be letters, digits, - _ . / ending with / (e.g. gitlab-ci/)"),
+            ));
         }
         let repository_ok = name_ok(&self.ecr_repository, 256, "-_./")
             && self.ecr_repository.chars().all(|c| !c.is_ascii_uppercase())
             && !self.ecr_repository.starts_with(['-', '_', '.', '/']);
         if !repository_ok {
-            return Err(fail(format!(
-                "ecrRepository {:?} is not an ECR repository name (lowercase letters, digits, - _ . /)",
-                self.ecr_repository
-            )));
+            return Err(fail(
+                "ecrRepository",
+                format!(
+                    "ecrRepository {:?} is not an ECR repository name (lowercase letters, digits, - _ . /)",
+                    self.ecr_repository
+                ),
+            ));
         }
         let log_group = self
             .log_group
             .clone()
             .unwrap_or_else(|| format!("/aws/codebuild/{}", self.project));
         if !name_ok(&log_group, 512, "-_./#") {
-            return Err(fail(format!("logGroup {log_group:?} is not a log group name")));
+            return Err(fail(
+                "logGroup",
+                format!("logGroup {log_group:?} is not a log group name"),
+            ));
         }
         let minutes = self.timeout_minutes.unwrap_or(60);
         if !(5..=480).contains(&minutes) {
-            return Err(fail(format!(
-                "timeoutMinutes {minutes} is out of range; expected 5 to 480 (CodeBuild's own limit is 8 hours)"
-            )));
+            return Err(fail(
+                "timeoutMinutes",
+                format!(
+                    "timeoutMinutes {minutes} is out of range; expected 5 to 480 (CodeBuild's own limit is 8 hours)"
+                ),
+            ));
         }
         let role = role.ok_or(SnippetError::RoleArnMissing)?;
         Ok(Valid {

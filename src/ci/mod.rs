@@ -12,8 +12,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 use thiserror::Error;
 
+use crate::error::Coded;
 use crate::finding::Finding;
-use crate::input::{self, Fields};
+use crate::input::{self, Fields, InputError};
 use crate::issuer::ProviderHost;
 use crate::policy::arn::{is_account_id, is_role_name, Partition};
 use crate::policy::spec::DEFAULT_AUDIENCE;
@@ -123,13 +124,18 @@ pub struct SnippetSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SnippetError {
     #[error("spec is not valid: {0}")]
-    Json(String),
-    #[error("roleArn {0:?} is not an IAM role ARN; expected arn:<partition>:iam::<12 digits>:role/<path><name>")]
-    RoleArn(String),
+    Json(InputError),
+    #[error("{field} {value:?} is not an IAM role ARN; expected arn:<partition>:iam::<12 digits>:role/<path><name>")]
+    RoleArn {
+        /// `roleArn`, or `roles[i].roleArn` for a multi-role job's entry.
+        field: String,
+        value: String,
+    },
     #[error("roleArn is missing; expected the ARN of the role the job assumes")]
     RoleArnMissing,
-    #[error("roles: {0}")]
-    Roles(String),
+    /// The message starts with the field: `roles` or `roles[i].profile`.
+    #[error("{message}")]
+    Roles { field: String, message: String },
     #[error("audience {0:?} is not usable: {1}")]
     Audience(String, &'static str),
     #[error("region {0:?} is not an AWS region name such as eu-west-1")]
@@ -142,8 +148,12 @@ pub enum SnippetError {
         value: String,
         why: &'static str,
     },
-    #[error("codebuild: {0}")]
-    CodeBuild(String),
+    #[error("codebuild: {message}")]
+    CodeBuild {
+        /// The field of `codebuild` the message is about; `None` for the object as a whole.
+        field: Option<&'static str>,
+        message: String,
+    },
     #[error("issuer: {0}")]
     Issuer(String),
     #[error(
@@ -153,13 +163,12 @@ pub enum SnippetError {
     ExistingJobTooLarge(usize),
 }
 
-impl SnippetError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for SnippetError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Json(_) => "snippet.invalid",
-            Self::RoleArn(_) | Self::RoleArnMissing => "snippet.role_arn",
-            Self::Roles(_) => "snippet.roles",
+            Self::RoleArn { .. } | Self::RoleArnMissing => "snippet.role_arn",
+            Self::Roles { .. } => "snippet.roles",
             Self::Audience(..) => "snippet.audience",
             Self::Region(_) => "snippet.region",
             Self::Duration(_) => "snippet.duration_seconds",
@@ -173,10 +182,27 @@ impl SnippetError {
                 "environment" => "snippet.environment",
                 _ => "snippet.component",
             },
-            Self::CodeBuild(_) => "snippet.codebuild",
+            Self::CodeBuild { .. } => "snippet.codebuild",
             Self::Issuer(_) => "snippet.issuer",
             Self::ExistingJobTooLarge(_) => "snippet.existing_job",
         }
+    }
+
+    fn field(&self) -> Option<String> {
+        let name = match self {
+            Self::Json(error) => return error.field().map(str::to_owned),
+            Self::RoleArn { field, .. } | Self::Roles { field, .. } => return Some(field.clone()),
+            Self::CodeBuild { field: Some(field), .. } => return Some(format!("codebuild.{field}")),
+            Self::Name { field, .. } => field,
+            Self::RoleArnMissing => "roleArn",
+            Self::Audience(..) => "audience",
+            Self::Region(_) => "region",
+            Self::Duration(_) => "durationSeconds",
+            Self::CodeBuild { field: None, .. } => "codebuild",
+            Self::Issuer(_) => "issuer",
+            Self::ExistingJobTooLarge(_) => "existingJob",
+        };
+        Some(name.to_owned())
     }
 }
 
@@ -212,7 +238,10 @@ impl RoleArn {
     /// # Errors
     /// [`SnippetError::RoleArn`] for anything else.
     pub fn parse(text: &str) -> Result<Self, SnippetError> {
-        let fail = || SnippetError::RoleArn(text.to_owned());
+        let fail = || SnippetError::RoleArn {
+            field: "roleArn".to_owned(),
+            value: text.to_owned(),
+        };
         let parts: Vec<&str> = text.splitn(6, ':').collect();
         let ["arn", partition, "iam", "", account, resource] = parts[..] else {
             return Err(fail());
@@ -331,7 +360,7 @@ impl SnippetSpec {
         "existingJob",
     ];
 
-    fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+    fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
         let roles = fields
             .objects("roles")?
             .into_iter()
@@ -344,7 +373,7 @@ impl SnippetSpec {
                     role_arn: role.required_string("roleArn")?,
                 })
             })
-            .collect::<Result<Vec<_>, String>>()?;
+            .collect::<Result<Vec<_>, InputError>>()?;
         let codebuild = match fields.object_ref("codebuild")? {
             None => None,
             Some(map) => Some(CodeBuildSpec::from_fields(Fields::new(map, "codebuild."))?),
@@ -452,9 +481,10 @@ impl SnippetSpec {
         let codebuild = match (kind, &self.codebuild) {
             (Kind::CodebuildPublish, Some(spec)) => Some(spec.validate(role.as_ref(), &region)?),
             (Kind::CodebuildPublish, None) => {
-                return Err(SnippetError::CodeBuild(
-                    "a codebuild-publish job needs codebuild: { project, bucket, ecrRepository }".to_owned(),
-                ))
+                return Err(SnippetError::CodeBuild {
+                    field: None,
+                    message: "a codebuild-publish job needs codebuild: { project, bucket, ecrRepository }".to_owned(),
+                })
             }
             _ => None,
         };
@@ -494,12 +524,18 @@ impl SnippetSpec {
 
 fn profiles(roles: &[ProfileRole]) -> Result<Vec<(String, RoleArn)>, SnippetError> {
     if roles.len() < 2 {
-        return Err(SnippetError::Roles(
-            "a multi-role job needs at least two { profile, roleArn } entries".to_owned(),
-        ));
+        return Err(SnippetError::Roles {
+            field: "roles".to_owned(),
+            message: "roles: a multi-role job needs at least two { profile, roleArn } entries".to_owned(),
+        });
     }
     let mut profiles: Vec<(String, RoleArn)> = Vec::new();
-    for entry in roles {
+    for (index, entry) in roles.iter().enumerate() {
+        let field = format!("roles[{index}].profile");
+        let fail = |message: String| SnippetError::Roles {
+            message: format!("{field} {:?} {message}", entry.profile),
+            field: field.clone(),
+        };
         let valid = !entry.profile.is_empty()
             && entry.profile.len() <= 64
             && entry
@@ -507,25 +543,24 @@ fn profiles(roles: &[ProfileRole]) -> Result<Vec<(String, RoleArn)>, SnippetErro
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !valid {
-            return Err(SnippetError::Roles(format!(
-                "profile {:?} must be 1–64 letters, digits, - or _",
-                entry.profile
-            )));
+            return Err(fail("must be 1–64 letters, digits, - or _".to_owned()));
         }
         let variable = profile_variable(&entry.profile);
-        if let Some((other, _)) = profiles.iter().find(|(p, _)| profile_variable(p) == variable) {
-            return Err(SnippetError::Roles(format!(
-                "profiles {other:?} and {:?} both map to the CI/CD variable {variable}; rename one",
-                entry.profile
-            )));
+        if let Some(other) = profiles.iter().position(|(p, _)| profile_variable(p) == variable) {
+            return Err(fail(if profiles[other].0 == entry.profile {
+                format!("appears twice (also roles[{other}].profile)")
+            } else {
+                format!(
+                    "and roles[{other}].profile {:?} both map to the CI/CD variable {variable}; rename one",
+                    profiles[other].0
+                )
+            }));
         }
-        if profiles.iter().any(|(p, _)| *p == entry.profile) {
-            return Err(SnippetError::Roles(format!(
-                "profile {:?} appears twice",
-                entry.profile
-            )));
-        }
-        profiles.push((entry.profile.clone(), RoleArn::parse(&entry.role_arn)?));
+        let role_arn = RoleArn::parse(&entry.role_arn).map_err(|_| SnippetError::RoleArn {
+            field: format!("roles[{index}].roleArn"),
+            value: entry.role_arn.clone(),
+        })?;
+        profiles.push((entry.profile.clone(), role_arn));
     }
     Ok(profiles)
 }

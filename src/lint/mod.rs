@@ -3,7 +3,8 @@
 
 mod rules;
 
-use crate::input::{self, Fields};
+use crate::error::Coded;
+use crate::input::{self, Fields, InputError};
 use thiserror::Error;
 
 use crate::finding::{Finding, Rule};
@@ -56,16 +57,29 @@ pub enum LintError {
     #[error(transparent)]
     Token(#[from] TokenError),
     #[error("context is not valid: {0}")]
-    Context(String),
+    Context(InputError),
 }
 
-impl LintError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for LintError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Policy(e) => e.code(),
             Self::Token(e) => e.code(),
             Self::Context(_) => "context.invalid",
+        }
+    }
+
+    fn field(&self) -> Option<String> {
+        match self {
+            Self::Context(error) => error.field().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Policy(error) => error.position(),
+            _ => None,
         }
     }
 }
@@ -91,8 +105,9 @@ impl Context {
         let partition = match partition.as_deref() {
             None => None,
             Some(name) => Some(Partition::from_name(name).ok_or_else(|| {
-                LintError::Context(format!(
-                    "partition {name:?} is unknown; expected aws, aws-us-gov or aws-cn"
+                LintError::Context(InputError::at(
+                    "partition".to_owned(),
+                    format!("partition {name:?} is unknown; expected aws, aws-us-gov or aws-cn"),
                 ))
             })?),
         };

@@ -8,6 +8,8 @@ use serde_json::Value;
 
 use super::wildcard;
 use super::{split_key, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use crate::error::Coded;
+use crate::input::InputError;
 use crate::issuer::ProviderHost;
 use crate::token::catalog::{self, AwsConditionKey};
 use crate::token::Claims;
@@ -42,17 +44,30 @@ pub enum EvaluateError {
     #[error("claims are not a JSON object of token claims: {0}")]
     Claims(String),
     #[error("context is not valid: {0}")]
-    Context(String),
+    Context(InputError),
 }
 
-impl EvaluateError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for EvaluateError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Policy(e) => e.code(),
             Self::Token(e) => e.code(),
             Self::Claims(_) => "claims.invalid",
             Self::Context(_) => "context.invalid",
+        }
+    }
+
+    fn field(&self) -> Option<String> {
+        match self {
+            Self::Context(error) => error.field().map(str::to_owned),
+            _ => None,
+        }
+    }
+
+    fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Policy(error) => error.position(),
+            _ => None,
         }
     }
 }
@@ -69,7 +84,7 @@ impl EvaluateContext {
     ///
     /// # Errors
     /// A message naming the field that cannot be used.
-    pub fn from_json(text: &str) -> Result<Self, String> {
+    pub fn from_json(text: &str) -> Result<Self, InputError> {
         let map = crate::input::parse_object(text, &["clientIds"])?;
         Ok(Self {
             client_ids: crate::input::Fields::new(&map, "").strings("clientIds")?,

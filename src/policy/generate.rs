@@ -7,8 +7,9 @@ use thiserror::Error;
 
 use super::render::{self, Formats};
 use super::spec::{aws_audience, SpecError, TrustPolicySpec};
+use crate::error::Coded;
 use crate::finding::Finding;
-use crate::input::{self, Fields};
+use crate::input::{self, Fields, InputError};
 use crate::issuer::ProviderHost;
 use crate::lint;
 use crate::subject::{Component, Subject};
@@ -97,16 +98,15 @@ pub enum FromTokenError {
     #[error(transparent)]
     Token(#[from] TokenError),
     #[error("options are not valid: {0}")]
-    Options(String),
+    Options(InputError),
     #[error("token {claim}: {message}")]
     Claim { claim: &'static str, message: String },
     #[error(transparent)]
     Spec(#[from] SpecError),
 }
 
-impl FromTokenError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for FromTokenError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Token(e) => e.code(),
             Self::Options(_) => "options.invalid",
@@ -116,6 +116,17 @@ impl FromTokenError {
                 _ => "token.sub",
             },
             Self::Spec(e) => e.code(),
+        }
+    }
+
+    fn field(&self) -> Option<String> {
+        match self {
+            Self::Options(error) => error.field().map(str::to_owned),
+            // Only a field the caller gave: the rest of the spec comes from the token.
+            Self::Spec(error) => error
+                .field()
+                .filter(|field| TokenPolicyOptions::FIELDS.contains(&field.as_str())),
+            Self::Token(_) | Self::Claim { .. } => None,
         }
     }
 }
@@ -146,7 +157,7 @@ impl TokenPolicyOptions {
         "createProvider",
     ];
 
-    fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+    fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
         Ok(Self {
             account_id: fields.string("accountId")?,
             partition: fields.string("partition")?,

@@ -5,6 +5,8 @@ use thiserror::Error;
 
 use super::{Condition, Document, Statement};
 
+use crate::error::Coded;
+
 /// Why a pasted text is not a policy document at all.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum PolicyError {
@@ -28,15 +30,21 @@ pub enum PolicyError {
     },
 }
 
-impl PolicyError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for PolicyError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Empty => "policy.empty",
             Self::Json { .. } => "policy.json",
             Self::NotObject(_) => "policy.not_object",
             Self::NoStatement => "policy.no_statement",
             Self::Shape { .. } => "policy.shape",
+        }
+    }
+
+    fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Json { line, column, .. } => Some((*line, *column)),
+            _ => None,
         }
     }
 }

@@ -7,7 +7,8 @@ use thiserror::Error;
 
 use super::arn::{self, Partition};
 use super::{Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY, POLICY_VERSION};
-use crate::input::{self, Fields};
+use crate::error::Coded;
+use crate::input::{self, Fields, InputError};
 use crate::issuer::{IssuerError, ProviderHost};
 use crate::subject::{check_value, Component};
 use crate::token::{catalog, Claims};
@@ -16,6 +17,16 @@ use crate::token::{catalog, Claims};
 /// the token. STS is that service, and AWS's own GitLab guides use it.
 pub const DEFAULT_AUDIENCE: &str = "sts.amazonaws.com";
 pub const DEFAULT_ISSUER: &str = "https://gitlab.com";
+
+pub const DEFAULT_MAX_SESSION_SECONDS: u32 = 3600;
+/// The claims a trust policy may pin on gitlab.com, besides `sub` and `aud`.
+pub const PIN_CLAIMS: [&str; 5] = [
+    "project_id",
+    "namespace_id",
+    "ref_protected",
+    "pipeline_source",
+    "runner_environment",
+];
 
 /// The audience a trust policy for this token should expect: its only one, or
 /// [`DEFAULT_AUDIENCE`] when it lists several and AWS's own is among them.
@@ -30,15 +41,6 @@ pub fn aws_audience(claims: &Claims) -> Result<&str, Vec<&str>> {
         list => Err(list.to_vec()),
     }
 }
-pub const DEFAULT_MAX_SESSION_SECONDS: u32 = 3600;
-/// The claims a trust policy may pin on gitlab.com, besides `sub` and `aud`.
-pub const PIN_CLAIMS: [&str; 5] = [
-    "project_id",
-    "namespace_id",
-    "ref_protected",
-    "pipeline_source",
-    "runner_environment",
-];
 
 /// The spec as it arrives from JavaScript (JSON): loose types, checked by [`TrustPolicySpec::validate`].
 /// Serialized (by `specForToken`) with absent fields left out.
@@ -75,7 +77,7 @@ pub struct TrustPolicySpec {
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SpecError {
     #[error("spec is not valid: {0}")]
-    Json(String),
+    Json(InputError),
     #[error("issuer: {0}")]
     Issuer(IssuerError),
     #[error("accountId is missing; expected the 12-digit AWS account id that owns the role")]
@@ -92,8 +94,12 @@ pub enum SpecError {
     NoSubjects,
     #[error("subjects[{index}]: {message}")]
     Subject { index: usize, message: String },
-    #[error("pins: {0}")]
-    Pins(String),
+    #[error("pins: {message}")]
+    Pins {
+        /// The pinned claim the message is about, when it is one of [`PIN_CLAIMS`].
+        claim: Option<&'static str>,
+        message: String,
+    },
     #[error("roleName {0:?} is not an IAM role name; expected 1–64 characters of letters, digits and + = , . @ _ -")]
     RoleName(String),
     #[error("maxSessionDuration {0} is out of range; expected whole seconds from 3600 to 43200")]
@@ -104,9 +110,8 @@ pub enum SpecError {
     Tags(String),
 }
 
-impl SpecError {
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+impl Coded for SpecError {
+    fn code(&self) -> &'static str {
         match self {
             Self::Json(_) => "spec.invalid",
             Self::Issuer(_) => "spec.issuer",
@@ -115,12 +120,32 @@ impl SpecError {
             Self::Audience(..) => "spec.audience",
             Self::SubClaimComponents(_) => "spec.sub_claim_components",
             Self::NoSubjects | Self::Subject { .. } => "spec.subjects",
-            Self::Pins(_) => "spec.pins",
+            Self::Pins { .. } => "spec.pins",
             Self::RoleName(_) => "spec.role_name",
             Self::MaxSessionDuration(_) => "spec.max_session_duration",
             Self::Description(_) => "spec.description",
             Self::Tags(_) => "spec.tags",
         }
+    }
+
+    fn field(&self) -> Option<String> {
+        let name = match self {
+            Self::Json(error) => return error.field().map(str::to_owned),
+            Self::Subject { index, .. } => return Some(format!("subjects[{index}]")),
+            Self::Pins { claim: Some(claim), .. } => return Some(format!("pins.{claim}")),
+            Self::Issuer(_) => "issuer",
+            Self::AccountIdMissing | Self::AccountId(_) => "accountId",
+            Self::Partition(_) => "partition",
+            Self::Audience(..) => "audience",
+            Self::SubClaimComponents(_) => "subClaimComponents",
+            Self::NoSubjects => "subjects",
+            Self::Pins { claim: None, .. } => "pins",
+            Self::RoleName(_) => "roleName",
+            Self::MaxSessionDuration(_) => "maxSessionDuration",
+            Self::Description(_) => "description",
+            Self::Tags(_) => "tags",
+        };
+        Some(name.to_owned())
     }
 }
 
@@ -170,7 +195,7 @@ impl TrustPolicySpec {
         "createProvider",
     ];
 
-    fn from_fields(fields: Fields<'_>) -> Result<Self, String> {
+    fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
         Ok(Self {
             issuer: fields.string("issuer")?,
             account_id: fields.string("accountId")?,
@@ -374,15 +399,18 @@ fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static 
         return Ok(Vec::new());
     }
     if !host.is_gitlab_com() {
-        return Err(SpecError::Pins(format!(
-            "AWS evaluates only sub and aud for tokens from {host}; claims such as project_id can be pinned only on gitlab.com (put them in sub instead)"
-        )));
+        return Err(SpecError::Pins {
+            claim: None,
+            message: format!(
+                "AWS evaluates only sub and aud for tokens from {host}; claims such as project_id can be pinned only on gitlab.com (put them in sub instead)"
+            ),
+        });
     }
     if let Some(name) = pins.keys().find(|k| !PIN_CLAIMS.contains(&k.as_str())) {
-        return Err(SpecError::Pins(format!(
-            "{name:?} cannot be pinned; expected {}",
-            PIN_CLAIMS.join(", ")
-        )));
+        return Err(SpecError::Pins {
+            claim: None,
+            message: format!("{name:?} cannot be pinned; expected {}", PIN_CLAIMS.join(", ")),
+        });
     }
     let mut checked = Vec::new();
     for claim in PIN_CLAIMS {
@@ -393,9 +421,10 @@ fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static 
                 list.iter().filter_map(Value::as_str).map(str::to_owned).collect()
             }
             _ => {
-                return Err(SpecError::Pins(format!(
-                    "{claim} must be a string or a non-empty list of strings"
-                )))
+                return Err(SpecError::Pins {
+                    claim: Some(claim),
+                    message: format!("{claim} must be a string or a non-empty list of strings"),
+                })
             }
         };
         for v in &values {
@@ -410,9 +439,10 @@ fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static 
                     "ref_protected" => "\"true\" or \"false\"".to_owned(),
                     _ => catalog::claim_info(claim).map_or_else(String::new, |i| i.known_values.join(", ")),
                 };
-                return Err(SpecError::Pins(format!(
-                    "{claim} {v:?} is not valid; expected {expected}"
-                )));
+                return Err(SpecError::Pins {
+                    claim: Some(claim),
+                    message: format!("{claim} {v:?} is not valid; expected {expected}"),
+                });
             }
         }
         checked.push((claim, values));

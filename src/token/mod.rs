@@ -10,6 +10,8 @@ pub mod times;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
+use crate::error::Coded;
+
 pub use claims::Claims;
 
 /// Inputs above this size are refused before any decoding. GitLab tokens are
@@ -61,10 +63,9 @@ fn segments_hint(count: usize) -> &'static str {
     }
 }
 
-impl TokenError {
+impl Coded for TokenError {
     /// Stable error code, one per class of unusable input.
-    #[must_use]
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> &'static str {
         match self {
             Self::Empty => "token.empty",
             Self::TooLarge(_) => "token.too_large",

@@ -439,4 +439,14 @@ export type ErrorCode =
 export interface GitlabAwsOidcError extends Error {
   name: "GitlabAwsOidcError";
   code: ErrorCode;
+  /**
+   * The field of the spec, options or context the error is about, its path as JSON spells it
+   * (`accountId`, `subjects[1]`, `pins.project_id`, `roles[0].roleArn`, `codebuild.bucket`);
+   * absent when the input as a whole is unusable.
+   */
+  field?: string;
+  /** `policy.json` only: where the text stops being JSON, 1-based. */
+  line?: number;
+  /** `policy.json` only: where the text stops being JSON, 1-based. */
+  column?: number;
 }

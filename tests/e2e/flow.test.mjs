@@ -485,6 +485,16 @@ describe("the flow", { concurrency: 2 }, () => {
     await page.locator('[data-field="roles.1.profile"]').fill("deploy-prod");
     await page.locator('[data-field="roles.1.roleArn"]').fill("arn:aws:iam::210987654321:role/gitlab-ci-deploy");
     await waitForText(page, "pipeline-code", "--profile deploy-prod");
+    // A bad entry: the error shows in that role's row, and only its fields are marked.
+    await page.locator('[data-field="roles.1.roleArn"]').fill("arn:aws:iam::210987654321:user/deploy");
+    await page.locator("#pipeline-role-1-error").waitFor();
+    assert.match(await page.locator("#pipeline-role-1-error").textContent(), /^snippet\.role_arn — roles\[1\]\.roleArn "arn:aws:iam::210987654321:user\/deploy"/);
+    assert.equal(await page.locator('[data-field="roles.1.roleArn"]').getAttribute("aria-invalid"), "true");
+    assert.equal(await page.locator('[data-field="roles.0.roleArn"]').getAttribute("aria-invalid"), null);
+    assert.equal(await page.locator("#pipeline-role-0-error").isHidden(), true);
+    await page.locator('[data-field="roles.1.roleArn"]').fill("arn:aws:iam::210987654321:role/gitlab-ci-deploy");
+    await waitForText(page, "pipeline-code", "--profile deploy-prod");
+    assert.equal(await page.locator('[data-field="roles.1.roleArn"]').getAttribute("aria-invalid"), null);
     await byTestId(page, "add-role").click();
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.field), "roles.2.profile");
     await page.getByRole("button", { name: "Remove role 3" }).click();

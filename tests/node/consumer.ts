@@ -1,6 +1,6 @@
 // Compiled with tsc --strict by package.test.mjs: the published types must
 // describe inspectToken's result precisely enough for this to type-check.
-import init, { checkKeys, inspectToken, type Finding, type GitlabAwsOidcError, type KeySummary, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
+import init, { checkKeys, inspectToken, lintTrustPolicy, type Finding, type GitlabAwsOidcError, type KeySummary, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
 
 export async function summarize(token: string): Promise<string> {
   await init();
@@ -23,4 +23,17 @@ export async function summarize(token: string): Promise<string> {
 export function rsaKeys(keys: string): string[] {
   const summaries: KeySummary[] = checkKeys(keys);
   return summaries.filter((k) => k.kty === "RSA" && (k.bits ?? 0) >= 2048).map((k) => k.kid ?? "(no kid)");
+}
+
+/** Where an error points, typed: the field of a spec, or the line and column of a policy that is not JSON. */
+export function whereWrong(policy: string): string {
+  try {
+    lintTrustPolicy(policy, undefined);
+    return "no error";
+  } catch (caught) {
+    const error = caught as GitlabAwsOidcError;
+    const field: string | undefined = error.field;
+    const line: number | undefined = error.line;
+    return field ?? (line === undefined ? error.code : `${line}:${error.column ?? 0}`);
+  }
 }

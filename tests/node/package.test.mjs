@@ -13,7 +13,7 @@ const pkg = join(root, "pkg");
 const fixture = (path) => readFileSync(join(root, "tests/fixtures", path), "utf8");
 const NOW = 1764000000 + 20 * 60;
 
-const { default: init, inspectToken } = await import(join(pkg, "gitlab_aws_oidc.js"));
+const { default: init, inspectToken, lintTrustPolicy, ciSnippet } = await import(join(pkg, "gitlab_aws_oidc.js"));
 await init({ module_or_path: readFileSync(join(pkg, "gitlab_aws_oidc_bg.wasm")) });
 
 test("inspectToken explains a gitlab.com token", () => {
@@ -44,6 +44,22 @@ test("errors are thrown with a stable code", () => {
       return true;
     });
   }
+});
+
+test("errors say where: the field's path, or the line and column of a policy that is not JSON", () => {
+  assert.throws(() => lintTrustPolicy('{\n  "Version": "2012-10-17",\n  "Statement": [}'), (error) => {
+    assert.equal(error.code, "policy.json");
+    assert.deepEqual([error.line, error.column, error.field], [3, 17, undefined]);
+    return true;
+  });
+  const arn = "arn:aws:iam::123456789012:role/x";
+  const roles = [{ profile: "dev", roleArn: arn }, { profile: "dev", roleArn: arn }];
+  assert.throws(() => ciSnippet({ kind: "multi-role", roles }), (error) => {
+    assert.equal(error.code, "snippet.roles");
+    assert.equal(error.field, "roles[1].profile");
+    assert.equal(error.line, undefined);
+    return true;
+  });
 });
 
 test("npm pack ships a package that installs and imports by name", () => {

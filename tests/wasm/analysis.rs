@@ -47,6 +47,15 @@ fn lint_errors_carry_codes() {
     let error = lint_trust_policy("{\n \"Statement\": [", &JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("policy.json"));
     assert!(get(&error, "message").as_string().unwrap().contains("line 2"));
+    // The position as numbers too, for an editor to jump to.
+    assert_eq!(get(&error, "line").as_f64(), Some(2.0));
+    assert_eq!(get(&error, "column").as_f64(), Some(15.0));
+    assert!(get(&error, "field").is_undefined());
+    let context = JSON::parse(r#"{"partition":"aws-iso"}"#).unwrap();
+    let error = lint_trust_policy(GOOD, &context).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("context.invalid"));
+    assert_eq!(get(&error, "field").as_string().as_deref(), Some("partition"));
+    assert!(get(&error, "line").is_undefined());
 }
 
 #[wasm_bindgen_test]

@@ -26,6 +26,14 @@ fn ci_snippet_errors_name_the_field() {
     let spec = JSON::parse(r#"{"roleArn":"arn:aws:iam::123456789012:role/x","region":"mars-1"}"#).unwrap();
     let error = ci_snippet(&spec).unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("snippet.region"));
+    assert_eq!(get(&error, "field").as_string().as_deref(), Some("region"));
+    let roles = JSON::parse(
+        r#"{"kind":"multi-role","roles":[{"profile":"dev","roleArn":"arn:aws:iam::123456789012:role/x"},{"profile":"prod","roleArn":"nope"}]}"#,
+    )
+    .unwrap();
+    let error = ci_snippet(&roles).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("snippet.role_arn"));
+    assert_eq!(get(&error, "field").as_string().as_deref(), Some("roles[1].roleArn"));
     assert_eq!(
         get(&ci_snippet(&JsValue::NULL).unwrap_err(), "code")
             .as_string()

@@ -54,6 +54,12 @@ fn trust_policy_errors_name_the_field() {
     );
     let pins = r#"{"issuer":"https://gitlab.example.com","accountId":"123456789012","subjects":[{"project_path":"g/p","ref_type":"branch","ref":"main"}],"pins":{"project_id":"1"}}"#;
     assert_eq!(code(trust_policy(&object(pins))), "spec.pins");
+    let field = |spec: &str| get(&trust_policy(&object(spec)).unwrap_err(), "field").as_string();
+    assert_eq!(field(pins).as_deref(), Some("pins"));
+    let subjects = r#"{"accountId":"123456789012","subjects":[{"project_path":"g/p","ref_type":"branch","ref":"main"},{"project_path":"g/p","ref_type":"branch","ref":"a..b"}]}"#;
+    assert_eq!(field(subjects).as_deref(), Some("subjects[1]"));
+    assert_eq!(field(r#"{"acountId":"123456789012"}"#).as_deref(), Some("acountId"));
+    assert_eq!(field("[1]"), None);
 }
 
 #[wasm_bindgen_test]
