@@ -242,7 +242,7 @@ pub fn trust_policy_for_token(
 #[wasm_bindgen(js_name = lintTrustPolicy, unchecked_return_type = "Finding[]")]
 pub fn lint_trust_policy(
     #[wasm_bindgen(js_name = policyText)] policy_text: &str,
-    #[wasm_bindgen(unchecked_param_type = "LintContext | undefined")] context: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "LintContext")] context: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let context = json_text(context, "context", "context.invalid", true)?;
     let findings = crate::lint::lint_text(policy_text, &context).map_err(|e| js_error(&e))?;
@@ -259,7 +259,7 @@ pub fn evaluate_trust_policy(
     #[wasm_bindgen(js_name = policyText)] policy_text: &str,
     #[wasm_bindgen(js_name = tokenOrClaims, unchecked_param_type = "string | Record<string, JsonValue>")]
     token_or_claims: &JsValue,
-    #[wasm_bindgen(unchecked_param_type = "EvaluateContext | undefined")] context: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "EvaluateContext")] context: &JsValue,
 ) -> Result<JsValue, JsValue> {
     use crate::policy::evaluate::{evaluate_text, TokenInput};
     let context = json_text(context, "context", "context.invalid", true)?;
@@ -299,7 +299,7 @@ pub fn ci_snippet(#[wasm_bindgen(unchecked_param_type = "CiSnippetSpec")] spec: 
 #[wasm_bindgen(js_name = specForToken, unchecked_return_type = "TrustPolicySpec")]
 pub fn spec_for_token(
     token: &str,
-    #[wasm_bindgen(unchecked_param_type = "TokenPolicyOptions | undefined")] options: &JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "TokenPolicyOptions")] options: &JsValue,
 ) -> Result<JsValue, JsValue> {
     let options = token_options(options)?;
     let spec = generate::spec_for_token(token, &options).map_err(|e| js_error(&e))?;

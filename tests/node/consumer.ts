@@ -1,6 +1,6 @@
 // Compiled with tsc --strict by package.test.mjs: the published types must
 // describe inspectToken's result precisely enough for this to type-check.
-import init, { checkKeys, inspectToken, lintTrustPolicy, type Finding, type GitlabAwsOidcError, type KeySummary, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
+import init, { checkKeys, inspectToken, lintTrustPolicy, specForToken, type Finding, type GitlabAwsOidcError, type KeySummary, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
 
 export async function summarize(token: string): Promise<string> {
   await init();
@@ -28,7 +28,7 @@ export function rsaKeys(keys: string): string[] {
 /** Where an error points, typed: the field of a spec, or the line and column of a policy that is not JSON. */
 export function whereWrong(policy: string): string {
   try {
-    lintTrustPolicy(policy, undefined);
+    lintTrustPolicy(policy);
     return "no error";
   } catch (caught) {
     const error = caught as GitlabAwsOidcError;
@@ -36,4 +36,9 @@ export function whereWrong(policy: string): string {
     const line: number | undefined = error.line;
     return field ?? (line === undefined ? error.code : `${line}:${error.column ?? 0}`);
   }
+}
+
+/** The README documents the context and options as optional: they may be left out. */
+export function withoutOptions(policy: string, token: string): [Finding[], string | undefined] {
+  return [lintTrustPolicy(policy), specForToken(token).issuer];
 }
