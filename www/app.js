@@ -102,7 +102,7 @@ const state = {
   },
 
   /** Step 3 (see check-pane.js CheckPaneState). */
-  check: { text: "", findings: null, error: null, note: null, evaluation: null, evalError: null, applied: null },
+  check: { text: "", findings: null, error: null, evaluation: null, evalError: null, applied: null },
 
   /** Step 4 (see pipeline-pane.js PipelinePaneState). */
   pipeline: {
@@ -270,26 +270,15 @@ function checkPolicy() {
   const c = state.check;
   c.findings = null;
   c.error = null;
-  c.note = null;
   c.evaluation = null;
   c.evalError = null;
   if (state.decoder !== "ready" || c.text.trim() === "") return;
   const token = state.inspection ? state.token.trim() : null;
   try {
+    // A token that decodes (state.inspection) always serves as the lint's context.
     c.findings = lintTrustPolicy(c.text, token ? { token } : undefined);
   } catch (e) {
-    const error = errorOf(e);
-    if (token && !error.code.startsWith("policy.")) {
-      // The token cannot serve as context (e.g. several audiences): lint the policy alone.
-      try {
-        c.findings = lintTrustPolicy(c.text, undefined);
-        c.note = `The pasted token could not be used to lint against (${error.code}: ${error.message}); the findings are for the policy alone.`;
-      } catch (e2) {
-        c.error = errorOf(e2);
-      }
-    } else {
-      c.error = error;
-    }
+    c.error = errorOf(e);
   }
   if (c.error || !token) return;
   try {

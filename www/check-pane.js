@@ -18,7 +18,6 @@ import { countBySeverity, findingItems, groupDigits } from "./findings.js";
  * @property {string} text the textarea's text
  * @property {import("./pkg/gitlab_aws_oidc.js").Finding[] | null} findings lint findings, or null
  * @property {import("./dom.js").PageError | null} error why the text cannot be linted
- * @property {string | null} note a caveat about the check (e.g. the token could not be used)
  * @property {import("./pkg/gitlab_aws_oidc.js").Evaluation | null} evaluation against the pasted token
  * @property {{ code: string, message: string } | null} evalError why the evaluation could not run
  * @property {string | null} applied the code of the fix applied last, for the status line
@@ -115,10 +114,6 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   renderTokenCard(part("check-token"), inspection);
 
   setHidden(part("check-empty"), hasText);
-  const note = part("check-note");
-  setHidden(note, !c.note);
-  setText(note, c.note ?? "");
-
   const findingsCard = part("check-findings-card");
   setHidden(findingsCard, !c.findings);
   if (c.findings) {
