@@ -51,7 +51,7 @@ import { renderPaneIfChanged, setAttr } from "./dom.js";
 
 /** Relative times ("expires in 41 min") are recomputed this often while a token is shown. */
 const REFRESH_MS = 30_000;
-/** The fragment is rewritten this long after the last change (browsers throttle replaceState). */
+/** The fragment is rewritten at most this often while inputs change (browsers throttle replaceState). */
 const FRAGMENT_DELAY_MS = 150;
 
 const PANE_TITLES = {
@@ -308,8 +308,11 @@ function buildPipeline() {
 // ---- the flow ---------------------------------------------------------------------
 
 /**
- * Set on a cold load while only the token step has been rendered: steps 2–4
- * are derived and rendered a frame later, or by the first render() before.
+ * Set while steps 2–4 are behind the token: on a cold load until the frame after
+ * the first token is on screen, and after each token edit made on the token step,
+ * which updates only that step (issue 8's keystroke budget). The next render()
+ * (opening a step, keys, the refresh) or link derives them first, so a step is
+ * never shown, and a link never written, from an older token.
  */
 let stepsPending = false;
 
@@ -381,13 +384,16 @@ function effectivePipelineForm() {
   return { ...p.form, ...effective(p, state.policy.result) };
 }
 
+/** Writes the link at most every FRAGMENT_DELAY_MS while inputs change (one timer, not one per keystroke). */
 function scheduleFragment() {
-  clearTimeout(fragmentTimer);
-  fragmentTimer = setTimeout(writeFragment, FRAGMENT_DELAY_MS);
+  if (!fragmentTimer) fragmentTimer = setTimeout(writeFragment, FRAGMENT_DELAY_MS);
 }
 
 function writeFragment() {
   clearTimeout(fragmentTimer);
+  fragmentTimer = 0;
+  // The link carries the policy form, which a token fills in (deriveFromToken).
+  if (stepsPending) derive();
   const text = fragment();
   if (location.hash.replace(/^#/, "") === text) return;
   // Same document: no navigation, no request, no new history entry.
@@ -426,7 +432,15 @@ function setToken(text) {
   state.token = text;
   inspect();
   verify();
-  update();
+  if (state.pane !== "token") {
+    update();
+    return;
+  }
+  // Steps 2–4 are hidden: they catch up when one is opened (see stepsPending).
+  stepsPending = true;
+  renderTokenPane(tokenPane, state);
+  scheduleRefresh();
+  scheduleFragment();
 }
 
 function setKeys(text) {

@@ -214,6 +214,26 @@ describe("the flow", { concurrency: 2 }, () => {
     await finish(session);
   });
 
+  test("token edits on step 1 update only that step; the other steps and the link catch up with the last token", async () => {
+    const first = token("gitlab-com-main").trim();
+    const last = token("self-managed-relative-root").trim();
+    const session = await openPage({ path: "/", secrets: [first, last] });
+    const { page } = session;
+    await byTestId(page, "token-input").fill(first);
+    await waitForText(page, "claims-table", "acme/platform/deployer");
+    await byTestId(page, "token-input").fill(last);
+    await waitForText(page, "claims-table", "infra/terraform");
+    // The link (written shortly after the edits) follows the last token without step 2 being opened.
+    await waitForFragment(page, "iss", "https://gitlab.example.com/gitlab");
+    assert.equal((await fragmentOf(page)).get("sub"), "project_path:infra/terraform:ref_type:branch:ref:main");
+    // Opening a step shows it derived from the last token.
+    await showPane(page, "policy");
+    assert.equal(await byTestId(page, "subject-project_path").inputValue(), "infra/terraform");
+    assert.equal(await byTestId(page, "policy-issuer").inputValue(), "https://gitlab.example.com/gitlab");
+    assert.match(await byTestId(page, "from-token-status").textContent(), /filled from the pasted token/);
+    await finish(session);
+  });
+
   test("how a token fills the form: the same policy as the core's trustPolicyForToken, for every choice", async () => {
     const session = await openPage();
     const { page } = session;
