@@ -71,13 +71,28 @@ const TIME_OF_CLAIM = { iat: "issuedAt", nbf: "notBefore", exp: "expiresAt" };
  * @property {{ code: string, message: string } | null} verifyError why the check could not run
  */
 
+/** Each pane's parts by name, looked up once: they are in index.html, never created or replaced. */
+const parts = new WeakMap();
+
+/** The element of `root` with data-part="name". */
+function partOf(root, name) {
+  let byName = parts.get(root);
+  if (!byName) parts.set(root, (byName = new Map()));
+  let el = byName.get(name);
+  if (!el) {
+    el = /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+    byName.set(name, el);
+  }
+  return el;
+}
+
 /**
  * Renders the token pane.
  * @param {HTMLElement} root the `<section data-pane="token">`
  * @param {TokenPaneState} state
  */
 export function renderTokenPane(root, state) {
-  const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+  const part = (name) => partOf(root, name);
   const { inspection, error } = state;
   const hasInput = state.token.trim() !== "";
 
@@ -353,8 +368,33 @@ function groupFindings(findings) {
 
 // ---- claims table ------------------------------------------------------------
 
-/** What each claim row was last rendered from (see renderClaimRows). */
-const rowKeys = new WeakMap();
+/**
+ * What each claim row was last rendered from (see renderClaimRows): the
+ * explanation, its value as JSON when it is not a primitive, the findings as
+ * JSON and the time shown.
+ * @type {WeakMap<HTMLTableRowElement, { e: import("./pkg/gitlab_aws_oidc.js").ClaimExplanation, value: unknown, findings: string, utc: string | null }>}
+ */
+const rowInputs = new WeakMap();
+
+/** A value compared by identity when primitive, else by its JSON. */
+const comparable = (value) => (value !== null && typeof value === "object" ? JSON.stringify(value) : value);
+
+/**
+ * Whether a row shows exactly these inputs already. Field by field rather than
+ * one JSON key: each explanation carries paragraphs of text, and serializing
+ * every row on every keystroke cost more than the rest of the table.
+ */
+function rowIsCurrent(last, e, value, findings, utc) {
+  if (!last || last.findings !== findings || last.utc !== utc || last.value !== value) return false;
+  const before = /** @type {Record<string, unknown>} */ (last.e);
+  const now = /** @type {Record<string, unknown>} */ (e);
+  let fields = 0;
+  for (const key in now) {
+    fields++;
+    if (key !== "value" && before[key] !== now[key]) return false;
+  }
+  return fields === Object.keys(before).length;
+}
 
 /**
  * Renders one row per claim, keyed by claim name: a row whose claim, value and
@@ -373,9 +413,14 @@ function renderClaimRows(tbody, explanations, findingsByClaim, times) {
     let row = unused.get(e.claim);
     unused.delete(e.claim); // a duplicated claim name gets a row of its own
     row ??= claimRow(e.claim);
-    const key = JSON.stringify([e, findings, timeOfClaim(e, times)?.utc ?? null]);
-    if (rowKeys.get(row) !== key) {
-      rowKeys.set(row, key);
+    const inputs = {
+      e,
+      value: comparable(e.value),
+      findings: findings.length ? JSON.stringify(findings) : "",
+      utc: timeOfClaim(e, times)?.utc ?? null,
+    };
+    if (!rowIsCurrent(rowInputs.get(row), e, inputs.value, inputs.findings, inputs.utc)) {
+      rowInputs.set(row, inputs);
       renderClaimRow(row, e, findings, times);
     }
     if (tbody.rows[i] !== row) tbody.insertBefore(row, tbody.rows[i] ?? null);
