@@ -33,6 +33,8 @@ pub enum KeysError {
     InvalidJwk { index: usize, detail: String },
     #[error("keys PEM is a private key; paste the public key only (e.g. openssl pkey -pubout) and treat that private key as leaked")]
     PrivateKey,
+    #[error("keys[{0}] is a private key (it has \"d\"); paste public keys only and treat this one as leaked")]
+    PrivateJwk(usize),
     #[error("keys PEM is a certificate; paste its public key instead (openssl x509 -pubkey -noout)")]
     Certificate,
     #[error("keys PEM is invalid: {0}")]
@@ -49,7 +51,7 @@ impl Coded for KeysError {
             Self::NotJwk => "keys.not_jwks",
             Self::EmptyJwks => "keys.empty_jwks",
             Self::InvalidJwk { .. } => "keys.invalid_jwk",
-            Self::PrivateKey => "keys.private_key",
+            Self::PrivateKey | Self::PrivateJwk(_) => "keys.private_key",
             Self::Certificate => "keys.certificate",
             Self::Pem(_) => "keys.pem",
         }
@@ -160,21 +162,27 @@ pub fn parse_keys(text: &str) -> Result<Vec<PublicKey>, KeysError> {
             .iter()
             .enumerate()
             .map(|(index, item)| match item {
-                Value::Object(jwk) => parse_jwk(jwk).map_err(|detail| KeysError::InvalidJwk { index, detail }),
+                Value::Object(jwk) => parse_jwk(jwk, index),
                 _ => Err(KeysError::InvalidJwk {
                     index,
                     detail: "it is not an object".to_owned(),
                 }),
             })
             .collect(),
-        None if object.contains_key("kty") => parse_jwk(&object)
-            .map(|key| vec![key])
-            .map_err(|detail| KeysError::InvalidJwk { index: 0, detail }),
+        None if object.contains_key("kty") => parse_jwk(&object, 0).map(|key| vec![key]),
         Some(_) | None => Err(KeysError::NotJwk),
     }
 }
 
-fn parse_jwk(jwk: &Map<String, Value>) -> Result<PublicKey, String> {
+/// The `index`-th JWK of the pasted keys (0 for a single JWK).
+fn parse_jwk(jwk: &Map<String, Value>, index: usize) -> Result<PublicKey, KeysError> {
+    if jwk.contains_key("d") {
+        return Err(KeysError::PrivateJwk(index));
+    }
+    parse_public_jwk(jwk).map_err(|detail| KeysError::InvalidJwk { index, detail })
+}
+
+fn parse_public_jwk(jwk: &Map<String, Value>) -> Result<PublicKey, String> {
     let text = |name: &str| -> Result<Option<String>, String> {
         match jwk.get(name) {
             None => Ok(None),
@@ -183,11 +191,6 @@ fn parse_jwk(jwk: &Map<String, Value>) -> Result<PublicKey, String> {
         }
     };
     let kty = text("kty")?.ok_or("it has no \"kty\"")?;
-    if jwk.contains_key("d") {
-        return Err(
-            "it contains a private key (\"d\"); paste public keys only and treat this one as leaked".to_owned(),
-        );
-    }
     let rsa = if kty == "RSA" {
         let number = |name: &str| -> Result<Vec<u8>, String> {
             let value = text(name)?.ok_or_else(|| format!("RSA key has no \"{name}\""))?;
@@ -390,7 +393,11 @@ mod tests {
             ("{\"kty\":\"RSA\",\"n\":\"a+b\",\"e\":\"AQAB\"}", "keys.invalid_jwk"),
             (
                 "{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\",\"d\":\"AQAB\"}",
-                "keys.invalid_jwk",
+                "keys.private_key",
+            ),
+            (
+                "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"AQAB\",\"e\":\"AQAB\"},{\"kty\":\"EC\",\"d\":\"AQAB\"}]}",
+                "keys.private_key",
             ),
             (PRIVATE, "keys.private_key"),
             (
@@ -408,6 +415,12 @@ mod tests {
             let err = parse_keys(text).unwrap_err();
             assert_eq!(err.code(), code, "{text:?}: {err}");
         }
+        let private = parse_keys(r#"{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB"},{"kty":"EC","d":"AQAB"}]}"#);
+        let message = private.unwrap_err().to_string();
+        assert!(
+            message.starts_with("keys[1] is a private key") && message.contains("treat this one as leaked"),
+            "{message}"
+        );
         assert_eq!(
             parse_keys(&" ".repeat(MAX_KEYS_BYTES + 1)).unwrap_err().code(),
             "keys.too_large"
