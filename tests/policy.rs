@@ -596,3 +596,48 @@ fn token_errors_have_codes() {
         "options.invalid"
     );
 }
+
+/// A compact JWT with these claims (unsigned: generation never verifies).
+fn unsigned_token(claims: &Value) -> String {
+    let b64 = |v: &Value| gitlab_aws_oidc::base64url::encode(v.to_string().as_bytes());
+    format!("{}.{}.c2ln", b64(&json!({ "alg": "RS256" })), b64(claims))
+}
+
+/// Without `ref_type` in `sub`, `ref:*` admits branches and tags alike, and AWS has no
+/// `ref_type` condition key: "any tag" or "any branch" cannot be expressed, so it is refused.
+#[test]
+fn ref_scope_without_ref_type_in_sub_is_refused() {
+    use gitlab_aws_oidc::policy::generate::spec_for_token;
+    for iss in ["https://gitlab.com", "https://gitlab.example.com"] {
+        let token = unsigned_token(&json!({
+            "iss": iss,
+            "aud": "sts.amazonaws.com",
+            "sub": "project_path:acme/app:ref:main",
+            "project_id": "42",
+            "namespace_id": "7",
+            "ref_type": "branch",
+            "ref_protected": "true",
+        }));
+        for scope in ["any-tag", "any-branch"] {
+            let options =
+                TokenPolicyOptions::from_json(&json!({ "accountId": "123456789012", "refScope": scope }).to_string())
+                    .unwrap();
+            let err = trust_policy_for_token(&token, &options).unwrap_err();
+            assert_eq!(
+                (err.code(), err.field().as_deref()),
+                ("options.invalid", Some("refScope")),
+                "{iss} {scope}: {err}"
+            );
+            let message = err.to_string();
+            assert!(
+                message.contains("options.refScope") && message.contains("ref_type"),
+                "{message}"
+            );
+            let err = spec_for_token(&token, &options).unwrap_err();
+            assert_eq!(err.field().as_deref(), Some("refScope"), "specForToken too: {err}");
+        }
+        let this_ref = TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap();
+        let result = trust_policy_for_token(&token, &this_ref).unwrap();
+        assert_eq!(result.subjects, ["project_path:acme/app:ref:main"]);
+    }
+}

@@ -101,6 +101,9 @@ pub enum FromTokenError {
     Options(InputError),
     #[error("token {claim}: {message}")]
     Claim { claim: &'static str, message: String },
+    /// An option this token's issuer or `sub` cannot express: refused rather than dropped.
+    #[error("options.{field} {message}")]
+    Unenforceable { field: &'static str, message: String },
     #[error(transparent)]
     Spec(#[from] SpecError),
 }
@@ -109,7 +112,7 @@ impl Coded for FromTokenError {
     fn code(&self) -> &'static str {
         match self {
             Self::Token(e) => e.code(),
-            Self::Options(_) => "options.invalid",
+            Self::Options(_) | Self::Unenforceable { .. } => "options.invalid",
             Self::Claim { claim, .. } => match *claim {
                 "iss" => "token.iss",
                 "aud" => "token.aud",
@@ -122,6 +125,7 @@ impl Coded for FromTokenError {
     fn field(&self) -> Option<String> {
         match self {
             Self::Options(error) => error.field().map(str::to_owned),
+            Self::Unenforceable { field, .. } => Some((*field).to_owned()),
             // Only a field the caller gave: the rest of the spec comes from the token.
             Self::Spec(error) => error
                 .field()
@@ -219,6 +223,21 @@ pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<Trust
             ))
         }
     };
+
+    let widened = match options.ref_scope {
+        RefScope::ThisRef => None,
+        RefScope::AnyBranch => Some(("any-branch", "tags")),
+        RefScope::AnyTag => Some(("any-tag", "branches")),
+    };
+    if let (Some((scope, others)), None) = (widened, subject.get(Component::RefType)) {
+        // AWS has no ref_type condition key for any issuer: only sub can tell branches from tags.
+        return Err(FromTokenError::Unenforceable {
+            field: "refScope",
+            message: format!(
+                "{scope:?} cannot be enforced for this token: its sub ({sub}) has no ref_type component and AWS has no ref_type condition key, so ref:* would admit {others} too; add ref_type to the project's ci_id_token_sub_claim_components, or keep refScope \"this-ref\""
+            ),
+        });
+    }
 
     let mut subject_map = Map::new();
     for (component, value) in subject.components() {

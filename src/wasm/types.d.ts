@@ -205,7 +205,10 @@ export interface TokenPolicyOptions {
   partition?: "aws" | "aws-us-gov" | "aws-cn";
   /** Default: the token's own aud. */
   audience?: string;
-  /** Exactly the token's ref (default), any branch or any tag. */
+  /**
+   * Exactly the token's ref (default), any branch or any tag. any-branch and any-tag need ref_type in the
+   * token's sub (AWS has no ref_type condition key); without it they throw options.invalid with field "refScope".
+   */
   refScope?: "this-ref" | "any-branch" | "any-tag";
   /** gitlab.com: pin ref_protected = "true" (default: when the token's ref is protected). */
   protectedOnly?: boolean;
