@@ -641,3 +641,90 @@ fn ref_scope_without_ref_type_in_sub_is_refused() {
         assert_eq!(result.subjects, ["project_path:acme/app:ref:main"]);
     }
 }
+
+/// Off gitlab.com AWS evaluates only `sub` and `aud`: an explicit `protectedOnly` that `sub`
+/// cannot carry is refused, never dropped; when `sub` carries `ref_protected`, it is enforced there.
+#[test]
+fn protected_only_is_refused_elsewhere_unless_sub_carries_it() {
+    use gitlab_aws_oidc::policy::generate::spec_for_token;
+    let options = |extra: Value| {
+        let mut value = json!({ "accountId": "123456789012" });
+        for (k, v) in extra.as_object().unwrap() {
+            value[k] = v.clone();
+        }
+        TokenPolicyOptions::from_json(&value.to_string()).unwrap()
+    };
+    let token = |sub: &str, protected: &str| {
+        unsigned_token(&json!({
+            "iss": "https://gitlab.example.com",
+            "aud": "sts.amazonaws.com",
+            "sub": sub,
+            "project_id": "42",
+            "namespace_id": "7",
+            "ref_protected": protected,
+        }))
+    };
+    let default_sub = token("project_path:acme/app:ref_type:branch:ref:main", "true");
+    for extra in [
+        json!({ "refScope": "any-branch", "protectedOnly": true }),
+        json!({ "protectedOnly": true }),
+    ] {
+        let options = options(extra.clone());
+        for err in [
+            trust_policy_for_token(&default_sub, &options).map(|_| ()).unwrap_err(),
+            spec_for_token(&default_sub, &options).map(|_| ()).unwrap_err(),
+        ] {
+            assert_eq!(
+                (err.code(), err.field().as_deref()),
+                ("options.invalid", Some("protectedOnly")),
+                "{extra}: {err}"
+            );
+            let message = err.to_string();
+            assert!(
+                message.contains("options.protectedOnly")
+                    && message.contains("ref_protected condition key only for gitlab.com"),
+                "{message}"
+            );
+        }
+    }
+    // Unset or false asks nothing the policy cannot say. pinProjectId and pinNamespaceId default
+    // to true and are documented as gitlab.com pins: elsewhere they are no-ops (the page sends its
+    // defaults with every token), and the policy is exactly the one without them.
+    let plain = trust_policy_for_token(&default_sub, &options(json!({ "refScope": "any-branch" }))).unwrap();
+    for extra in [
+        json!({ "refScope": "any-branch", "protectedOnly": false }),
+        json!({ "refScope": "any-branch", "pinProjectId": true, "pinNamespaceId": true }),
+    ] {
+        let result = trust_policy_for_token(&default_sub, &options(extra)).unwrap();
+        assert_eq!(result.policy, plain.policy);
+    }
+
+    // sub carries ref_protected: protectedOnly is enforced there, whatever the token's own value.
+    let custom = token(
+        "project_path:acme/app:ref_type:branch:ref:main:ref_protected:false",
+        "false",
+    );
+    let result = trust_policy_for_token(
+        &custom,
+        &options(json!({ "refScope": "any-branch", "protectedOnly": true })),
+    )
+    .unwrap();
+    assert_eq!(
+        result.subjects,
+        ["project_path:acme/app:ref_type:branch:ref:*:ref_protected:true"]
+    );
+    let branch = |protected: &str| {
+        Claims::new(
+            json!({
+                "iss": "https://gitlab.example.com",
+                "aud": "sts.amazonaws.com",
+                "sub": format!("project_path:acme/app:ref_type:branch:ref:develop:ref_protected:{protected}"),
+            })
+            .as_object()
+            .unwrap()
+            .clone(),
+        )
+    };
+    assert!(allows(&result, &branch("true")));
+    assert!(!allows(&result, &branch("false")), "an unprotected branch is refused");
+}

@@ -239,12 +239,26 @@ pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<Trust
         });
     }
 
+    let protected_in_sub = subject.get(Component::RefProtected).is_some();
+    if options.protected_only == Some(true) && !host.is_gitlab_com() && !protected_in_sub {
+        // AWS evaluates only sub and aud for other issuers: asked for explicitly, protectedOnly
+        // is enforced through sub when sub carries ref_protected, and refused otherwise.
+        return Err(FromTokenError::Unenforceable {
+            field: "protectedOnly",
+            message: format!(
+                "cannot be enforced for tokens from {host}: AWS evaluates the ref_protected condition key only for gitlab.com tokens, and this token's sub has no ref_protected component, so unprotected refs would be admitted; add ref_protected to the project's ci_id_token_sub_claim_components, or leave protectedOnly unset"
+            ),
+        });
+    }
+
     let mut subject_map = Map::new();
     for (component, value) in subject.components() {
         let value = match (component, options.ref_scope) {
             (Component::Ref, RefScope::AnyBranch | RefScope::AnyTag) => "*".to_owned(),
             (Component::RefType, RefScope::AnyBranch) => "branch".to_owned(),
             (Component::RefType, RefScope::AnyTag) => "tag".to_owned(),
+            // sub carries ref_protected: protectedOnly is enforced there, on any issuer.
+            (Component::RefProtected, _) if options.protected_only == Some(true) => "true".to_owned(),
             _ => value.clone(),
         };
         subject_map.insert(component.name().to_owned(), Value::String(value));

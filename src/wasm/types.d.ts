@@ -210,11 +210,15 @@ export interface TokenPolicyOptions {
    * token's sub (AWS has no ref_type condition key); without it they throw options.invalid with field "refScope".
    */
   refScope?: "this-ref" | "any-branch" | "any-tag";
-  /** gitlab.com: pin ref_protected = "true" (default: when the token's ref is protected). */
+  /**
+   * gitlab.com: pin ref_protected = "true" (default: when the token's ref is protected). When the token's sub
+   * has a ref_protected component, sub says ref_protected:true instead, on any issuer. true for another issuer
+   * whose sub lacks that component throws options.invalid with field "protectedOnly".
+   */
   protectedOnly?: boolean;
-  /** gitlab.com: pin project_id (default true). */
+  /** gitlab.com: pin project_id (default true). No effect elsewhere, where AWS has no project_id key. */
   pinProjectId?: boolean;
-  /** gitlab.com: pin namespace_id (default true). */
+  /** gitlab.com: pin namespace_id (default true). No effect elsewhere, where AWS has no namespace_id key. */
   pinNamespaceId?: boolean;
   roleName?: string;
   maxSessionDuration?: number;
