@@ -107,3 +107,96 @@ fn unusable_policies_have_codes() {
         "token.segments"
     );
 }
+
+/// A policy for the fixture token `gitlab-com-main` with the given statements after a tight Allow.
+fn tight_allow_and(extra: &[&str], allow_extra: &str) -> String {
+    let allow = format!(
+        r#"{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"{allow_extra}}}}}}}"#
+    );
+    let mut statements = vec![allow];
+    statements.extend(extra.iter().map(|s| (*s).to_owned()));
+    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+}
+
+fn deny(condition: &str) -> String {
+    format!(
+        r#"{{"Effect":"Deny","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}"#
+    )
+}
+
+/// A condition the evaluator cannot decide (a request key the token does not carry, an operator
+/// it does not implement) never yields a plain "allowed" or a definite "denied".
+#[test]
+fn conditions_it_cannot_evaluate_leave_the_verdict_undecided() {
+    let token = fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
+    let evaluate = |policy: &str| {
+        let evaluation = evaluate_text(policy, TokenInput::Token(token.trim()), "{}").unwrap();
+        serde_json::to_value(&evaluation).unwrap()
+    };
+    let undecided = |value: &serde_json::Value| value["undecided"].clone();
+
+    // A Deny that may apply: the Allow alone does not decide.
+    for condition in [
+        r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#,
+        r#"{"NumericNotEquals":{"gitlab.com:project_id":"7"}}"#,
+        r#"{"StringNotEquals":{"sts:RoleSessionName":"deploy"}}"#,
+    ] {
+        let value = evaluate(&tight_allow_and(&[&deny(condition)], ""));
+        assert_eq!(value["allowed"], false, "{condition}: {value}");
+        assert_eq!(undecided(&value), serde_json::json!([1]), "{condition}: {value}");
+        let reason = value["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("undecided") && reason.contains("statement 1"),
+            "{reason}"
+        );
+        assert_eq!(value["statements"][1]["undecided"], true);
+        assert_eq!(value["statements"][1]["conditions"][0]["undecided"], true);
+    }
+    // A Deny that cannot apply (one of its conditions is certainly false) leaves a plain allow.
+    let value = evaluate(&tight_allow_and(
+        &[&deny(
+            r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"},"StringEquals":{"gitlab.com:ref_protected":"false"}}"#,
+        )],
+        "",
+    ));
+    assert_eq!(value["allowed"], true, "{value}");
+    assert_eq!(undecided(&value), serde_json::json!([]));
+
+    // An Allow whose only open conditions are keys the token does not carry: not a definite deny.
+    for allow_extra in [
+        r#","sts:RoleSessionName":"deploy""#,
+        r#"},"IpAddress":{"aws:SourceIp":"203.0.113.0/24""#,
+    ] {
+        let value = evaluate(&tight_allow_and(&[], allow_extra));
+        assert_eq!(value["allowed"], false, "{value}");
+        assert_eq!(undecided(&value), serde_json::json!([0]), "{value}");
+        let reason = value["reason"].as_str().unwrap();
+        assert!(
+            reason.starts_with("undecided") && !reason.contains("AccessDenied"),
+            "{reason}"
+        );
+    }
+    // ... but one that certainly fails on the token's own claims is denied, and says why.
+    let value = evaluate(&tight_allow_and(
+        &[],
+        r#","gitlab.com:project_id":"1","sts:RoleSessionName":"deploy""#,
+    ));
+    assert_eq!(
+        (value["allowed"].clone(), undecided(&value)),
+        (serde_json::json!(false), serde_json::json!([]))
+    );
+    let reason = value["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("AccessDenied") && reason.contains("gitlab.com:project_id"),
+        "{reason}"
+    );
+
+    // The linter says "depends", as a warning, not "denied".
+    let context = serde_json::json!({ "token": token.trim() }).to_string();
+    let policy = tight_allow_and(&[&deny(r#"{"NotIpAddress":{"aws:SourceIp":"203.0.113.0/24"}}"#)], "");
+    let findings = lint_text(&policy, &context).unwrap();
+    let pol023: Vec<_> = findings.iter().filter(|f| f.code == "POL023").collect();
+    assert_eq!(pol023.len(), 1, "{findings:?}");
+    assert_eq!(serde_json::to_value(pol023[0]).unwrap()["severity"], "warning");
+    assert!(pol023[0].message.contains("undecided"), "{}", pol023[0].message);
+}

@@ -1,7 +1,10 @@
 //! Would STS let this token assume the role? IAM's semantics for the keys a
 //! web-identity request carries: statements OR, an explicit Deny wins, keys
 //! AND, values OR; `ForAnyValue`/`ForAllValues`, `…IfExists`, `Null`, negated
-//! operators; key names case-insensitive, values case-sensitive.
+//! operators; key names case-insensitive, values case-sensitive. A condition it
+//! cannot evaluate (a key the STS request sets, such as `aws:SourceIp`, or an
+//! operator it does not implement) is undecided, never guessed: the verdict is
+//! then undecided too whenever that condition could change it.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -25,9 +28,14 @@ pub struct Request<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evaluation {
+    /// True only when an Allow matches and no Deny can apply.
     pub allowed: bool,
     /// One sentence: why.
     pub reason: String,
+    /// The statements the verdict depends on that this tool cannot decide (a condition on a
+    /// request key the token does not carry, such as `aws:SourceIp`, or an operator it does
+    /// not evaluate); empty when the verdict is certain. `allowed` is false when it is not empty.
+    pub undecided: Vec<usize>,
     /// The token's `aud` against the provider's client IDs, when they were given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub audience: Option<Check>,
@@ -144,6 +152,7 @@ pub fn evaluate_text(policy: &str, input: TokenInput<'_>, context_json: &str) ->
         };
         if !matched {
             evaluation.allowed = false;
+            evaluation.undecided.clear();
             evaluation.reason = format!("denied before the policy is read: {}", check.reason);
         }
         evaluation.audience = Some(check);
@@ -158,6 +167,8 @@ pub struct StatementEvaluation {
     pub effect: String,
     /// Principal, action and every condition matched.
     pub matched: bool,
+    /// Principal and action matched and no condition failed, but some could not be evaluated.
+    pub undecided: bool,
     pub principal: Check,
     pub action: Check,
     pub conditions: Vec<ConditionEvaluation>,
@@ -179,6 +190,8 @@ pub struct ConditionEvaluation {
     /// The request's values for the key; empty when the key is missing.
     pub actual: Vec<String>,
     pub matched: bool,
+    /// This tool cannot evaluate it (`matched` is then false, and `reason` says why).
+    pub undecided: bool,
     /// Why it did not match (or a caveat when it did).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -193,39 +206,92 @@ pub fn evaluate(document: &Document, request: Request<'_>) -> Evaluation {
         .enumerate()
         .map(|(index, statement)| evaluate_statement(index, statement, request))
         .collect();
-    let is = |s: &&StatementEvaluation, effect: &str| s.matched && s.effect.eq_ignore_ascii_case(effect);
-    let (allowed, reason) = if let Some(deny) = statements.iter().find(|s| is(s, "Deny")) {
-        (
-            false,
-            format!(
-                "denied: statement {} is a matching Deny, and an explicit Deny always wins",
-                deny.index
-            ),
-        )
-    } else if let Some(allow) = statements.iter().find(|s| is(s, "Allow")) {
-        (true, format!("allowed by statement {}", allow.index))
-    } else {
-        let why = statements
-            .iter()
-            .filter(|s| s.effect.eq_ignore_ascii_case("Allow"))
-            .map(first_failure)
-            .collect::<Vec<_>>();
-        let reason = if why.is_empty() {
-            "denied: no statement allows sts:AssumeRoleWithWebIdentity".to_owned()
-        } else {
-            format!(
-                "denied (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity): {}",
-                why.join("; ")
-            )
-        };
-        (false, reason)
-    };
+    let (allowed, undecided, reason) = verdict(&statements);
     Evaluation {
         allowed,
         reason,
+        undecided,
         audience: None,
         statements,
     }
+}
+
+/// Allowed, the undecided statements, and why: an explicit Deny wins, then any Allow, and
+/// statements this tool cannot decide keep the verdict open when they could change it.
+fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
+    let effect = |s: &&StatementEvaluation, effect: &str| s.effect.eq_ignore_ascii_case(effect);
+    if let Some(deny) = statements.iter().find(|s| s.matched && effect(s, "Deny")) {
+        let reason = format!(
+            "denied: statement {} is a matching Deny, and an explicit Deny always wins",
+            deny.index
+        );
+        return (false, Vec::new(), reason);
+    }
+    let open_denies: Vec<&StatementEvaluation> =
+        statements.iter().filter(|s| s.undecided && effect(s, "Deny")).collect();
+    let unless = || {
+        open_denies
+            .iter()
+            .map(|d| format!("the Deny in statement {} wins if {}", d.index, open_conditions(d)))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if let Some(allow) = statements.iter().find(|s| s.matched && effect(s, "Allow")) {
+        if open_denies.is_empty() {
+            return (true, Vec::new(), format!("allowed by statement {}", allow.index));
+        }
+        let reason = format!("undecided: statement {} allows it, but {}", allow.index, unless());
+        return (false, open_denies.iter().map(|d| d.index).collect(), reason);
+    }
+    let open_allows: Vec<&StatementEvaluation> = statements
+        .iter()
+        .filter(|s| s.undecided && effect(s, "Allow"))
+        .collect();
+    if !open_allows.is_empty() {
+        let allows = open_allows
+            .iter()
+            .map(|a| format!("statement {} allows it only if {}", a.index, open_conditions(a)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let reason = if open_denies.is_empty() {
+            format!("undecided: {allows}")
+        } else {
+            format!("undecided: {allows}; and {}", unless())
+        };
+        let mut undecided: Vec<usize> = open_allows.iter().chain(&open_denies).map(|s| s.index).collect();
+        undecided.sort_unstable();
+        return (false, undecided, reason);
+    }
+    let why = statements
+        .iter()
+        .filter(|s| effect(s, "Allow"))
+        .map(first_failure)
+        .collect::<Vec<_>>();
+    let reason = if why.is_empty() {
+        "denied: no statement allows sts:AssumeRoleWithWebIdentity".to_owned()
+    } else {
+        format!(
+            "denied (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity): {}",
+            why.join("; ")
+        )
+    };
+    (false, Vec::new(), reason)
+}
+
+/// The conditions of a statement this tool could not evaluate, and why, as one clause.
+fn open_conditions(statement: &StatementEvaluation) -> String {
+    let open: Vec<&ConditionEvaluation> = statement.conditions.iter().filter(|c| c.undecided).collect();
+    let names = open
+        .iter()
+        .map(|c| format!("{} {}", c.operator, c.key))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let why = open
+        .iter()
+        .filter_map(|c| c.reason.as_deref())
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!("{names} holds ({why})")
 }
 
 fn first_failure(statement: &StatementEvaluation) -> String {
@@ -239,7 +305,7 @@ fn first_failure(statement: &StatementEvaluation) -> String {
     statement
         .conditions
         .iter()
-        .find(|c| !c.matched)
+        .find(|c| !c.matched && !c.undecided)
         .map(|c| {
             format!(
                 "statement {index}: {} {} {}",
@@ -259,10 +325,14 @@ fn evaluate_statement(index: usize, statement: &Statement, request: Request<'_>)
         .iter()
         .map(|c| evaluate_condition(c, statement, request))
         .collect();
+    let applies = principal.matched && action.matched;
+    let failed = conditions.iter().any(|c| !c.matched && !c.undecided);
+    let open = conditions.iter().any(|c| c.undecided);
     StatementEvaluation {
         index,
         effect: statement.effect.clone(),
-        matched: principal.matched && action.matched && conditions.iter().all(|c| c.matched),
+        matched: applies && !failed && !open,
+        undecided: applies && !failed && open,
         principal,
         action,
         conditions,
@@ -318,11 +388,35 @@ fn check_action(statement: &Statement) -> Check {
     Check { matched, reason }
 }
 
+/// What the request holds for a condition key.
+enum Lookup {
+    /// The token's values (empty: the claim is absent, so the key is missing).
+    Values(Vec<String>),
+    /// The key is certainly missing, and why.
+    Missing(String),
+    /// The key comes from the request, not the token: this tool cannot know it.
+    Unknown(String),
+}
+
 /// The request's values for a condition key, or why there are none.
-fn request_values(key: &str, statement: &Statement, request: Request<'_>) -> Result<Vec<String>, String> {
+fn request_values(key: &str, statement: &Statement, request: Request<'_>) -> Lookup {
     let Some((prefix, claim)) = split_key(key) else {
-        return Err(format!("{key} is not a key a web-identity request carries"));
+        return Lookup::Missing(format!("{key} is not a key a web-identity request carries"));
     };
+    if prefix.eq_ignore_ascii_case("aws") || prefix.eq_ignore_ascii_case("sts") {
+        // aws:SourceIp, sts:RoleSessionName, aws:RequestTag/…: set by the STS call, not the token.
+        return Lookup::Unknown(format!(
+            "{key} is set by the STS request, not by the token: this tool cannot know it"
+        ));
+    }
+    match token_values(prefix, claim, statement, request) {
+        Ok(values) => Lookup::Values(values),
+        Err(reason) => Lookup::Missing(reason),
+    }
+}
+
+/// The token's values for a `<provider>:<claim>` key, or why the key is missing.
+fn token_values(prefix: &str, claim: &str, statement: &Statement, request: Request<'_>) -> Result<Vec<String>, String> {
     let Some(host) = request.host else {
         return Err("the token has no usable issuer".to_owned());
     };
@@ -364,15 +458,22 @@ fn request_values(key: &str, statement: &Statement, request: Request<'_>) -> Res
 }
 
 fn evaluate_condition(condition: &Condition, statement: &Statement, request: Request<'_>) -> ConditionEvaluation {
-    let lookup = request_values(&condition.key, statement, request);
-    let (actual, missing_reason) = match lookup {
-        Ok(values) if values.is_empty() => (
+    let (actual, missing_reason) = match request_values(&condition.key, statement, request) {
+        Lookup::Values(values) if values.is_empty() => (
             Vec::new(),
             Some("the token has no such claim, so the key is missing".to_owned()),
         ),
-        Ok(values) => (values, None),
-        Err(reason) => (Vec::new(), Some(reason)),
+        Lookup::Values(values) => (values, None),
+        Lookup::Missing(reason) => (Vec::new(), Some(reason)),
+        Lookup::Unknown(reason) => return undecided(condition, Vec::new(), reason),
     };
+    if !actual.is_empty() && !evaluates(&condition.operator) {
+        let reason = format!(
+            "this tool does not evaluate {}, so whether it holds is unknown",
+            condition.operator
+        );
+        return undecided(condition, actual, reason);
+    }
     let (matched, reason) = apply(&condition.operator, &condition.values, &actual, missing_reason);
     ConditionEvaluation {
         operator: condition.operator.clone(),
@@ -380,8 +481,42 @@ fn evaluate_condition(condition: &Condition, statement: &Statement, request: Req
         expected: condition.values.clone(),
         actual,
         matched,
+        undecided: false,
         reason,
     }
+}
+
+fn undecided(condition: &Condition, actual: Vec<String>, reason: String) -> ConditionEvaluation {
+    ConditionEvaluation {
+        operator: condition.operator.clone(),
+        key: condition.key.clone(),
+        expected: condition.values.clone(),
+        actual,
+        matched: false,
+        undecided: true,
+        reason: Some(reason),
+    }
+}
+
+/// True for the operators [`apply`] evaluates on a present key: `Null` and the string operators.
+fn evaluates(operator: &str) -> bool {
+    operator == "Null" || comparison(Operator::parse(operator).base).is_some()
+}
+
+/// Whether two values are equal under an operator (`*` and `?` for `…Like`).
+type Compare = fn(&str, &str) -> bool;
+
+/// A string operator's comparison: `(negated, equal)`.
+fn comparison(base: &str) -> Option<(bool, Compare)> {
+    Some(match base {
+        "StringEquals" => (false, |e, a| e == a),
+        "StringNotEquals" => (true, |e, a| e == a),
+        "StringEqualsIgnoreCase" => (false, equal_ignoring_case),
+        "StringNotEqualsIgnoreCase" => (true, equal_ignoring_case),
+        "StringLike" => (false, |e, a| wildcard::matches(e, a)),
+        "StringNotLike" => (true, |e, a| wildcard::matches(e, a)),
+        _ => return None,
+    })
 }
 
 /// Applies an operator to a key's request values (empty when missing):
@@ -407,26 +542,11 @@ pub fn apply(
         });
         return (matched, reason);
     }
-    let Operator { set, base, if_exists } = Operator::parse(operator);
-    let (negated, compare): (bool, fn(&str, &str) -> bool) = match base {
-        "StringEquals" => (false, |e, a| e == a),
-        "StringNotEquals" => (true, |e, a| e == a),
-        "StringEqualsIgnoreCase" => (false, equal_ignoring_case),
-        "StringNotEqualsIgnoreCase" => (true, equal_ignoring_case),
-        "StringLike" => (false, |e, a| wildcard::matches(e, a)),
-        "StringNotLike" => (true, |e, a| wildcard::matches(e, a)),
-        _ => {
-            return (
-                false,
-                Some(format!(
-                    "{operator} is not an operator this tool evaluates for web-identity keys"
-                )),
-            );
-        }
-    };
+    let parsed @ Operator { set, base, if_exists } = Operator::parse(operator);
     if actual.is_empty() {
+        // A missing key decides every operator the same way, whatever it compares.
         let why = missing.unwrap_or_else(|| "the key is missing".to_owned());
-        return match (set, if_exists, negated) {
+        return match (set, if_exists, parsed.negated()) {
             (Some("ForAllValues"), ..) => (
                 true,
                 Some(format!(
@@ -441,6 +561,14 @@ pub fn apply(
             _ => (false, Some(why)),
         };
     }
+    let Some((negated, compare)) = comparison(base) else {
+        return (
+            false,
+            Some(format!(
+                "{operator} is not an operator this tool evaluates for web-identity keys"
+            )),
+        );
+    };
     let one = |a: &str| {
         let hit = expected.iter().any(|e| compare(e, a));
         hit != negated

@@ -290,6 +290,12 @@ export interface ConditionEvaluation {
   /** The request's values for the key; empty when the key is missing. */
   actual: string[];
   matched: boolean;
+  /**
+   * This tool cannot evaluate it: a key the STS request sets rather than the token (aws:SourceIp,
+   * sts:RoleSessionName, any aws: or sts: key), or an operator it does not implement (Numeric…, Date…,
+   * Bool, IpAddress, Arn…) on a key the token has. `matched` is then false and `reason` says why.
+   */
+  undecided: boolean;
   /** Why it did not match (or a caveat when it did, e.g. IfExists on a missing key). */
   reason?: string;
 }
@@ -299,6 +305,8 @@ export interface StatementEvaluation {
   effect: string;
   /** Principal, action and every condition matched. */
   matched: boolean;
+  /** Principal and action matched and no condition failed, but some are undecided: it may or may not apply. */
+  undecided: boolean;
   principal: Check;
   action: Check;
   conditions: ConditionEvaluation[];
@@ -306,9 +314,17 @@ export interface StatementEvaluation {
 
 /** The result of `evaluateTrustPolicy`. */
 export interface Evaluation {
+  /** True only when an Allow matches and no Deny can apply: never true while `undecided` lists a statement. */
   allowed: boolean;
-  /** One sentence: why, in IAM's terms. */
+  /** One sentence: why, in IAM's terms; it starts with "undecided:" when `undecided` is not empty. */
   reason: string;
+  /**
+   * Indices of the statements the verdict hangs on that this tool cannot decide (see
+   * ConditionEvaluation.undecided): a Deny that may apply beside a matching Allow, or an Allow that
+   * may match when none certainly does. Empty when the verdict is certain. When it is not empty,
+   * `allowed` is false: the request is allowed only if those conditions turn out as the reason says.
+   */
+  undecided: number[];
   /** The token's aud against the provider's client IDs, when they were given. */
   audience?: Check;
   statements: StatementEvaluation[];

@@ -15,7 +15,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "With a token in the context, evaluates the policy as IAM would and reports why it denies the token.",
+    what_it_does: "With a token in the context, evaluates the policy as IAM would and reports why it denies the token; a warning when the outcome hangs on conditions this tool cannot evaluate (request keys such as `aws:SourceIp`, operators it does not implement).",
     why_is_this_bad:
         "The token is the job's real request; if the policy refuses it, the pipeline fails at the STS call.",
     example: gitlab_com_policy!(
@@ -41,5 +41,15 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
     if evaluation.allowed {
         return Vec::new();
     }
-    vec![Finding::new(&RULE.rule, format!("this token would be {}", evaluation.reason)).about("sub")]
+    if evaluation.undecided.is_empty() {
+        return vec![Finding::new(&RULE.rule, format!("this token would be {}", evaluation.reason)).about("sub")];
+    }
+    // Not a certain denial: the outcome hangs on conditions this tool cannot evaluate.
+    let mut finding = Finding::new(
+        &RULE.rule,
+        format!("whether this token is allowed is {}", evaluation.reason),
+    )
+    .about("sub");
+    finding.severity = Severity::Warning;
+    vec![finding]
 }
