@@ -295,3 +295,76 @@ fn keys_that_yaml_would_retype_are_quoted() {
     assert_eq!(err.code(), "snippet.roles");
     assert!(err.to_string().contains("ROLE_ARN_DEPLOY_PROD"), "{err}");
 }
+
+/// Role ARNs in every documented partition (facts §4.2) are accepted, and the buildspec names the
+/// ECR registry by the partition's documented DNS suffix, or asks ECR for it where none is documented.
+#[test]
+fn every_documented_partition_is_accepted() {
+    let codebuild = json!({ "project": "p", "bucket": "bucket", "ecrRepository": "r" });
+    for (partition, region) in [
+        ("aws", "us-east-1"),
+        ("aws-us-gov", "us-gov-west-1"),
+        ("aws-cn", "cn-north-1"),
+        ("aws-iso", "us-iso-east-1"),
+        ("aws-iso-b", "us-isob-east-1"),
+        ("aws-iso-e", "eu-isoe-west-1"),
+        ("aws-iso-f", "us-isof-south-1"),
+        ("aws-eusc", "eusc-de-east-1"),
+    ] {
+        let role = format!("arn:{partition}:iam::123456789012:role/ci/deploy");
+        for kind in ["assume-role", "component", "codebuild-publish"] {
+            let snippet = ci_snippet(&spec(&json!({
+                "kind": kind,
+                "roleArn": role,
+                "region": region,
+                "codebuild": codebuild,
+            })))
+            .unwrap_or_else(|e| panic!("{partition} {kind}: {e}"));
+            if kind == "component" {
+                let template: Value = serde_yaml::from_str(
+                    snippet
+                        .files
+                        .iter()
+                        .find(|(n, _)| n.starts_with("templates/"))
+                        .unwrap()
+                        .1
+                        .split("\n---\n")
+                        .next()
+                        .unwrap(),
+                )
+                .unwrap();
+                let pattern = template["spec"]["inputs"]["role_arn"]["regex"].as_str().unwrap();
+                let pattern = pattern.trim_start_matches('^').trim_end_matches('$');
+                assert!(
+                    pattern.contains(&partition["aws".len()..]),
+                    "{partition}: the component's role_arn regex admits it: {pattern}"
+                );
+            }
+            if kind == "codebuild-publish" {
+                let buildspec = &snippet.files.iter().find(|(n, _)| n == "buildspec.yml").unwrap().1;
+                let parsed: Value = serde_yaml::from_str(buildspec).unwrap();
+                assert!(parsed["phases"]["pre_build"]["commands"].as_array().unwrap().len() >= 3);
+                let expected = match partition {
+                    "aws" | "aws-us-gov" => Some(".amazonaws.com\""),
+                    "aws-cn" => Some(".amazonaws.com.cn\""),
+                    "aws-eusc" => Some(".amazonaws.eu\""),
+                    _ => None,
+                };
+                if let Some(suffix) = expected {
+                    assert!(buildspec.contains(suffix), "{partition}: {buildspec}");
+                } else {
+                    // No documented endpoints: nothing guessed, ECR names its own registry.
+                    assert!(!buildspec.contains("amazonaws"), "{partition}: {buildspec}");
+                    assert!(buildspec.contains("proxyEndpoint"), "{partition}: {buildspec}");
+                }
+                let policy = &snippet
+                    .files
+                    .iter()
+                    .find(|(n, _)| n == "job-role-policy.json")
+                    .unwrap()
+                    .1;
+                assert!(policy.contains(&format!("arn:{partition}:codebuild:{region}:123456789012:project/p")));
+            }
+        }
+    }
+}

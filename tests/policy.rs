@@ -214,7 +214,7 @@ fn bad_input_names_the_field() {
         (with(json!({ "issuer": "http://gitlab.com" })), "spec.issuer"),
         (with(json!({ "issuer": "https://gitlab.com/" })), "spec.issuer"),
         (with(json!({ "issuer": "https://gitlab.com:8443" })), "spec.issuer"),
-        (with(json!({ "partition": "aws-iso" })), "spec.partition"),
+        (with(json!({ "partition": "aws-mars" })), "spec.partition"),
         (with(json!({ "audience": "" })), "spec.audience"),
         (with(json!({ "audience": "a b" })), "spec.audience"),
         (with(json!({ "subjects": [] })), "spec.subjects"),
@@ -334,7 +334,7 @@ fn errors_name_the_field_as_a_path() {
         (json!({ "accountId": "12345" }), "accountId"),
         (json!({ "accountId": 12345 }), "accountId"),
         (json!({ "issuer": "http://gitlab.com" }), "issuer"),
-        (json!({ "partition": "aws-iso" }), "partition"),
+        (json!({ "partition": "aws-mars" }), "partition"),
         (json!({ "audience": "a b" }), "audience"),
         (json!({ "subjects": [] }), "subjects"),
         (json!({ "subjects": [subject("main"), subject("a..b")] }), "subjects[1]"),
@@ -385,7 +385,7 @@ fn policy_json_errors_carry_their_position() {
     assert_eq!(err.code(), "policy.json");
     assert_eq!(err.position(), Some((3, 17)), "{err}");
     assert!(err.to_string().contains("line 3, column 17"), "{err}");
-    let context = Context::from_json(r#"{"partition":"aws-iso"}"#).unwrap_err();
+    let context = Context::from_json(r#"{"partition":"aws-mars"}"#).unwrap_err();
     assert_eq!(
         (context.code(), context.field().as_deref()),
         ("context.invalid", Some("partition"))
@@ -727,4 +727,81 @@ fn protected_only_is_refused_elsewhere_unless_sub_carries_it() {
     };
     assert!(allows(&result, &branch("true")));
     assert!(!allows(&result, &branch("false")), "an unprotected branch is refused");
+}
+
+/// Every partition botocore's partitions.json lists (facts §4.2) is accepted wherever a
+/// partition is read: spec, token options, lint context, provider ARNs.
+#[test]
+fn every_documented_partition_is_accepted() {
+    use gitlab_aws_oidc::lint::{lint_text, Context};
+    for partition in [
+        "aws",
+        "aws-us-gov",
+        "aws-cn",
+        "aws-iso",
+        "aws-iso-b",
+        "aws-iso-e",
+        "aws-iso-f",
+        "aws-eusc",
+    ] {
+        let result = trust_policy(&spec(&json!({
+            "accountId": "123456789012",
+            "partition": partition,
+            "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "main" }]
+        })))
+        .unwrap_or_else(|e| panic!("{partition}: {e}"));
+        assert_eq!(
+            result.provider_arn,
+            format!("arn:{partition}:iam::123456789012:oidc-provider/gitlab.com")
+        );
+        assert_eq!(
+            result.role_arn,
+            format!("arn:{partition}:iam::123456789012:role/gitlab-ci-acme-app")
+        );
+        let options =
+            TokenPolicyOptions::from_json(&json!({ "accountId": "123456789012", "partition": partition }).to_string())
+                .unwrap();
+        let token = fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
+        let from_token = trust_policy_for_token(&token, &options).unwrap_or_else(|e| panic!("{partition}: {e}"));
+        assert!(from_token.provider_arn.starts_with(&format!("arn:{partition}:iam::")));
+
+        let context = json!({ "partition": partition, "accountId": "123456789012" }).to_string();
+        Context::from_json(&context).unwrap_or_else(|e| panic!("{partition}: {e}"));
+        let findings = lint_text(&result.policy, &context).unwrap();
+        assert!(findings.iter().all(|f| f.code != "POL019"), "{partition}: {findings:?}");
+    }
+    // A policy in another partition than the context's is still caught.
+    let iso = trust_policy(&spec(&json!({
+        "accountId": "123456789012",
+        "partition": "aws-iso-b",
+        "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "main" }]
+    })))
+    .unwrap();
+    let findings = lint_text(&iso.policy, r#"{"partition":"aws-eusc"}"#).unwrap();
+    let pol019: Vec<&str> = findings
+        .iter()
+        .filter(|f| f.code == "POL019")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(pol019.len(), 1, "{findings:?}");
+    assert!(
+        pol019[0].contains("aws-iso-b") && pol019[0].contains("aws-eusc"),
+        "{}",
+        pol019[0]
+    );
+    // Unknown partitions are still refused, naming every accepted one.
+    let err = trust_policy(&spec(&json!({
+        "accountId": "123456789012",
+        "partition": "aws-mars",
+        "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "main" }]
+    })))
+    .unwrap_err();
+    assert_eq!(
+        (err.code(), err.field().as_deref()),
+        ("spec.partition", Some("partition"))
+    );
+    assert!(
+        err.to_string().contains("aws-iso-f") && err.to_string().contains("aws-eusc"),
+        "{err}"
+    );
 }

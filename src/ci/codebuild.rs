@@ -33,6 +33,8 @@ pub(super) struct Valid {
     timeout_seconds: u32,
     region: String,
     partition: String,
+    /// The partition's documented endpoint suffix, for the ECR registry's host name.
+    dns_suffix: Option<&'static str>,
     account: String,
 }
 
@@ -141,6 +143,7 @@ impl CodeBuildSpec {
             timeout_seconds: minutes * 60,
             region: region.to_owned(),
             partition: role.partition.as_str().to_owned(),
+            dns_suffix: role.partition.dns_suffix(),
             account: role.account_id.clone(),
         })
     }
@@ -240,6 +243,16 @@ pub(super) fn job(job: &Job) -> String {
 }
 
 pub(super) fn buildspec(build: &Valid) -> String {
+    let registry = match build.dns_suffix {
+        Some(suffix) => format!(
+            r#"      - ACCOUNT_ID=$(echo "$CODEBUILD_BUILD_ARN" | cut -d':' -f5)
+      - REGISTRY="${{ACCOUNT_ID}}.dkr.ecr.${{AWS_REGION}}.{suffix}""#
+        ),
+        // No documented endpoint suffix for this partition: ask ECR for the registry's address.
+        None => r#"      - REGISTRY=$(aws ecr get-authorization-token --query 'authorizationData[0].proxyEndpoint' --output text)
+      - REGISTRY="${REGISTRY#https://}""#
+            .to_owned(),
+    };
     format!(
         r#"# CodeBuild: build the image from the uploaded context and push it to ECR.
 version: 0.2
@@ -249,8 +262,7 @@ env:
 phases:
   pre_build:
     commands:
-      - ACCOUNT_ID=$(echo "$CODEBUILD_BUILD_ARN" | cut -d':' -f5)
-      - REGISTRY="${{ACCOUNT_ID}}.dkr.ecr.${{AWS_REGION}}.amazonaws.com"
+{registry}
       - aws ecr get-login-password --region "$AWS_REGION" | docker login --username AWS --password-stdin "$REGISTRY"
   build:
     commands:

@@ -314,10 +314,10 @@ fn plain(field: &'static str, value: &str, max: usize, extra: &str) -> Result<()
 }
 
 fn is_region(region: &str) -> bool {
-    // e.g. eu-west-1, us-gov-west-1, cn-north-1, ap-southeast-4.
+    // e.g. eu-west-1, us-gov-west-1, cn-north-1, ap-southeast-4, us-isob-east-1, eusc-de-east-1.
     let parts: Vec<&str> = region.split('-').collect();
     (3..=4).contains(&parts.len())
-        && parts[0].len() == 2
+        && (2..=4).contains(&parts[0].len())
         && parts
             .iter()
             .take(parts.len() - 1)
@@ -880,14 +880,16 @@ fn component_template(valid: &Valid) -> String {
     let _ = writeln!(
         out,
         "    role_arn:\n      description: \"ARN of the IAM role to assume\"\n      regex: {}",
-        yaml_string(r"^arn:aws(-us-gov|-cn)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$")
+        yaml_string(
+            r"^arn:aws(-us-gov|-cn|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"
+        )
     );
     let _ = writeln!(out, "    audience:\n      default: {}\n      description: \"aud of the ID token; must be in the IAM provider's client IDs\"", yaml_string(&valid.audience));
     let _ = writeln!(
         out,
         "    region:\n      default: {}\n      regex: {}",
         yaml_string(&valid.region),
-        yaml_string(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
+        yaml_string(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]+$")
     );
     let _ = writeln!(
         out,
@@ -1054,7 +1056,7 @@ mod tests {
             "arn:aws:iam::123456789012:role/",
             "arn:aws:iam::123456789012:role/x y",
             "arn:aws:iam::123456789012:role/x\"$(id)",
-            "arn:aws-iso:iam::123456789012:role/x",
+            "arn:aws-mars:iam::123456789012:role/x",
         ] {
             assert!(RoleArn::parse(bad).is_err(), "{bad}");
         }
@@ -1069,6 +1071,8 @@ mod tests {
             "cn-north-1",
             "ap-southeast-4",
             "eu-central-2",
+            "us-isob-east-1",
+            "eusc-de-east-1",
         ] {
             assert!(is_region(ok), "{ok}");
         }

@@ -9,7 +9,7 @@ use thiserror::Error;
 
 use crate::finding::{Finding, Rule};
 use crate::issuer::ProviderHost;
-use crate::policy::arn::Partition;
+use crate::policy::arn::{Partition, PARTITION_NAMES};
 use crate::policy::parse::{parse_policy, PolicyError};
 use crate::policy::spec::aws_audience;
 use crate::policy::{split_key, Condition, Document, Statement};
@@ -107,7 +107,7 @@ impl Context {
             Some(name) => Some(Partition::from_name(name).ok_or_else(|| {
                 LintError::Context(InputError::at(
                     "partition".to_owned(),
-                    format!("partition {name:?} is unknown; expected aws, aws-us-gov or aws-cn"),
+                    format!("partition {name:?} is unknown; expected {PARTITION_NAMES}"),
                 ))
             })?),
         };

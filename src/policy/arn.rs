@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use crate::issuer::ProviderHost;
 
-/// The AWS partitions IAM roles for GitLab can live in.
+/// The AWS partitions botocore's `partitions.json` lists: where an IAM role can live.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub enum Partition {
     #[default]
@@ -14,23 +14,63 @@ pub enum Partition {
     AwsUsGov,
     #[serde(rename = "aws-cn")]
     AwsCn,
+    #[serde(rename = "aws-iso")]
+    AwsIso,
+    #[serde(rename = "aws-iso-b")]
+    AwsIsoB,
+    #[serde(rename = "aws-iso-e")]
+    AwsIsoE,
+    #[serde(rename = "aws-iso-f")]
+    AwsIsoF,
+    #[serde(rename = "aws-eusc")]
+    AwsEusc,
 }
 
+/// Every partition's name, for messages.
+pub const PARTITION_NAMES: &str = "aws, aws-us-gov, aws-cn, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc";
+
 impl Partition {
+    pub const ALL: [Self; 8] = [
+        Self::Aws,
+        Self::AwsUsGov,
+        Self::AwsCn,
+        Self::AwsIso,
+        Self::AwsIsoB,
+        Self::AwsIsoE,
+        Self::AwsIsoF,
+        Self::AwsEusc,
+    ];
+
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Aws => "aws",
             Self::AwsUsGov => "aws-us-gov",
             Self::AwsCn => "aws-cn",
+            Self::AwsIso => "aws-iso",
+            Self::AwsIsoB => "aws-iso-b",
+            Self::AwsIsoE => "aws-iso-e",
+            Self::AwsIsoF => "aws-iso-f",
+            Self::AwsEusc => "aws-eusc",
         }
     }
 
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Aws, Self::AwsUsGov, Self::AwsCn]
-            .into_iter()
-            .find(|p| p.as_str() == name)
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// The DNS suffix of the partition's service endpoints, where the facts this tool is built
+    /// on document it (`amazonaws.com.cn`, `amazonaws.eu`); `None` for the isolated (ISO)
+    /// partitions, whose endpoints the output must not guess.
+    #[must_use]
+    pub fn dns_suffix(self) -> Option<&'static str> {
+        match self {
+            Self::Aws | Self::AwsUsGov => Some("amazonaws.com"),
+            Self::AwsCn => Some("amazonaws.com.cn"),
+            Self::AwsEusc => Some("amazonaws.eu"),
+            Self::AwsIso | Self::AwsIsoB | Self::AwsIsoE | Self::AwsIsoF => None,
+        }
     }
 }
 
@@ -76,6 +116,14 @@ mod tests {
             role_arn(Partition::AwsCn, "123456789012", "deploy"),
             "arn:aws-cn:iam::123456789012:role/deploy"
         );
+        assert_eq!(
+            role_arn(Partition::AwsIsoB, "123456789012", "deploy"),
+            "arn:aws-iso-b:iam::123456789012:role/deploy"
+        );
+        for partition in Partition::ALL {
+            assert_eq!(Partition::from_name(partition.as_str()), Some(partition));
+            assert!(PARTITION_NAMES.contains(partition.as_str()));
+        }
         assert!(is_account_id("012345678901"));
         assert!(!is_account_id("12345678901") && !is_account_id("12345678901a"));
         assert!(is_role_name("GitLab+CI=deploy,x.y@z_w-1"));

@@ -84,7 +84,7 @@ pub enum SpecError {
     AccountIdMissing,
     #[error("accountId {0:?} is not an AWS account id; expected exactly 12 digits")]
     AccountId(String),
-    #[error("partition {0:?} is unknown; expected aws, aws-us-gov or aws-cn")]
+    #[error("partition {0:?} is unknown; expected {names}", names = arn::PARTITION_NAMES)]
     Partition(String),
     #[error("audience {0:?} is not usable: {1}")]
     Audience(String, &'static str),

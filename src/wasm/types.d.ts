@@ -171,6 +171,12 @@ export interface TrustPolicyPins {
   runner_environment?: "gitlab-hosted" | "self-hosted" | ("gitlab-hosted" | "self-hosted")[];
 }
 
+/**
+ * The AWS partitions botocore's partitions.json lists. For the ISO partitions, whose endpoints this tool
+ * does not document, the CodeBuild buildspec asks ECR for its registry address instead of naming it.
+ */
+export type Partition = "aws" | "aws-us-gov" | "aws-cn" | "aws-iso" | "aws-iso-b" | "aws-iso-e" | "aws-iso-f" | "aws-eusc";
+
 /** Input of `trustPolicy`. Every field is checked; an error names the field. */
 export interface TrustPolicySpec {
   /** GitLab issuer URL (its ci_id_tokens issuer_url): https://, no trailing slash, query or port. Default "https://gitlab.com". */
@@ -178,7 +184,7 @@ export interface TrustPolicySpec {
   /** The 12-digit AWS account that owns the role. */
   accountId: string;
   /** Default "aws". */
-  partition?: "aws" | "aws-us-gov" | "aws-cn";
+  partition?: Partition;
   /** The value the job requests in id_tokens: …: aud: and the provider's client ID. Default "sts.amazonaws.com". */
   audience?: string;
   /** The project's sub components; default ["project_path", "ref_type", "ref"]. */
@@ -202,7 +208,7 @@ export interface TrustPolicySpec {
 /** Options of `trustPolicyForToken`. */
 export interface TokenPolicyOptions {
   accountId?: string;
-  partition?: "aws" | "aws-us-gov" | "aws-cn";
+  partition?: Partition;
   /** Default: the token's own aud. */
   audience?: string;
   /**
@@ -267,7 +273,7 @@ export interface LintContext {
   token?: string;
   /** The account and partition the role is expected in. */
   accountId?: string;
-  partition?: "aws" | "aws-us-gov" | "aws-cn";
+  partition?: Partition;
 }
 
 /** Context for `evaluateTrustPolicy`. */

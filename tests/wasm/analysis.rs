@@ -51,7 +51,7 @@ fn lint_errors_carry_codes() {
     assert_eq!(get(&error, "line").as_f64(), Some(2.0));
     assert_eq!(get(&error, "column").as_f64(), Some(15.0));
     assert!(get(&error, "field").is_undefined());
-    let context = JSON::parse(r#"{"partition":"aws-iso"}"#).unwrap();
+    let context = JSON::parse(r#"{"partition":"aws-mars"}"#).unwrap();
     let error = lint_trust_policy(GOOD, &context).unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("context.invalid"));
     assert_eq!(get(&error, "field").as_string().as_deref(), Some("partition"));

@@ -1,7 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
 use crate::issuer::ProviderHost;
 use crate::lint::{Context, Docs, LintRule};
-use crate::policy::arn::{is_account_id, Partition};
+use crate::policy::arn::{is_account_id, Partition, PARTITION_NAMES};
 use crate::policy::Document;
 
 pub static RULE: LintRule = LintRule {
@@ -33,9 +33,7 @@ fn problem(arn: &str, context: &Context) -> Option<String> {
         return Some("is not an IAM ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)".to_owned());
     }
     let Some(partition) = Partition::from_name(partition) else {
-        return Some(format!(
-            "has partition {partition:?}; expected aws, aws-us-gov or aws-cn"
-        ));
+        return Some(format!("has partition {partition:?}; expected {PARTITION_NAMES}"));
     };
     if !is_account_id(account) {
         return Some(format!(
