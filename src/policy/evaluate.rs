@@ -258,8 +258,12 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
         } else {
             format!("undecided: {allows}; and {}", unless())
         };
-        let mut undecided: Vec<usize> = open_allows.iter().chain(&open_denies).map(|s| s.index).collect();
-        undecided.sort_unstable();
+        // The open Allows and Denies, in statement order (no sort: it costs 1.6 KB of WebAssembly).
+        let undecided = statements
+            .iter()
+            .filter(|s| s.undecided && (effect(s, "Allow") || effect(s, "Deny")))
+            .map(|s| s.index)
+            .collect();
         return (false, undecided, reason);
     }
     let why = statements
