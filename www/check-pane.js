@@ -145,7 +145,13 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   if (c.error) text = `The policy cannot be checked: ${c.error.code}.`;
   else if (c.findings) {
     text = `${c.applied ? `Applied the fix for ${c.applied}. ` : ""}Findings: ${countBySeverity(c.findings)}.`;
-    if (evaluation) text += evaluation.allowed ? " The pasted token would be allowed." : " The pasted token would be denied.";
+    if (evaluation) {
+      text += evaluation.allowed
+        ? " The pasted token would be allowed."
+        : evaluation.undecided.length
+          ? " Whether the pasted token would be allowed depends on conditions it does not carry."
+          : " The pasted token would be denied.";
+    }
   }
   setText(status, text);
 }
@@ -190,9 +196,14 @@ function verdictLook(evaluation, evalError, inspection) {
     return { state: "error", tone: "warning", icon: "!", title: "Not evaluated", code: evalError.code, reason: evalError.message };
   }
   if (!evaluation) return { state: "no-token", tone: "neutral", icon: "…", title: "Evaluating…", reason: "" };
-  return evaluation.allowed
-    ? { state: "allowed", tone: "ok", icon: "✓", title: "Allowed", reason: evaluation.reason, lead: "STS would let the pasted token's job assume this role" }
-    : { state: "denied", tone: "error", icon: "✕", title: "Denied", reason: evaluation.reason, lead: "STS would refuse the pasted token's job" };
+  if (evaluation.allowed) {
+    return { state: "allowed", tone: "ok", icon: "✓", title: "Allowed", reason: evaluation.reason, lead: "STS would let the pasted token's job assume this role" };
+  }
+  if (evaluation.undecided.length) {
+    // Conditions on what the STS request carries (aws:SourceIp, …) decide it: neither verdict would be true.
+    return { state: "undecided", tone: "warning", icon: "?", title: "Undecided", reason: evaluation.reason, lead: "it depends on conditions the token does not carry" };
+  }
+  return { state: "denied", tone: "error", icon: "✕", title: "Denied", reason: evaluation.reason, lead: "STS would refuse the pasted token's job" };
 }
 
 function verdictBody(look) {
@@ -236,7 +247,7 @@ function evaluationBody(evaluation) {
           "h3",
           { class: "stmt-title", id: `stmt-${s.index}-title` },
           `Statement ${s.index} · ${s.effect} · `,
-          mark(s.matched, "applies", "does not apply"),
+          s.undecided ? undecidedMark("may apply") : mark(s.matched, "applies", "does not apply"),
         ),
         h(
           "ul",
@@ -265,7 +276,11 @@ function evaluationBody(evaluation) {
                 s.conditions.map((c) =>
                   h(
                     "tr",
-                    { role: "row", class: c.matched ? "is-ok" : "is-bad", dataset: { key: c.key, matched: String(c.matched) } },
+                    {
+                      role: "row",
+                      class: c.undecided ? "is-open" : c.matched ? "is-ok" : "is-bad",
+                      dataset: { key: c.key, matched: String(c.matched), undecided: String(c.undecided) },
+                    },
                     h("th", { scope: "row", role: "rowheader", class: "cond-key" }, h("code", { text: c.key })),
                     h("td", { role: "cell", class: "cond-op" }, h("span", { class: "cell-label", "aria-hidden": "true", text: "Operator " }), h("code", { text: c.operator })),
                     h("td", { role: "cell", class: "cond-expected" }, h("span", { class: "cell-label", "aria-hidden": "true", text: "Expected " }), values(c.expected)),
@@ -278,7 +293,7 @@ function evaluationBody(evaluation) {
                     h(
                       "td",
                       { role: "cell", class: "cond-result" },
-                      mark(c.matched),
+                      c.undecided ? undecidedMark("not known") : mark(c.matched),
                       c.reason ? h("span", { class: "cond-reason", text: c.reason }) : null,
                     ),
                   ),
@@ -289,6 +304,16 @@ function evaluationBody(evaluation) {
       ),
     ),
   ];
+}
+
+/** "?" with the words: a condition or statement this tool cannot decide (see Evaluation.undecided). */
+function undecidedMark(words) {
+  return h(
+    "span",
+    { class: "mark is-open" },
+    h("span", { class: "mark-icon", "aria-hidden": "true", text: "?" }),
+    ` ${words}`,
+  );
 }
 
 function values(list) {

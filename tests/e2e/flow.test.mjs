@@ -174,6 +174,25 @@ describe("the flow", { concurrency: 2 }, () => {
     await page.waitForSelector('[data-testid="check-finding"][data-code="POL003"]');
     assert.equal(await byTestId(page, "check-input").inputValue(), blog);
 
+    // A Deny on what the STS request carries (the caller's IP): neither allowed nor denied, and the page says so.
+    const guarded = JSON.parse(expected.policy);
+    guarded.Statement.push({
+      Effect: "Deny",
+      Principal: guarded.Statement[0].Principal,
+      Action: "sts:AssumeRoleWithWebIdentity",
+      Condition: { NotIpAddress: { "aws:SourceIp": "203.0.113.0/24" } },
+    });
+    const guardedText = JSON.stringify(guarded, null, 2);
+    await byTestId(page, "check-input").fill(guardedText);
+    await page.waitForSelector('[data-testid="verdict"][data-state="undecided"]');
+    const undecided = env.core.evaluateTrustPolicy(guardedText, jwt);
+    assert.deepEqual([undecided.allowed, undecided.undecided], [false, [1]]);
+    assert.equal(await byTestId(page, "verdict-reason").textContent(), undecided.reason);
+    assert.match(await byTestId(page, "verdict").textContent(), /Undecided/);
+    assert.equal(await page.locator('[data-testid="conditions"] tr[data-undecided="true"]').count(), 1);
+    await byTestId(page, "check-example").click();
+    await page.waitForSelector('[data-testid="verdict"][data-state="denied"]');
+
     // Step 4: the job assumes the policy's role with the policy's audience.
     await showPane(page, "pipeline");
     assert.equal(await byTestId(page, "pipeline-role-arn").inputValue(), expected.roleArn);
