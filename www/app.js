@@ -236,11 +236,13 @@ function deriveFromToken() {
   if (state.inspection) {
     // The core decides what the token admits; the page only maps its spec onto the form.
     const { refScope, protectedOnly, pinProjectId, pinNamespaceId } = p.options;
+    // The pins are gitlab.com's (the page shows them only there); elsewhere the core would refuse protectedOnly.
+    const pins = state.inspection.providerHost === "gitlab.com" ? { protectedOnly, pinProjectId, pinNamespaceId } : {};
     try {
-      const spec = specForToken(state.token, { refScope, protectedOnly, pinProjectId, pinNamespaceId });
+      const spec = specForToken(state.token, { refScope, ...pins });
       p.fromToken = formFromSpec(spec, state.inspection, p.form);
     } catch (e) {
-      p.fromToken = { error: errorOf(e).message };
+      p.fromToken = { error: errorOf(e) };
     }
   }
   if (p.fromToken && "form" in p.fromToken && (p.origin === "blank" || p.origin === "token")) {

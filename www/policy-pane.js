@@ -195,7 +195,7 @@ export function specOf(form) {
  * @property {import("./pkg/gitlab_aws_oidc.js").TrustPolicyResult | null} result
  * @property {import("./dom.js").PageError | null} error
  * @property {{ field: string, label: string }[]} missing
- * @property {{ form: PolicyForm, note: string | null } | { error: string } | null} fromToken
+ * @property {{ form: PolicyForm, note: string | null } | { error: import("./dom.js").PageError } | null} fromToken
  *   what the pasted token would fill in (null without a decodable token)
  * @property {boolean} followsToken whether the form shows exactly what the token fills in
  */
@@ -363,7 +363,7 @@ function renderFromToken(card, p, token) {
 
   const status = () => {
     if (!from) return [];
-    if ("error" in from) return [h("span", { class: "muted", text: from.error })];
+    if ("error" in from) return [h("span", { class: "field-error", dataset: { testid: "from-token-error" } }, h("code", { text: from.error.code }), " — ", from.error.message)];
     if (p.followsToken) return ["The form is filled from the pasted token, for ", h("code", { class: "wrap", text: sub }), "."];
     return [
       h("strong", { text: "The form differs from the pasted token" }),
@@ -371,12 +371,14 @@ function renderFromToken(card, p, token) {
       " Fill it from the token to start over.",
     ];
   };
-  renderIfChanged(part("from-token-status"), JSON.stringify([Boolean(from), from && "error" in from ? from.error : "", p.followsToken, p.origin, sub]), status);
+  const error = from && "error" in from ? from.error : null;
+  renderIfChanged(part("from-token-status"), JSON.stringify([Boolean(from), error, p.followsToken, p.origin, sub]), status);
   const note = usable ? from.note : null;
   patch(part("from-token-note"), note ?? "");
   setHidden(part("from-token-note"), !note);
 
-  setHidden(part("token-options"), !usable);
+  // Also when the core refused one of them (refScope without ref_type in sub): the way back is here.
+  setHidden(part("token-options"), !usable && !error?.field);
   const thisRef = part("this-ref-label");
   const label = refType && ref ? `Only this ${refType === "tag" ? "tag" : refType === "branch" ? "branch" : "ref"}: ${ref}` : "Only this ref";
   setText(thisRef, label);

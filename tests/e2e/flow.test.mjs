@@ -253,6 +253,31 @@ describe("the flow", { concurrency: 2 }, () => {
     await finish(session);
   });
 
+  test("a choice the token cannot support is refused where it was made, and can be undone there", async () => {
+    // A project whose sub has no ref_type: "any tag" cannot be told apart from "any branch" (no ref_type key in AWS).
+    const [header, payload, signature] = token("gitlab-com-main").trim().split(".");
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    claims.sub = "project_path:acme/platform/deployer:ref:main";
+    const jwt = `${header}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    const session = await openPage({ path: "/", secrets: [jwt] });
+    const { page } = session;
+    await byTestId(page, "token-input").fill(jwt);
+    await showPane(page, "policy");
+    await byTestId(page, "policy-account").fill(ACCOUNT);
+    await byTestId(page, "policy-code").waitFor();
+    await byTestId(page, "scope-any-tag").check();
+    await byTestId(page, "from-token-error").waitFor();
+    assert.match(await byTestId(page, "from-token-error").textContent(), /^options\.invalid — options\.refScope "any-tag" cannot be enforced/);
+    // The options stay, so the choice can be taken back; the form filled from the token comes back with it.
+    await byTestId(page, "scope-this-ref").check();
+    await waitForText(page, "from-token-status", "filled from the pasted token");
+    assert.equal(
+      await shownPolicy(page),
+      env.core.trustPolicyForToken(jwt, { accountId: ACCOUNT }).policy.trimEnd(),
+    );
+    await finish(session);
+  });
+
   test("how a token fills the form: the same policy as the core's trustPolicyForToken, for every choice", async () => {
     const session = await openPage();
     const { page } = session;
