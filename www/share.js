@@ -25,6 +25,8 @@ import {
 import { KINDS, defaultPipelineForm } from "./pipeline-pane.js";
 
 export const PANES = ["token", "policy", "check", "pipeline"];
+/** The partitions the core takes (Partition in src/policy/arn.rs); a link's `part` is one of them or ignored. */
+const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 
 /** Pipeline form fields with their fragment keys. */
 const CI_FIELDS = {
@@ -136,7 +138,7 @@ export function decodeFragment(hash) {
   const form = defaultPolicyForm();
   if (has("iss")) form.issuer = get("iss") ?? "";
   if (has("acct")) form.accountId = get("acct") ?? "";
-  if (["aws", "aws-us-gov", "aws-cn"].includes(get("part") ?? "")) form.partition = /** @type {string} */ (get("part"));
+  if (PARTITIONS.includes(get("part") ?? "")) form.partition = /** @type {string} */ (get("part"));
   if (has("aud")) form.audience = get("aud") ?? "";
   if (has("comp")) form.components = parseComponents(get("comp") ?? "").join(", ");
   const known = parseComponents(form.components).filter((c) => COMPONENTS.includes(c));

@@ -330,7 +330,7 @@ describe("the flow", { concurrency: 2 }, () => {
     const { page } = session;
     await showPane(page, "policy");
     await byTestId(page, "policy-account").fill(ACCOUNT);
-    await page.locator("#policy-partition").selectOption("aws-us-gov");
+    await page.locator("#policy-partition").selectOption("aws-eusc");
     await page.locator("#policy-session").selectOption("7200");
     await byTestId(page, "policy-role").fill("deployer");
     await byTestId(page, "subject-project_path").fill("acme/app");
@@ -344,7 +344,7 @@ describe("the flow", { concurrency: 2 }, () => {
     await byTestId(page, "pin-project_id").fill("42");
     await page.locator("#policy-pin-runner").selectOption("gitlab-hosted");
     const policy = await shownPolicy(page);
-    assert.match(policy, /"Federated": "arn:aws-us-gov:iam::123456789012:oidc-provider\/gitlab\.com"/);
+    assert.match(policy, /"Federated": "arn:aws-eusc:iam::123456789012:oidc-provider\/gitlab\.com"/);
     assert.match(policy, /"gitlab\.com:project_id": "42"/);
 
     await showPane(page, "pipeline");
