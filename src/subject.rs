@@ -299,9 +299,12 @@ pub fn check_value(component: Component, value: &str) -> Result<(), SubjectError
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools, reason = "independent facts about one pattern")]
 pub struct PatternScope {
-    /// Any project on the instance (`*`, `project_path:*…`).
+    /// Any project on the instance, or in namespaces anyone can register: a wildcard
+    /// in the top-level group (`*`, `project_path:*…`, `a*`, `*/x`) or anywhere in a
+    /// project id (`project_id:4*`: ids go to whoever creates the next project).
     pub any_project: bool,
-    /// A wildcard inside the project path (`group/*`): every project and subgroup below.
+    /// A wildcard in the project path after a literal top-level group (`group/*`):
+    /// every project and subgroup below.
     pub project_wildcard: bool,
     /// The project is named by path, not by id.
     pub by_path: bool,
@@ -339,7 +342,10 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
         match component {
             Component::ProjectPath | Component::ProjectId => {
                 scope.by_path = component == Component::ProjectPath;
-                if whole(value) {
+                // `*` and `?` cross `/`: unless the top-level group is literal, the
+                // pattern admits namespaces an attacker can register.
+                let top_level = value.split('/').next().unwrap_or_default();
+                if wild(value) && (component == Component::ProjectId || wild(top_level)) {
                     scope.any_project = true;
                 } else if wild(value) {
                     scope.project_wildcard = true;
@@ -512,8 +518,21 @@ mod tests {
         );
         assert!(pattern_scope("*").any_project);
         assert!(pattern_scope("project_path:*:ref_type:branch:ref:main").any_project);
+        for any in [
+            "project_path:?*:ref_type:branch:ref:main",
+            "project_path:*/*:ref_type:branch:ref:main",
+            "project_path:*?",
+            "project_path:a*:ref_type:branch:ref:main",
+            "project_path:*/x:ref_type:branch:ref:main",
+            "project_id:?*:ref_type:branch:ref:main",
+            "project_id:4*",
+        ] {
+            let scope = pattern_scope(any);
+            assert!(scope.any_project && !scope.project_wildcard, "{any}");
+        }
         let group = pattern_scope("project_path:g/*:ref_type:branch:ref:main");
         assert!(group.project_wildcard && !group.any_ref && !group.any_project);
+        assert!(!pattern_scope("project_path:g/p?:ref:main").any_project);
         let trailing = pattern_scope("project_path:g/*");
         assert!(trailing.project_wildcard && trailing.any_ref && trailing.any_ref_type);
         let any_branch = pattern_scope("project_path:g/p:ref_type:branch:ref:*");

@@ -200,3 +200,57 @@ fn conditions_it_cannot_evaluate_leave_the_verdict_undecided() {
     assert_eq!(serde_json::to_value(pol023[0]).unwrap()["severity"], "warning");
     assert!(pol023[0].message.contains("undecided"), "{}", pol023[0].message);
 }
+
+const GITLAB_COM: &str = "arn:aws:iam::123456789012:oidc-provider/gitlab.com";
+const AUD_AND_ID: &str = r#""gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42""#;
+
+/// A statement trusting gitlab.com's provider with the given effect and `Condition` object.
+fn statement(effect: &str, condition: &str) -> String {
+    format!(
+        r#"{{"Effect":"{effect}","Principal":{{"Federated":"{GITLAB_COM}"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}"#
+    )
+}
+
+fn policy(statements: &[String]) -> String {
+    format!(r#"{{"Version":"2012-10-17","Statement":[{}]}}"#, statements.join(","))
+}
+
+/// The codes the linter reports, sorted.
+fn codes(policy: &str) -> Vec<&'static str> {
+    let mut codes: Vec<&str> = lint_text(policy, "{}")
+        .unwrap_or_else(|e| panic!("{policy}: {e}"))
+        .iter()
+        .map(|f| f.code)
+        .collect();
+    codes.sort_unstable();
+    codes
+}
+
+/// `*` and `?` cross `/` and `:`: a wildcard in the top-level group, or anywhere in a
+/// project id, admits projects anyone can create; only `group/*` is a group wildcard.
+#[test]
+fn any_project_patterns_are_errors() {
+    for project in [
+        "project_path:*",
+        "project_path:?*",
+        "project_path:*/*",
+        "project_path:*?",
+        "project_path:a*",
+        "project_path:*/x",
+        "project_path:ac?e/app",
+        "project_id:*",
+        "project_id:?*",
+        "project_id:4*",
+    ] {
+        let sub = format!("{project}:ref_type:branch:ref:main");
+        let condition = format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#);
+        assert_eq!(codes(&policy(&[statement("Allow", &condition)])), ["POL005"], "{sub}");
+    }
+    for sub in [
+        "project_path:acme/*:ref_type:branch:ref:main",
+        "project_path:acme/app*:ref_type:branch:ref:main",
+    ] {
+        let condition = format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#);
+        assert_eq!(codes(&policy(&[statement("Allow", &condition)])), ["POL006"], "{sub}");
+    }
+}

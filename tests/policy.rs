@@ -314,6 +314,47 @@ fn bad_input_names_the_field() {
     assert!(err.to_string().contains("AWS evaluates only sub and aud"), "{err}");
 }
 
+/// `*` and `?` cross `/` and `:`: a project pattern whose top-level group is not literal
+/// (or any pattern in an id) admits projects anyone can create, so the generator refuses it.
+#[test]
+fn project_patterns_that_admit_any_project_are_refused() {
+    let subject = |component: &str, value: &str| {
+        json!({
+            "accountId": "123456789012",
+            "subClaimComponents": [component, "ref_type", "ref"],
+            "subjects": [{ component: value, "ref_type": "branch", "ref": "main" }]
+        })
+    };
+    for (component, value) in [
+        ("project_path", "*"),
+        ("project_path", "?*"),
+        ("project_path", "*/*"),
+        ("project_path", "*?"),
+        ("project_path", "a*"),
+        ("project_path", "*/x"),
+        ("project_path", "ac?e/app"),
+        ("project_id", "*"),
+        ("project_id", "?*"),
+        ("project_id", "4*"),
+    ] {
+        let err = trust_policy(&spec(&subject(component, value))).unwrap_err();
+        assert_eq!(
+            (err.code(), err.field().as_deref()),
+            ("spec.subjects", Some("subjects[0]")),
+            "{component} {value}: {err}"
+        );
+        assert!(err.to_string().contains("admits any project"), "{err}");
+    }
+    for value in ["acme/*", "acme/app-*", "acme/*/deploy"] {
+        let result = trust_policy(&spec(&subject("project_path", value))).unwrap();
+        let codes: Vec<&str> = result.findings.iter().map(|f| f.code).collect();
+        assert!(
+            codes.contains(&"POL006") && !codes.contains(&"POL005"),
+            "{value}: {codes:?}"
+        );
+    }
+}
+
 /// Besides its code, an error names the spec field it is about, as JSON spells its path,
 /// so a form can mark that field without reading the message.
 #[test]

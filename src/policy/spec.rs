@@ -378,17 +378,20 @@ fn check_subject_value(component: Component, value: &str) -> Result<(), String> 
     if !is_pattern(value) {
         return check_value(component, value).map_err(|e| format!("is not valid: {e}"));
     }
-    if value.chars().all(|c| c == '*') {
-        return Ok(());
-    }
+    // StringLike's * and ? cross '/' and ':': a pattern that leaves the top-level group
+    // (or the id) open admits projects anyone can create, as the linter's POL005 says.
     match component {
-        Component::ProjectPath | Component::Ref | Component::ProjectId => {
+        Component::ProjectId => Err(
+            "admits any project: ids go to whoever creates the next project, so a wildcard in an id matches projects you do not own; give the exact id".to_owned(),
+        ),
+        Component::ProjectPath if is_pattern(value.split('/').next().unwrap_or_default()) => Err(
+            "admits any project: * and ? cross '/', so a wildcard in the top-level group matches groups anyone can register; start with your group (e.g. acme/*)".to_owned(),
+        ),
+        _ if value.chars().all(|c| c == '*') => Ok(()),
+        Component::ProjectPath | Component::Ref => {
             // Check the literal parts: a pattern must still look like the component.
-            let literal = value.replace(['*', '?'], if component == Component::ProjectId { "1" } else { "a" });
-            match component {
-                Component::ProjectPath if !literal.contains('/') => Ok(()),
-                _ => check_value(component, &literal).map_err(|e| format!("is not a valid pattern: {e}")),
-            }
+            let literal = value.replace(['*', '?'], "a");
+            check_value(component, &literal).map_err(|e| format!("is not a valid pattern: {e}"))
         }
         _ => Err("can only be an exact value or *".to_owned()),
     }
