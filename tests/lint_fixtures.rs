@@ -254,3 +254,14 @@ fn any_project_patterns_are_errors() {
         assert_eq!(codes(&policy(&[statement("Allow", &condition)])), ["POL006"], "{sub}");
     }
 }
+
+/// `Null` says only whether a key is present; it restricts no project (or audience).
+#[test]
+fn null_conditions_restrict_nothing() {
+    let sub = r#""gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main""#;
+    let no_sub = format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"Null":{{"gitlab.com:sub":"false"}}}}"#);
+    assert_eq!(codes(&policy(&[statement("Allow", &no_sub)])), ["POL001"]);
+    let no_aud =
+        format!(r#"{{"StringEquals":{{{sub},"gitlab.com:project_id":"42"}},"Null":{{"gitlab.com:aud":"false"}}}}"#);
+    assert_eq!(codes(&policy(&[statement("Allow", &no_aud)])), ["POL002"]);
+}

@@ -176,6 +176,15 @@ impl<'a> Operator<'a> {
         self.base.contains("Not")
     }
 
+    /// `StringEquals`, `StringEqualsIgnoreCase` or `StringLike`, in any set or `…IfExists`
+    /// form: the condition admits the values it lists. Negated operators exclude them,
+    /// `Null` tests only whether the key is present, and other operators never match a
+    /// web-identity key, so none of those says which values are admitted.
+    #[must_use]
+    pub fn positive(self) -> bool {
+        matches!(self.base, "StringEquals" | "StringEqualsIgnoreCase" | "StringLike")
+    }
+
     /// True when the operator holds for a missing key, so it restricts nothing then.
     #[must_use]
     pub fn true_when_missing(self) -> bool {

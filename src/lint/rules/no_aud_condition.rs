@@ -26,9 +26,9 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let audience = context.audience.as_deref().unwrap_or(DEFAULT_AUDIENCE);
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
-        // A condition restricts aud unless it is negated or admits anything (`*`).
+        // A condition restricts aud when it admits listed values (not negated, not `Null`), none of them `*`.
         let restricts = |c: &Condition| {
-            !Operator::parse(&c.operator).negated() && !c.values.iter().any(|v| v.chars().all(|ch| ch == '*'))
+            Operator::parse(&c.operator).positive() && !c.values.iter().any(|v| v.chars().all(|ch| ch == '*'))
         };
         if !trusts_oidc(statement) || claim_conditions(index, statement, "aud").any(|(c, _)| restricts(c)) {
             continue;

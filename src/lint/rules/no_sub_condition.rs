@@ -15,7 +15,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub`.",
+    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub`: `StringEquals`, `StringLike` or their `IgnoreCase` forms (`Null` only asks whether the key is present).",
     why_is_this_bad: "The provider and audience say only which GitLab issued the token. `sub` is what names your project and ref; without it any project's pipeline gets the role.",
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
@@ -28,7 +28,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         .iter()
         .enumerate()
         .filter(|(index, statement)| {
-            trusts_oidc(statement) && !sub_conditions(*index, statement).any(|(c, _)| !Operator::parse(&c.operator).negated())
+            trusts_oidc(statement) && !sub_conditions(*index, statement).any(|(c, _)| Operator::parse(&c.operator).positive())
         })
         .map(|(index, _)| {
             Finding::new(

@@ -1,6 +1,6 @@
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{sub_conditions, Context, Docs, LintRule};
-use crate::policy::Document;
+use crate::policy::{Document, Operator};
 use crate::subject::{Component, Subject};
 
 pub static RULE: LintRule = LintRule {
@@ -63,6 +63,10 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in sub_conditions(index, statement) {
+            // Only string operators compare sub values (`Null`'s "true"/"false" is no sub).
+            if !Operator::parse(&condition.operator).base.starts_with("String") {
+                continue;
+            }
             for value in &condition.values {
                 if let Some(why) = problem(value) {
                     findings.push(
