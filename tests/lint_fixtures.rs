@@ -265,3 +265,33 @@ fn null_conditions_restrict_nothing() {
         format!(r#"{{"StringEquals":{{{sub},"gitlab.com:project_id":"42"}},"Null":{{"gitlab.com:aud":"false"}}}}"#);
     assert_eq!(codes(&policy(&[statement("Allow", &no_aud)])), ["POL002"]);
 }
+
+/// Only a positive pin of `ref_protected` to "true", on gitlab.com where AWS evaluates the
+/// key, limits a wildcard ref to protected refs.
+#[test]
+fn only_a_positive_ref_protected_pin_limits_the_refs() {
+    let with = |operator: &str, values: serde_json::Value| {
+        let mut condition = serde_json::json!({
+            "StringEquals": { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:project_id": "42" },
+            "StringLike": { "gitlab.com:sub": "project_path:acme/app:ref_type:branch:ref:*" }
+        });
+        condition[operator]["gitlab.com:ref_protected"] = values;
+        codes(&policy(&[statement("Allow", &condition.to_string())]))
+    };
+    for (operator, values, expected) in [
+        ("StringNotEquals", "true".into(), vec!["POL007"]),
+        ("StringNotLike", "true".into(), vec!["POL004", "POL007"]),
+        ("Null", "false".into(), vec!["POL007"]),
+        ("ForAllValues:StringEquals", "true".into(), vec!["POL007", "POL008"]),
+        ("StringEquals", "false".into(), vec!["POL007"]),
+        ("StringEquals", serde_json::json!(["true", "false"]), vec!["POL007"]),
+        ("StringEquals", "true".into(), vec![]),
+        ("StringEqualsIfExists", "true".into(), vec![]),
+        ("StringEqualsIgnoreCase", "TRUE".into(), vec![]),
+    ] {
+        assert_eq!(with(operator, values), expected, "{operator}");
+    }
+    // Off gitlab.com AWS never evaluates ref_protected: …IfExists is then always true.
+    let self_managed = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com"},"StringLike":{"gitlab.example.com:sub":"project_id:42:ref_type:branch:ref:*"},"StringEqualsIfExists":{"gitlab.example.com:ref_protected":"true"}}}]}"#;
+    assert_eq!(codes(self_managed), ["POL007", "POL012"]);
+}

@@ -1,6 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, Context, Docs, LintRule};
-use crate::policy::Document;
+use crate::lint::{provider_claim, sub_conditions, trusted_host, Context, Docs, LintRule};
+use crate::policy::evaluate::apply;
+use crate::policy::{Condition, Document, Operator, Statement};
 use crate::subject::pattern_scope;
 
 pub static RULE: LintRule = LintRule {
@@ -16,22 +17,32 @@ pub static RULE: LintRule = LintRule {
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
     what_it_does: "Flags a `sub` that admits any ref (`ref:*`), any ref type (`ref_type:*`), or ends in a wildcard after the project.",
-    why_is_this_bad: "Developers can push any unprotected branch and run its pipeline. A role for deployments should trust only protected refs: name the branch or tag, or pin `ref_protected` on gitlab.com.",
+    why_is_this_bad: "Developers can push any unprotected branch and run its pipeline. A role for deployments should trust only protected refs: name the branch or tag, or on gitlab.com pin `ref_protected` to `\"true\"` with `StringEquals` (a negated operator, `Null` or `ForAllValues` pins nothing).",
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     context: "{}",
 };
 
+/// Whether a statement admits only protected refs: on gitlab.com (the only issuer whose
+/// `ref_protected` AWS evaluates), a positive condition on the key that "true" satisfies
+/// and "false" does not. A negated operator, `Null` or `ForAllValues` pins nothing.
+fn protected_only(statement: &Statement) -> bool {
+    let admits = |c: &Condition, value: &str| apply(&c.operator, &c.values, &[value.to_owned()], None).0;
+    trusted_host(statement).is_some_and(|host| host.is_gitlab_com())
+        && statement.conditions.iter().any(|c| {
+            let operator = Operator::parse(&c.operator);
+            provider_claim(statement, c).is_some_and(|claim| claim.eq_ignore_ascii_case("ref_protected"))
+                && operator.positive()
+                && operator.set != Some("ForAllValues")
+                && admits(c, "true")
+                && !admits(c, "false")
+        })
+}
+
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
-    let protected = |statement: &crate::policy::Statement| {
-        statement
-            .conditions
-            .iter()
-            .any(|c| c.key.to_ascii_lowercase().ends_with(":ref_protected") && c.values == ["true"])
-    };
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
-        if protected(statement) {
+        if protected_only(statement) {
             continue; // ref_protected = "true" already limits the refs to protected ones.
         }
         for (condition, path) in sub_conditions(index, statement) {
