@@ -295,3 +295,30 @@ fn only_a_positive_ref_protected_pin_limits_the_refs() {
     let self_managed = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com"},"StringLike":{"gitlab.example.com:sub":"project_id:42:ref_type:branch:ref:*"},"StringEqualsIfExists":{"gitlab.example.com:ref_protected":"true"}}}]}"#;
     assert_eq!(codes(self_managed), ["POL007", "POL012"]);
 }
+
+/// Only a positive pin of `project_id` to literal ids closes the reclaimed-path hole.
+#[test]
+fn only_an_exact_project_id_pin_silences_pol014() {
+    let with = |operator: &str, values: serde_json::Value| {
+        let mut condition = serde_json::json!({
+            "StringEquals": {
+                "gitlab.com:aud": "sts.amazonaws.com",
+                "gitlab.com:sub": "project_path:acme/app:ref_type:branch:ref:main"
+            }
+        });
+        condition[operator]["gitlab.com:project_id"] = values;
+        codes(&policy(&[statement("Allow", &condition.to_string())]))
+    };
+    for (operator, values, expected) in [
+        ("StringLike", "*".into(), vec!["POL014"]),
+        ("StringLike", "4*".into(), vec!["POL014"]),
+        ("StringNotEquals", "1".into(), vec!["POL014"]),
+        ("Null", "false".into(), vec!["POL014"]),
+        ("ForAllValues:StringEquals", "42".into(), vec!["POL008", "POL014"]),
+        ("StringEquals", "42".into(), vec![]),
+        ("StringEquals", serde_json::json!(["42", "43"]), vec![]),
+        ("StringEqualsIfExists", "42".into(), vec![]),
+    ] {
+        assert_eq!(with(operator, values), expected, "{operator}");
+    }
+}

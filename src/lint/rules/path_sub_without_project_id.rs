@@ -1,6 +1,6 @@
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{sub_conditions, trusted_host, Context, Docs, LintRule};
-use crate::policy::Document;
+use crate::policy::{Document, Operator, Statement};
 use crate::subject::pattern_scope;
 
 pub static RULE: LintRule = LintRule {
@@ -15,12 +15,27 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "On gitlab.com, flags a statement whose `sub` names the project by path with no `gitlab.com:project_id` condition.",
+    what_it_does: "On gitlab.com, flags a statement whose `sub` names the project by path with no `gitlab.com:project_id` pin: a `StringEquals` (or other positive) condition whose values are literal ids.",
     why_is_this_bad: "Paths are reusable; project ids never are. AWS evaluates `gitlab.com:project_id`, which stays the same across renames and transfers, so pinning it closes the reclaimed-path hole. (Self-managed instances have no such key: use the project_id sub form there.)",
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}}]}"#,
     context: "{}",
 };
+
+/// Whether a statement pins `gitlab.com:project_id` to literal ids with a positive
+/// operator (not negated, `Null`, `ForAllValues` or a wildcard pattern).
+fn pins_project_id(statement: &Statement) -> bool {
+    statement.conditions.iter().any(|c| {
+        let operator = Operator::parse(&c.operator);
+        c.key.eq_ignore_ascii_case("gitlab.com:project_id")
+            && operator.positive()
+            && operator.set != Some("ForAllValues")
+            && !c.values.is_empty()
+            && c.values
+                .iter()
+                .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -28,11 +43,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if !trusted_host(statement).is_some_and(|h| h.is_gitlab_com()) {
             continue;
         }
-        let pinned = statement
-            .conditions
-            .iter()
-            .any(|c| c.key.eq_ignore_ascii_case("gitlab.com:project_id"));
-        if pinned {
+        if pins_project_id(statement) {
             continue;
         }
         let by_path = sub_conditions(index, statement).find(|(c, _)| {
