@@ -322,3 +322,37 @@ fn only_an_exact_project_id_pin_silences_pol014() {
         assert_eq!(with(operator, values), expected, "{operator}");
     }
 }
+
+/// A `<prefix>:sub` whose prefix is not the provider's host is another key: it restricts
+/// nothing for this provider's tokens, and POL010 flags it whatever the prefix looks like.
+#[test]
+fn a_sub_key_under_another_prefix_does_not_restrict_sub() {
+    let self_managed = |condition: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{condition}}}]}}"#
+        )
+    };
+    for key in ["gitlab:sub", "GitLab:sub", "gitlab.com:sub", "https:sub"] {
+        let text = self_managed(&format!(
+            r#"{{"StringEquals":{{"gitlab.example.com:aud":"sts.amazonaws.com","{key}":"project_path:acme/app:ref_type:branch:ref:main"}}}}"#
+        ));
+        assert_eq!(codes(&text), ["POL001", "POL010"], "{key}");
+        let findings = lint_text(&text, "{}").unwrap();
+        let pol001 = findings.iter().find(|f| f.code == "POL001").unwrap();
+        assert!(
+            pol001.message.contains(key) && !pol001.message.contains("any project"),
+            "{}",
+            pol001.message
+        );
+        let pol010 = findings.iter().find(|f| f.code == "POL010").unwrap();
+        assert!(
+            pol010.fix.as_deref().unwrap().contains("\"gitlab.example.com:sub\""),
+            "{pol010:?}"
+        );
+    }
+    // The host's own key in another case is the same key; global aws: and sts: keys have no host.
+    let fine = self_managed(
+        r#"{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","GitLab.Example.Com:sub":"project_path:acme/app:ref_type:branch:ref:main","aws:RequestTag/team:name":"x","sts:RoleSessionName":"y"}}"#,
+    );
+    assert!(codes(&fine).is_empty(), "{:?}", codes(&fine));
+}

@@ -14,12 +14,19 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags a condition key whose `<host>:` prefix differs from the provider in `Principal.Federated`: another host, a scheme, a missing relative-URL path, a trailing slash.",
+    what_it_does: "Flags a condition key whose `<host>:` prefix differs from the provider in `Principal.Federated`: another host, a bare name (`gitlab:sub`), a scheme, a missing relative-URL path, a trailing slash. Only the global `aws:` and `sts:` keys have no host.",
     why_is_this_bad: "AWS names keys after the provider URL without `https://`, path included: `example.com/gitlab:sub`, never `https://example.com/gitlab:sub` or `example.com:sub`.",
-    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
+    example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com:aud":"sts.amazonaws.com","example.com/gitlab:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com/gitlab:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     context: "{}",
 };
+
+/// `aws:…` and `sts:…` keys (a tag key may hold `:` too: `aws:RequestTag/team:name`).
+fn is_global_key(key: &str) -> bool {
+    key.split(':')
+        .next()
+        .is_some_and(|service| service.eq_ignore_ascii_case("aws") || service.eq_ignore_ascii_case("sts"))
+}
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
@@ -29,9 +36,9 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
             let Some((prefix, claim)) = split_key(&condition.key) else {
                 continue;
             };
-            // Global keys (aws:, sts:) have no host; only host-like prefixes are provider keys.
-            let host_like = prefix.contains(['.', '/']);
-            if !host_like || prefix.eq_ignore_ascii_case(host.as_str()) {
+            // Global keys (aws:, sts:) have no host; every other prefix names a provider,
+            // however it is spelt (`gitlab:sub` is not `gitlab.example.com:sub`).
+            if is_global_key(&condition.key) || prefix.eq_ignore_ascii_case(host.as_str()) {
                 continue;
             }
             let key = host.condition_key(claim);

@@ -1,7 +1,6 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, trusts_oidc, Context, Docs, LintRule};
-use crate::policy::Document;
-use crate::policy::Operator;
+use crate::lint::{sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
+use crate::policy::{split_key, Condition, Document, Operator};
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -15,7 +14,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub`: `StringEquals`, `StringLike` or their `IgnoreCase` forms (`Null` only asks whether the key is present).",
+    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub` (the provider's own key): `StringEquals`, `StringLike` or their `IgnoreCase` forms (`Null` only asks whether the key is present).",
     why_is_this_bad: "The provider and audience say only which GitLab issued the token. `sub` is what names your project and ref; without it any project's pipeline gets the role.",
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
@@ -23,20 +22,34 @@ pub static DOCS: Docs = Docs {
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
-    document
-        .statements
-        .iter()
-        .enumerate()
-        .filter(|(index, statement)| {
-            trusts_oidc(statement) && !sub_conditions(*index, statement).any(|(c, _)| Operator::parse(&c.operator).positive())
-        })
-        .map(|(index, _)| {
-            Finding::new(
-                &RULE.rule,
-                "no condition restricts sub: any project on the instance can assume this role; add StringEquals <host>:sub project_path:group/project:ref_type:branch:ref:main",
-            )
-            .about("sub")
-            .at(format!("$.Statement[{index}]"))
-        })
-        .collect()
+    let mut findings = Vec::new();
+    for (index, statement) in document.statements.iter().enumerate() {
+        if !trusts_oidc(statement) {
+            continue;
+        }
+        let host = trusted_host(statement);
+        let positive = |c: &Condition| Operator::parse(&c.operator).positive();
+        // A key under another prefix is never in this provider's requests (POL010 says so).
+        let ours = |c: &Condition| {
+            host.as_ref()
+                .is_none_or(|h| split_key(&c.key).is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(h.as_str())))
+        };
+        if sub_conditions(index, statement).any(|(c, _)| positive(c) && ours(c)) {
+            continue;
+        }
+        let stray = sub_conditions(index, statement).find(|(c, _)| positive(c));
+        let message = match (&host, stray) {
+            (Some(host), Some((stray, _))) => {
+                let key = host.condition_key("sub");
+                format!("no condition restricts {key}: {} is another key, which this provider's tokens never carry; use StringEquals {key} project_path:group/project:ref_type:branch:ref:main", stray.key)
+            }
+            _ => "no condition restricts sub: any project on the instance can assume this role; add StringEquals <host>:sub project_path:group/project:ref_type:branch:ref:main".to_owned(),
+        };
+        findings.push(
+            Finding::new(&RULE.rule, message)
+                .about("sub")
+                .at(format!("$.Statement[{index}]")),
+        );
+    }
+    findings
 }
