@@ -148,7 +148,7 @@ mod lint {
 
     use crate::fixtures::{Fixture, LINT_POLICIES, MAIN_TOKEN};
 
-    /// Parse a pasted policy and run POL001–POL023 without a context.
+    /// Parse a pasted policy and run POL001–POL024 without a context.
     #[divan::bench(args = LINT_POLICIES)]
     fn lint(bencher: Bencher, policy: &Fixture) {
         bencher.bench(|| lint_text(black_box(policy.text), "{}"));

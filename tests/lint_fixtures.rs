@@ -356,3 +356,45 @@ fn a_sub_key_under_another_prefix_does_not_restrict_sub() {
     );
     assert!(codes(&fine).is_empty(), "{:?}", codes(&fine));
 }
+
+/// IAM accepts only "Allow" and "Deny", spelt exactly; anything else is a policy IAM
+/// rejects, so the linter says so and the evaluator allows nothing.
+#[test]
+fn an_effect_other_than_allow_or_deny_is_an_error() {
+    let condition = format!(
+        r#"{{"StringEquals":{{{AUD_AND_ID},"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}}"#
+    );
+    for effect in ["allow", "ALLOW", "deny", "Permit", ""] {
+        let text = policy(&[statement(effect, &condition)]);
+        assert_eq!(codes(&text), ["POL024"], "{effect:?}");
+        let findings = lint_text(&text, "{}").unwrap();
+        let fix = findings[0].fix.as_deref();
+        match effect.to_ascii_lowercase().as_str() {
+            "allow" => assert!(fix.unwrap().contains(r#""Effect": "Allow""#), "{fix:?}"),
+            "deny" => assert!(fix.unwrap().contains(r#""Effect": "Deny""#), "{fix:?}"),
+            _ => assert_eq!(fix, None),
+        }
+    }
+    let no_effect = policy(&[statement("Allow", &condition).replace(r#""Effect":"Allow","#, "")]);
+    assert_eq!(codes(&no_effect), ["POL024"]);
+    let claims = r#"{"iss":"https://gitlab.com","aud":"sts.amazonaws.com","sub":"project_path:acme/app:ref_type:branch:ref:main","project_id":"42"}"#;
+    let allowed = evaluate_text(
+        &policy(&[statement("Allow", &condition)]),
+        TokenInput::ClaimsJson(claims),
+        "{}",
+    )
+    .unwrap();
+    assert!(allowed.allowed, "{}", allowed.reason);
+    let lowercase = evaluate_text(
+        &policy(&[statement("allow", &condition)]),
+        TokenInput::ClaimsJson(claims),
+        "{}",
+    )
+    .unwrap();
+    assert!(!lowercase.allowed, "{}", lowercase.reason);
+    assert!(
+        lowercase.reason.contains("MalformedPolicyDocument"),
+        "{}",
+        lowercase.reason
+    );
+}

@@ -219,7 +219,15 @@ pub fn evaluate(document: &Document, request: Request<'_>) -> Evaluation {
 /// Allowed, the undecided statements, and why: an explicit Deny wins, then any Allow, and
 /// statements this tool cannot decide keep the verdict open when they could change it.
 fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
-    let effect = |s: &&StatementEvaluation, effect: &str| s.effect.eq_ignore_ascii_case(effect);
+    // Effect is case-sensitive: IAM refuses a policy with any other value, so no request is allowed.
+    if let Some(bad) = statements.iter().find(|s| s.effect != "Allow" && s.effect != "Deny") {
+        let reason = format!(
+            "denied: IAM rejects this policy (MalformedPolicyDocument): statement {} has Effect {:?}, and only \"Allow\" or \"Deny\" is valid",
+            bad.index, bad.effect
+        );
+        return (false, Vec::new(), reason);
+    }
+    let effect = |s: &&StatementEvaluation, effect: &str| s.effect == effect;
     if let Some(deny) = statements.iter().find(|s| s.matched && effect(s, "Deny")) {
         let reason = format!(
             "denied: statement {} is a matching Deny, and an explicit Deny always wins",
@@ -724,6 +732,32 @@ mod tests {
         let denied = run(&format!(r#"{{"Statement":[{allow},{deny}]}}"#), &token());
         assert!(!denied.allowed);
         assert!(denied.reason.contains("explicit Deny"), "{}", denied.reason);
+    }
+
+    #[test]
+    fn effect_is_case_sensitive() {
+        let sub = r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:main"}}"#;
+        let lowercase = run(
+            &statement(sub).replace(r#""Effect":"Allow""#, r#""Effect":"allow""#),
+            &token(),
+        );
+        assert!(!lowercase.allowed, "{}", lowercase.reason);
+        assert!(
+            lowercase.reason.contains("MalformedPolicyDocument"),
+            "{}",
+            lowercase.reason
+        );
+        let allow = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity"}"#;
+        let deny = allow
+            .replace("Allow", "deny")
+            .replace("sts:AssumeRoleWithWebIdentity", "sts:TagSession");
+        let mixed = run(&format!(r#"{{"Statement":[{allow},{deny}]}}"#), &token());
+        assert!(
+            !mixed.allowed && mixed.reason.contains("statement 1"),
+            "{}",
+            mixed.reason
+        );
+        assert!(run(&format!(r#"{{"Statement":[{allow}]}}"#), &token()).allowed);
     }
 
     #[test]

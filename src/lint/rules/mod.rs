@@ -52,4 +52,5 @@ rules!(
     too_large,
     audience_not_sent,
     denies_token,
+    invalid_effect,
 );
