@@ -44,6 +44,7 @@ fn the_expected_rules_fire() {
             vec!["POL012", "POL012", "POL013", "POL007", "POL020"],
         ),
         ("github-copy", vec!["POL011", "POL017"]),
+        ("deny-guardrail", vec!["POL001"]),
     ];
     for (case, codes) in expect {
         let policy = fs::read_to_string(format!("tests/fixtures/lint/{case}.json")).unwrap();
@@ -397,4 +398,85 @@ fn an_effect_other_than_allow_or_deny_is_an_error() {
         "{}",
         lowercase.reason
     );
+}
+
+/// Rules that judge what a policy grants read only Allow statements and positive
+/// operators: an exclusion (`StringNotLike`) or a Deny admits no one. A Deny refusing
+/// every sub but a few does restrict the role, so POL001 does not claim any project can
+/// assume it; a Deny that leaves any project, or that also needs another condition, does not.
+#[test]
+fn deny_guardrails_and_exclusions_grant_nothing() {
+    let app = "project_path:acme/app:ref_type:branch:ref:main";
+    let allow_any_sub = statement("Allow", &format!(r#"{{"StringEquals":{{{AUD_AND_ID}}}}}"#));
+    let deny = |condition: &str| statement("Deny", condition);
+    let findings = |statements: &[String]| lint_text(&policy(statements), "{}").unwrap();
+    let report = |statements: &[String]| {
+        findings(statements)
+            .iter()
+            .map(|f| format!("{} {:?}", f.code, f.severity))
+            .collect::<Vec<_>>()
+    };
+
+    // The review's case: a Deny refusing every sub but one.
+    let guard = deny(&format!(r#"{{"StringNotEquals":{{"gitlab.com:sub":"{app}"}}}}"#));
+    let guarded = findings(&[allow_any_sub.clone(), guard.clone()]);
+    assert_eq!(report(&[allow_any_sub.clone(), guard.clone()]), ["POL001 Info"]);
+    assert!(
+        guarded[0].message.contains("statement 1") && guarded[0].message.contains(app),
+        "{}",
+        guarded[0].message
+    );
+    assert!(!guarded[0].message.contains("any project"), "{}", guarded[0].message);
+    // A guardrail that leaves a group open is worth a warning.
+    let group = deny(r#"{"StringNotLike":{"gitlab.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}"#);
+    assert_eq!(report(&[allow_any_sub.clone(), group]), ["POL001 Warning"]);
+
+    // Exclusions and Deny statements never draw the rules about what is granted.
+    let by_id = statement(
+        "Allow",
+        r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_id:42:ref_type:branch:ref:main"},"StringNotLike":{"gitlab.com:sub":"project_path:acme/*"}}"#,
+    );
+    assert!(report(&[by_id]).is_empty());
+    let pinned = statement(
+        "Allow",
+        &format!(r#"{{"StringEquals":{{{AUD_AND_ID},"gitlab.com:sub":"{app}"}}}}"#),
+    );
+    let no_tags = deny(r#"{"StringLike":{"gitlab.com:sub":"project_path:*:ref_type:tag:ref:*"}}"#);
+    assert!(report(&[pinned, no_tags.clone(), guard.clone()]).is_empty());
+    // A Deny refusing every project id but one pins the project as well as the Allow would.
+    let path_only = statement(
+        "Allow",
+        &format!(r#"{{"StringEquals":{{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"{app}"}}}}"#),
+    );
+    let id_guard = deny(r#"{"StringNotEquals":{"gitlab.com:project_id":"42"}}"#);
+    assert_eq!(report(std::slice::from_ref(&path_only)), ["POL014 Warning"]);
+    assert!(report(&[path_only, id_guard]).is_empty());
+
+    // True positives stay: no Deny, or one that leaves any project, needs more than sub,
+    // covers another action or another provider, or blocks rather than guards.
+    let error = vec!["POL001 Error".to_owned()];
+    assert_eq!(report(std::slice::from_ref(&allow_any_sub)), error);
+    for not_a_guard in [
+        deny(r#"{"StringNotLike":{"gitlab.com:sub":"project_path:*:ref_type:branch:ref:main"}}"#),
+        deny(r#"{"StringNotLike":{"gitlab.com:sub":"project_path:a*"}}"#),
+        deny(&format!(
+            r#"{{"StringNotEquals":{{"gitlab.com:sub":"{app}"}},"StringEquals":{{"gitlab.com:ref_protected":"false"}}}}"#
+        )),
+        guard.replace("sts:AssumeRoleWithWebIdentity", "sts:TagSession"),
+        guard
+            .replace("oidc-provider/gitlab.com", "oidc-provider/gitlab.example.com")
+            .replace("gitlab.com:sub", "gitlab.example.com:sub"),
+        deny(&format!(r#"{{"StringEquals":{{"gitlab.com:sub":"{app}"}}}}"#)),
+    ] {
+        assert_eq!(
+            report(&[allow_any_sub.clone(), not_a_guard.clone()]),
+            error,
+            "{not_a_guard}"
+        );
+    }
+    let group_allow = statement(
+        "Allow",
+        &format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"project_path:acme/*"}}}}"#),
+    );
+    assert_eq!(report(&[group_allow, no_tags]), ["POL006 Warning", "POL007 Warning"]);
 }

@@ -12,7 +12,7 @@ use crate::issuer::ProviderHost;
 use crate::policy::arn::{Partition, PARTITION_NAMES};
 use crate::policy::parse::{parse_policy, PolicyError};
 use crate::policy::spec::aws_audience;
-use crate::policy::{split_key, Condition, Document, Statement};
+use crate::policy::{split_key, wildcard, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::subject::pattern_scope;
 use crate::token::{decode_unverified, Claims, TokenError};
 
@@ -177,6 +177,54 @@ pub(crate) fn provider_claim<'a>(statement: &Statement, condition: &'a Condition
 /// Every `<host>:sub` condition of a statement (any operator), with its JSON path.
 pub(crate) fn sub_conditions(index: usize, statement: &Statement) -> impl Iterator<Item = (&Condition, String)> {
     claim_conditions(index, statement, "sub")
+}
+
+/// The `sub` conditions through which a statement grants access, with their JSON paths:
+/// those of an Allow statement with a positive operator. An exclusion (`StringNotLike`),
+/// a `Null` test or a Deny statement admits no one.
+pub(crate) fn granted_sub_conditions(
+    index: usize,
+    statement: &Statement,
+) -> impl Iterator<Item = (&Condition, String)> {
+    let allow = statement.effect == "Allow";
+    sub_conditions(index, statement).filter(move |(c, _)| allow && Operator::parse(&c.operator).positive())
+}
+
+/// The Deny statements guarding an Allow statement's `<host>:<claim>`, each as its index
+/// and the values it leaves admitted. Such a Deny covers the same provider and
+/// `sts:AssumeRoleWithWebIdentity`, and every one of its conditions is a negated string
+/// comparison of that key, so it refuses every request whose value matches none of its
+/// values (values OR; a negated operator holds when none matches): only those remain.
+pub(crate) fn deny_guardrails<'a>(
+    document: &'a Document,
+    allow: &'a Statement,
+    claim: &'a str,
+) -> impl Iterator<Item = (usize, Vec<&'a str>)> {
+    let host = trusted_host(allow);
+    document.statements.iter().enumerate().filter_map(move |(index, deny)| {
+        let host = host.as_ref()?;
+        let guards_key = |c: &Condition| {
+            matches!(
+                Operator::parse(&c.operator).base,
+                "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike"
+            ) && split_key(&c.key).is_some_and(|(prefix, name)| {
+                prefix.eq_ignore_ascii_case(host.as_str()) && name.eq_ignore_ascii_case(claim)
+            })
+        };
+        let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
+        let guards = deny.effect == "Deny"
+            && (deny.principal_any || deny.federated.iter().any(|arn| allow.federated.contains(arn)))
+            && deny
+                .actions
+                .iter()
+                .any(|a| wildcard::matches(&a.to_ascii_lowercase(), &action))
+            && !deny.conditions.is_empty()
+            && deny.conditions.iter().all(guards_key);
+        guards.then(|| {
+            let values = deny.conditions.iter().flat_map(|c| c.values.iter().map(String::as_str));
+            (index, values.collect())
+        })
+    })
 }
 
 /// Every condition on `<any prefix>:<claim>` of a statement, with its JSON path.

@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{looseness, sub_conditions, Context, Docs, LintRule};
+use crate::lint::{granted_sub_conditions, looseness, Context, Docs, LintRule};
 use crate::policy::Document;
 
 pub static RULE: LintRule = LintRule {
@@ -24,10 +24,7 @@ pub static DOCS: Docs = Docs {
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut values: Vec<(u8, &str, String)> = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
-        if statement.effect != "Allow" {
-            continue;
-        }
-        for (condition, path) in sub_conditions(index, statement) {
+        for (condition, path) in granted_sub_conditions(index, statement) {
             values.extend(
                 condition
                     .values

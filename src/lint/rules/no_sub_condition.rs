@@ -1,6 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
+use crate::lint::{deny_guardrails, sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
 use crate::policy::{split_key, Condition, Document, Operator};
+use crate::subject::pattern_scope;
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -14,7 +15,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub` (the provider's own key): `StringEquals`, `StringLike` or their `IgnoreCase` forms (`Null` only asks whether the key is present).",
+    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub` (the provider's own key): `StringEquals`, `StringLike` or their `IgnoreCase` forms (`Null` only asks whether the key is present). When a Deny refuses every sub but a few (negated `<host>:sub` conditions only), the role is restricted: the finding is then information naming them (a warning if a group wildcard is left).",
     why_is_this_bad: "The provider and audience say only which GitLab issued the token. `sub` is what names your project and ref; without it any project's pipeline gets the role.",
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
@@ -35,6 +36,26 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
                 .is_none_or(|h| split_key(&c.key).is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(h.as_str())))
         };
         if sub_conditions(index, statement).any(|(c, _)| positive(c) && ours(c)) {
+            continue;
+        }
+        // A Deny refusing every sub but a few restricts the role, unless what it leaves is any project.
+        let guardrail = deny_guardrails(document, statement, "sub")
+            .find(|(_, subs)| !subs.iter().any(|sub| pattern_scope(sub).any_project));
+        if let Some((deny, subs)) = guardrail {
+            let mut finding = Finding::new(
+                &RULE.rule,
+                format!(
+                    "no condition of this Allow statement restricts sub, but the Deny in statement {deny} refuses every sub that matches none of {}, so only those can assume the role; name them here too, so the role does not rest on the Deny alone",
+                    subs.join(" or ")
+                ),
+            );
+            // Only named subjects are left: nothing is wrong. A group wildcard is POL006's concern.
+            finding.severity = if subs.iter().any(|sub| pattern_scope(sub).project_wildcard) {
+                Severity::Warning
+            } else {
+                Severity::Info
+            };
+            findings.push(finding.about("sub").at(format!("$.Statement[{index}]")));
             continue;
         }
         let stray = sub_conditions(index, statement).find(|(c, _)| positive(c));

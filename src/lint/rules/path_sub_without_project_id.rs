@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, trusted_host, Context, Docs, LintRule};
+use crate::lint::{deny_guardrails, granted_sub_conditions, trusted_host, Context, Docs, LintRule};
 use crate::policy::{Document, Operator, Statement};
 use crate::subject::pattern_scope;
 
@@ -31,10 +31,13 @@ fn pins_project_id(statement: &Statement) -> bool {
             && operator.positive()
             && operator.set != Some("ForAllValues")
             && !c.values.is_empty()
-            && c.values
-                .iter()
-                .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+            && c.values.iter().all(|id| is_id(id))
     })
+}
+
+/// A literal project id: digits, no wildcard.
+fn is_id(value: &str) -> bool {
+    !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
@@ -43,10 +46,12 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if !trusted_host(statement).is_some_and(|h| h.is_gitlab_com()) {
             continue;
         }
-        if pins_project_id(statement) {
+        // A Deny refusing every project id but literal ones pins the project as well.
+        let guarded = deny_guardrails(document, statement, "project_id").any(|(_, ids)| ids.iter().all(|id| is_id(id)));
+        if pins_project_id(statement) || guarded {
             continue;
         }
-        let by_path = sub_conditions(index, statement).find(|(c, _)| {
+        let by_path = granted_sub_conditions(index, statement).find(|(c, _)| {
             c.values.iter().any(|v| {
                 let scope = pattern_scope(v);
                 scope.by_path && !scope.any_project

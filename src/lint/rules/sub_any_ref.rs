@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{provider_claim, sub_conditions, trusted_host, Context, Docs, LintRule};
+use crate::lint::{granted_sub_conditions, provider_claim, trusted_host, Context, Docs, LintRule};
 use crate::policy::evaluate::apply;
 use crate::policy::{Condition, Document, Operator, Statement};
 use crate::subject::pattern_scope;
@@ -45,7 +45,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if protected_only(statement) {
             continue; // ref_protected = "true" already limits the refs to protected ones.
         }
-        for (condition, path) in sub_conditions(index, statement) {
+        for (condition, path) in granted_sub_conditions(index, statement) {
             for value in &condition.values {
                 let scope = pattern_scope(value);
                 if scope.any_project || !(scope.any_ref || scope.any_ref_type) {

@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{sub_conditions, Context, Docs, LintRule};
+use crate::lint::{granted_sub_conditions, Context, Docs, LintRule};
 use crate::policy::Document;
 use crate::subject::pattern_scope;
 
@@ -25,7 +25,7 @@ pub static DOCS: Docs = Docs {
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
-        for (condition, path) in sub_conditions(index, statement) {
+        for (condition, path) in granted_sub_conditions(index, statement) {
             for value in condition.values.iter().filter(|v| {
                 let scope = pattern_scope(v);
                 scope.project_wildcard && !scope.any_project
