@@ -165,12 +165,13 @@ impl<'a> Fields<'a> {
                 .and_then(|n| u32::try_from(n).ok())
                 .map(Some)
                 .ok_or_else(|| match value {
-                    // `Value`'s own Display: `Number`'s would pull in core's float formatting.
+                    // serde_json's text of the value: `Number`'s Display would pull in core's float formatting.
                     Value::Number(_) => InputError::at(
                         self.path_of(name),
                         format!(
-                            "{}{name}: expected a whole number from 0 to 4294967295, got {value}",
-                            self.path
+                            "{}{name}: expected a whole number from 0 to 4294967295, got {}",
+                            self.path,
+                            crate::text::json(value)
                         ),
                     ),
                     other => self.wrong(name, "a whole number", other),

@@ -462,10 +462,10 @@ fn token_values(prefix: &str, claim: &str, statement: &Statement, request: Reque
         Some(Value::String(s)) => vec![s.clone()],
         Some(Value::Array(list)) => list
             .iter()
-            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .map(|v| v.as_str().map_or_else(|| crate::text::json(v), str::to_owned))
             .collect(),
         Some(Value::Null) | None => Vec::new(),
-        Some(other) => vec![other.to_string()],
+        Some(other) => vec![crate::text::json(other)],
     })
 }
 

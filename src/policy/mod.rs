@@ -85,7 +85,7 @@ impl Document {
     /// Minified JSON: what counts against IAM's trust-policy size quota.
     #[must_use]
     pub fn to_compact_json(&self) -> String {
-        self.to_json_value().to_string()
+        crate::text::json(&self.to_json_value())
     }
 }
 

@@ -183,7 +183,7 @@ fn statement(path: &str, object: &Map<String, Value>) -> Result<Statement, Polic
 fn scalar(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
-        other => other.to_string(),
+        other => crate::text::json(other),
     }
 }
 

@@ -253,7 +253,7 @@ impl TrustPolicySpec {
                 .as_u64()
                 .and_then(|s| u32::try_from(s).ok())
                 .filter(|s| (3600..=43200).contains(s))
-                .ok_or_else(|| SpecError::MaxSessionDuration(value.to_string()))?,
+                .ok_or_else(|| SpecError::MaxSessionDuration(crate::text::json(value)))?,
         };
         let description = match &self.description {
             Some(text) => {

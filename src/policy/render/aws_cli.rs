@@ -35,7 +35,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
     );
     if !spec.tags.is_empty() {
         let tags: Value = spec.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
-        let _ = write!(out, " \\\n  --tags {}", shell_word(&tags.to_string()));
+        let _ = write!(out, " \\\n  --tags {}", shell_word(&crate::text::json(&tags)));
     }
     out.push('\n');
     out
