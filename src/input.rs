@@ -97,7 +97,7 @@ impl<'a> Fields<'a> {
                 format!(
                     "unknown field `{}{key}`, expected one of `{}`",
                     self.path,
-                    allowed.join("`, `")
+                    crate::text::join(allowed, "`, `")
                 ),
             )),
         }
@@ -252,7 +252,7 @@ impl<'a> Fields<'a> {
                 format!(
                     "{}{name}: unknown value {text:?}, expected one of `{}`",
                     self.path,
-                    names.join("`, `")
+                    crate::text::join(names, "`, `")
                 ),
             )
         })

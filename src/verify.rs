@@ -136,7 +136,7 @@ pub fn plan(token: &UnverifiedToken, keys: &[PublicKey]) -> Plan {
                 format!(
                     "no key has kid {:?}; the keys have {}. Paste the current keys of the instance that issued the token (GitLab rotates them)",
                     token_kid.as_deref().unwrap_or_default(),
-                    if known.is_empty() { "no kid".to_owned() } else { known.join(", ") }
+                    if known.is_empty() { "no kid".to_owned() } else { crate::text::join(&known, ", ") }
                 ),
             );
         }

@@ -145,7 +145,7 @@ pub fn evaluate_text(policy: &str, input: TokenInput<'_>, context_json: &str) ->
             } else {
                 format!(
                     "the token's aud {} is not in the provider's client IDs ({}): STS answers InvalidIdentityToken: Incorrect token audience",
-                    audiences.join(", "),
+                    crate::text::join(&audiences, ", "),
                     client_ids.join(", ")
                 )
             },
@@ -298,11 +298,10 @@ fn open_conditions(statement: &StatementEvaluation) -> String {
         .map(|c| format!("{} {}", c.operator, c.key))
         .collect::<Vec<_>>()
         .join(" and ");
-    let why = open
-        .iter()
-        .filter_map(|c| c.reason.as_deref())
-        .collect::<Vec<_>>()
-        .join("; ");
+    let why = crate::text::join(
+        &open.iter().filter_map(|c| c.reason.as_deref()).collect::<Vec<_>>(),
+        "; ",
+    );
     format!("{names} holds ({why})")
 }
 

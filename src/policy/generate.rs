@@ -218,7 +218,7 @@ pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<Trust
                 "aud",
                 format!(
                     "lists several audiences ({}); set options.audience to the one for AWS",
-                    list.join(", ")
+                    crate::text::join(&list, ", ")
                 ),
             ))
         }

@@ -338,7 +338,7 @@ fn subject_values(subject: &Map<String, Value>, components: &[Component]) -> Res
         if !known {
             return Err(format!(
                 "{name:?} is not one of the project's sub components ({}); add it to subClaimComponents or remove it",
-                configured.join(", ")
+                crate::text::join(&configured, ", ")
             ));
         }
     }
@@ -358,7 +358,7 @@ fn subject_values(subject: &Map<String, Value>, components: &[Component]) -> Res
             None => {
                 return Err(format!(
                     "{name} is missing; every subject needs a value for each sub component ({}), or * for any",
-                    configured.join(", ")
+                    crate::text::join(&configured, ", ")
                 ))
             }
         };
@@ -412,7 +412,10 @@ fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static 
     if let Some(name) = pins.keys().find(|k| !PIN_CLAIMS.contains(&k.as_str())) {
         return Err(SpecError::Pins {
             claim: None,
-            message: format!("{name:?} cannot be pinned; expected {}", PIN_CLAIMS.join(", ")),
+            message: format!(
+                "{name:?} cannot be pinned; expected {}",
+                crate::text::join(&PIN_CLAIMS, ", ")
+            ),
         });
     }
     let mut checked = Vec::new();
@@ -440,7 +443,9 @@ fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static 
                 let expected = match claim {
                     "project_id" | "namespace_id" => "digits (GitLab's numeric id, as a string)".to_owned(),
                     "ref_protected" => "\"true\" or \"false\"".to_owned(),
-                    _ => catalog::claim_info(claim).map_or_else(String::new, |i| i.known_values.join(", ")),
+                    _ => {
+                        catalog::claim_info(claim).map_or_else(String::new, |i| crate::text::join(i.known_values, ", "))
+                    }
                 };
                 return Err(SpecError::Pins {
                     claim: Some(claim),

@@ -267,7 +267,10 @@ fn check_types(claims: &Claims, findings: &mut Vec<Finding>) {
                 findings.push(
                     Finding::new(
                         &rules::UNEXPECTED_VALUE,
-                        format!("{name} is {text:?}; GitLab documents {}", info.known_values.join(", ")),
+                        format!(
+                            "{name} is {text:?}; GitLab documents {}",
+                            crate::text::join(info.known_values, ", ")
+                        ),
                     )
                     .about(name.as_str()),
                 );
