@@ -77,9 +77,7 @@ impl Document {
     /// Pretty JSON as IAM's console shows it (two-space indent, trailing newline).
     #[must_use]
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(&self.to_json_value()).unwrap_or_default();
-        text.push('\n');
-        text
+        crate::text::json_pretty_line(&self.to_json_value())
     }
 
     /// Minified JSON: what counts against IAM's trust-policy size quota.

@@ -14,7 +14,5 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
         let tags = spec.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
         role.insert("Tags".into(), Value::Array(tags));
     }
-    let mut text = serde_json::to_string_pretty(&Value::Object(role)).unwrap_or_default();
-    text.push('\n');
-    text
+    crate::text::json_pretty_line(&Value::Object(role))
 }
