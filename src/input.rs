@@ -132,6 +132,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// Reads a string field into `slot` (left as it is when the field is absent). A call site
+    /// is then a call and a branch: assigning `string`'s result moved and dropped at each one.
+    ///
+    /// # Errors
+    /// As [`Fields::string`].
+    pub fn read_string(self, slot: &mut Option<String>, name: &str) -> Result<(), InputError> {
+        if let Some(text) = self.string(name)? {
+            *slot = Some(text);
+        }
+        Ok(())
+    }
+
     /// A string field that must be present.
     ///
     /// # Errors

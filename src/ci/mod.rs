@@ -400,21 +400,21 @@ impl SnippetSpec {
         spec.kind = fields
             .choice("kind", &Kind::NAMES)?
             .map_or(Kind::AssumeRole, |i| Kind::ALL[i]);
-        spec.role_arn = fields.string("roleArn")?;
-        spec.audience = fields.string("audience")?;
-        spec.region = fields.string("region")?;
+        fields.read_string(&mut spec.role_arn, "roleArn")?;
+        fields.read_string(&mut spec.audience, "audience")?;
+        fields.read_string(&mut spec.region, "region")?;
         spec.duration_seconds = fields.unsigned("durationSeconds")?;
-        spec.token_variable = fields.string("tokenVariable")?;
-        spec.image = fields.string("image")?;
-        spec.stage = fields.string("stage")?;
-        spec.job_name = fields.string("jobName")?;
+        fields.read_string(&mut spec.token_variable, "tokenVariable")?;
+        fields.read_string(&mut spec.image, "image")?;
+        fields.read_string(&mut spec.stage, "stage")?;
+        fields.read_string(&mut spec.job_name, "jobName")?;
         spec.tags = fields.strings("tags")?.unwrap_or_default();
         spec.when = fields.choice("when", &When::NAMES)?.map(|i| When::ALL[i]);
-        spec.branch = fields.string("branch")?;
-        spec.environment = fields.string("environment")?;
-        spec.issuer = fields.string("issuer")?;
-        spec.component = fields.string("component")?;
-        spec.existing_job = fields.string("existingJob")?;
+        fields.read_string(&mut spec.branch, "branch")?;
+        fields.read_string(&mut spec.environment, "environment")?;
+        fields.read_string(&mut spec.issuer, "issuer")?;
+        fields.read_string(&mut spec.component, "component")?;
+        fields.read_string(&mut spec.existing_job, "existingJob")?;
         Ok(spec)
     }
 

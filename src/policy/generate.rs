@@ -162,22 +162,23 @@ impl TokenPolicyOptions {
     ];
 
     fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
-        Ok(Self {
-            account_id: fields.string("accountId")?,
-            partition: fields.string("partition")?,
-            audience: fields.string("audience")?,
-            ref_scope: fields
-                .choice("refScope", &RefScope::NAMES)?
-                .map_or(RefScope::ThisRef, |i| RefScope::ALL[i]),
-            protected_only: fields.boolean("protectedOnly")?,
-            pin_project_id: fields.boolean("pinProjectId")?,
-            pin_namespace_id: fields.boolean("pinNamespaceId")?,
-            role_name: fields.string("roleName")?,
-            max_session_duration: fields.value("maxSessionDuration").cloned(),
-            description: fields.string("description")?,
-            tags: fields.object("tags")?,
-            create_provider: fields.boolean("createProvider")?,
-        })
+        // Field by field into a default, in the order the fields are checked: see `SnippetSpec`.
+        let mut options = Self::default();
+        fields.read_string(&mut options.account_id, "accountId")?;
+        fields.read_string(&mut options.partition, "partition")?;
+        fields.read_string(&mut options.audience, "audience")?;
+        options.ref_scope = fields
+            .choice("refScope", &RefScope::NAMES)?
+            .map_or(RefScope::ThisRef, |i| RefScope::ALL[i]);
+        options.protected_only = fields.boolean("protectedOnly")?;
+        options.pin_project_id = fields.boolean("pinProjectId")?;
+        options.pin_namespace_id = fields.boolean("pinNamespaceId")?;
+        fields.read_string(&mut options.role_name, "roleName")?;
+        options.max_session_duration = fields.value("maxSessionDuration").cloned();
+        fields.read_string(&mut options.description, "description")?;
+        options.tags = fields.object("tags")?;
+        options.create_provider = fields.boolean("createProvider")?;
+        Ok(options)
     }
 }
 

@@ -196,20 +196,21 @@ impl TrustPolicySpec {
     ];
 
     fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
-        Ok(Self {
-            issuer: fields.string("issuer")?,
-            account_id: fields.string("accountId")?,
-            partition: fields.string("partition")?,
-            audience: fields.string("audience")?,
-            sub_claim_components: fields.strings("subClaimComponents")?,
-            subjects: fields.objects("subjects")?.into_iter().cloned().collect(),
-            pins: fields.object("pins")?,
-            role_name: fields.string("roleName")?,
-            max_session_duration: fields.value("maxSessionDuration").cloned(),
-            description: fields.string("description")?,
-            tags: fields.object("tags")?,
-            create_provider: fields.boolean("createProvider")?,
-        })
+        // Field by field into a default, in the order the fields are checked: see `SnippetSpec`.
+        let mut spec = Self::default();
+        fields.read_string(&mut spec.issuer, "issuer")?;
+        fields.read_string(&mut spec.account_id, "accountId")?;
+        fields.read_string(&mut spec.partition, "partition")?;
+        fields.read_string(&mut spec.audience, "audience")?;
+        spec.sub_claim_components = fields.strings("subClaimComponents")?;
+        spec.subjects = fields.objects("subjects")?.into_iter().cloned().collect();
+        spec.pins = fields.object("pins")?;
+        fields.read_string(&mut spec.role_name, "roleName")?;
+        spec.max_session_duration = fields.value("maxSessionDuration").cloned();
+        fields.read_string(&mut spec.description, "description")?;
+        spec.tags = fields.object("tags")?;
+        spec.create_provider = fields.boolean("createProvider")?;
+        Ok(spec)
     }
 
     /// Checks every field.
