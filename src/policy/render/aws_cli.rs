@@ -1,7 +1,5 @@
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
-
 use crate::policy::spec::ValidSpec;
 use crate::policy::Document;
 use crate::text::shell_word;
@@ -34,7 +32,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
         shell_word(&document.to_compact_json())
     );
     if !spec.tags.is_empty() {
-        let tags: Value = spec.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
+        let tags = super::tags_json(&spec.tags);
         let _ = write!(out, " \\\n  --tags {}", shell_word(&crate::text::json(&tags)));
     }
     out.push('\n');

@@ -27,6 +27,19 @@ pub struct Formats {
     pub cloud_formation: String,
 }
 
+/// IAM's tag list, `[{"Key": …, "Value": …}]`. Built by hand: `json!` serializes
+/// each string through `to_value` and unwraps, which compiled a second serializer.
+fn tags_json(tags: &[(String, String)]) -> serde_json::Value {
+    tags.iter()
+        .map(|(key, value)| {
+            let mut tag = serde_json::Map::new();
+            tag.insert("Key".into(), key.as_str().into());
+            tag.insert("Value".into(), value.as_str().into());
+            serde_json::Value::Object(tag)
+        })
+        .collect()
+}
+
 #[must_use]
 pub fn all(spec: &ValidSpec, document: &Document) -> Formats {
     Formats {

@@ -1,4 +1,4 @@
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::policy::spec::ValidSpec;
 use crate::policy::Document;
@@ -11,8 +11,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
     role.insert("Description".into(), spec.description.as_str().into());
     role.insert("MaxSessionDuration".into(), spec.max_session_duration.into());
     if !spec.tags.is_empty() {
-        let tags = spec.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect();
-        role.insert("Tags".into(), Value::Array(tags));
+        role.insert("Tags".into(), super::tags_json(&spec.tags));
     }
     crate::text::json_pretty_line(&Value::Object(role))
 }
