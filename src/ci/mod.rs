@@ -382,11 +382,11 @@ impl SnippetSpec {
             None => None,
             Some(map) => {
                 let facts = Fields::new(map, "policy.");
-                Some(PolicyFacts {
-                    audience: facts.string("audience")?,
-                    provider_arn: facts.string("providerArn")?,
-                    subjects: facts.strings("subjects")?.unwrap_or_default(),
-                })
+                let mut policy = PolicyFacts::default();
+                facts.read_string(&mut policy.audience, "audience")?;
+                facts.read_string(&mut policy.provider_arn, "providerArn")?;
+                policy.subjects = facts.strings("subjects")?.unwrap_or_default();
+                Some(policy)
             }
         };
         // Field by field into a default: on an error only the whole spec is dropped,
