@@ -7,7 +7,7 @@ use crate::policy::{one_or_many, Document, Statement, POLICY_VERSION};
 use super::{assume_role_script, header, script_item, variable, RoleArn, SnippetError, Valid as Job};
 
 /// The `codebuild` part of a snippet spec.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct CodeBuildSpec {
     /// The CodeBuild project (its source may be anything: the job overrides it with S3).
     pub project: String,
@@ -58,14 +58,17 @@ impl CodeBuildSpec {
 
     pub(super) fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
         let fields = fields.only(&Self::FIELDS)?;
-        Ok(Self {
+        // Field by field into a default, in the order the fields are checked: see `SnippetSpec`.
+        let mut spec = Self {
             project: fields.required_string("project")?,
             bucket: fields.required_string("bucket")?,
-            prefix: fields.string("prefix")?,
-            ecr_repository: fields.required_string("ecrRepository")?,
-            log_group: fields.string("logGroup")?,
-            timeout_minutes: fields.unsigned("timeoutMinutes")?,
-        })
+            ..Self::default()
+        };
+        fields.read_string(&mut spec.prefix, "prefix")?;
+        spec.ecr_repository = fields.required_string("ecrRepository")?;
+        fields.read_string(&mut spec.log_group, "logGroup")?;
+        spec.timeout_minutes = fields.unsigned("timeoutMinutes")?;
+        Ok(spec)
     }
 
     pub(super) fn validate(&self, role: Option<&RoleArn>, region: &str) -> Result<Valid, SnippetError> {
