@@ -1,8 +1,6 @@
 //! Quoting helpers every renderer shares: a user value reaches an output only
 //! through the helper for that language, so it can never leave its string.
 
-use std::fmt::Write as _;
-
 /// A JSON string literal.
 #[must_use]
 pub fn json_string(value: &str) -> String {
@@ -89,16 +87,24 @@ pub fn yaml_string(value: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             ' '..='~' => out.push(c),
-            c if u32::from(c) <= 0xFFFF => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
-            c => {
-                let _ = write!(out, "\\U{:08X}", u32::from(c));
-            }
+            c if u32::from(c) <= 0xFFFF => push_hex_escape(&mut out, 'u', c, 4),
+            c => push_hex_escape(&mut out, 'U', c, 8),
         }
     }
     out.push('"');
     out
+}
+
+/// `\u00E9`-style: a backslash, `letter`, and `c` as `digits` uppercase hex digits (`c`
+/// always fits them), as `{:04X}` would print it without core's integer formatting.
+fn push_hex_escape(out: &mut String, letter: char, c: char, digits: u32) {
+    out.push('\\');
+    out.push(letter);
+    for shift in (0..digits).rev() {
+        out.push(char::from(
+            b"0123456789ABCDEF"[(u32::from(c) >> (shift * 4)) as usize & 0xF],
+        ));
+    }
 }
 
 /// An HCL (Terraform) quoted string: escapes, and `${`/`%{` doubled so
@@ -119,9 +125,7 @@ pub fn hcl_string(value: &str) -> String {
                 out.push(c);
                 out.push(c);
             }
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04X}", u32::from(c));
-            }
+            c if c.is_control() => push_hex_escape(&mut out, 'u', c, 4),
             c => out.push(c),
         }
     }
@@ -145,6 +149,8 @@ mod tests {
         assert_eq!(json_string("a\"b\n"), r#""a\"b\n""#);
         assert_eq!(yaml_string("a\"b\\c\né"), r#""a\"b\\c\u000A\u00E9""#);
         assert_eq!(yaml_string("😀"), r#""\U0001F600""#);
+        assert_eq!(yaml_string("\u{7f}\u{ffff}\u{10ffff}"), r#""\u007F\uFFFF\U0010FFFF""#);
+        assert_eq!(hcl_string("\u{1}\u{9f}"), r#""\u0001\u009F""#);
         assert_eq!(hcl_string("${x} %{y} $z \"q\"\n"), r#""$${x} %%{y} $z \"q\"\n""#);
         assert_eq!(shell_word("it's $(x)"), r"'it'\''s $(x)'");
     }
