@@ -198,15 +198,15 @@ impl<'a> Fields<'a> {
         let Value::Array(items) = value else {
             return Err(self.wrong(name, "an array of strings", value));
         };
-        items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| match item {
-                Value::String(text) => Ok(text.clone()),
-                other => Err(self.wrong(&format!("{name}[{index}]"), "a string", other)),
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some)
+        // Loops rather than `collect::<Result<Vec<_>, _>>()`, whose adapters compile to more code.
+        let mut strings = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            match item {
+                Value::String(text) => strings.push(text.clone()),
+                other => return Err(self.wrong(&format!("{name}[{index}]"), "a string", other)),
+            }
+        }
+        Ok(Some(strings))
     }
 
     /// An object field; absent means empty.
@@ -240,14 +240,14 @@ impl<'a> Fields<'a> {
         let Value::Array(items) = value else {
             return Err(self.wrong(name, "an array of objects", value));
         };
-        items
-            .iter()
-            .enumerate()
-            .map(|(index, item)| match item {
-                Value::Object(map) => Ok(map),
-                other => Err(self.wrong(&format!("{name}[{index}]"), "an object", other)),
-            })
-            .collect()
+        let mut objects = Vec::with_capacity(items.len());
+        for (index, item) in items.iter().enumerate() {
+            match item {
+                Value::Object(map) => objects.push(map),
+                other => return Err(self.wrong(&format!("{name}[{index}]"), "an object", other)),
+            }
+        }
+        Ok(objects)
     }
 
     /// A string field that must be one of `names`; returns its index in `names`.
