@@ -73,17 +73,17 @@ pub fn parse_policy(text: &str) -> Result<Document, PolicyError> {
     let statements = match root.get("Statement") {
         None => return Err(PolicyError::NoStatement),
         Some(Value::Object(one)) => vec![statement("$.Statement", one)?],
-        Some(Value::Array(list)) => list
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
+        Some(Value::Array(list)) => {
+            let mut statements = Vec::with_capacity(list.len());
+            for (i, item) in list.iter().enumerate() {
                 let path = format!("$.Statement[{i}]");
                 match item {
-                    Value::Object(object) => statement(&path, object),
-                    other => Err(shape(&path, other, "an object")),
+                    Value::Object(object) => statements.push(statement(&path, object)?),
+                    other => return Err(shape(&path, other, "an object")),
                 }
-            })
-            .collect::<Result<_, _>>()?,
+            }
+            statements
+        }
         Some(other) => return Err(shape("$.Statement", other, "an array of statements")),
     };
     Ok(Document { version, statements })
@@ -100,13 +100,17 @@ fn shape(path: &str, found: &Value, expected: &'static str) -> PolicyError {
 fn strings(path: &str, value: &Value) -> Result<Vec<String>, PolicyError> {
     match value {
         Value::String(s) => Ok(vec![s.clone()]),
-        Value::Array(list) => list
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s.clone()),
-                other => Err(shape(path, other, "a string")),
-            })
-            .collect(),
+        Value::Array(list) => {
+            // Loops rather than collecting `Result`s: the adapters compile to more code.
+            let mut strings = Vec::with_capacity(list.len());
+            for v in list {
+                match v {
+                    Value::String(s) => strings.push(s.clone()),
+                    other => return Err(shape(path, other, "a string")),
+                }
+            }
+            Ok(strings)
+        }
         other => Err(shape(path, other, "a string or a list of strings")),
     }
 }
