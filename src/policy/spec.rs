@@ -234,14 +234,11 @@ impl TrustPolicySpec {
         if self.subjects.is_empty() {
             return Err(SpecError::NoSubjects);
         }
-        let subjects = self
-            .subjects
-            .iter()
-            .enumerate()
-            .map(|(index, subject)| {
-                subject_values(subject, &components).map_err(|message| SpecError::Subject { index, message })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let mut subjects = Vec::with_capacity(self.subjects.len());
+        for (index, subject) in self.subjects.iter().enumerate() {
+            subjects
+                .push(subject_values(subject, &components).map_err(|message| SpecError::Subject { index, message })?);
+        }
         let pins = pins(&self.pins, &host)?;
         let role_name = match &self.role_name {
             Some(name) if arn::is_role_name(name) => name.clone(),
@@ -517,27 +514,28 @@ fn tags(tags: &Map<String, Value>) -> Result<Vec<(String, String)>, SpecError> {
     // every renderer escapes whatever passes.
     let allowed =
         |c: char| c.is_ascii_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c) || !(c.is_ascii() || c.is_control());
-    tags.iter()
-        .map(|(key, value)| {
-            let Value::String(value) = value else {
-                return Err(SpecError::Tags(format!("{key:?} has a value that is not a string")));
-            };
-            if key.is_empty() || key.chars().count() > 128 || !key.chars().all(allowed) {
-                return Err(SpecError::Tags(format!(
-                    "key {key:?} is not an IAM tag key; expected 1–128 letters, digits, spaces and _ . : / = + - @"
-                )));
-            }
-            if key.to_ascii_lowercase().starts_with("aws:") {
-                return Err(SpecError::Tags(format!("key {key:?} uses the reserved aws: prefix")));
-            }
-            if value.chars().count() > 256 || !value.chars().all(allowed) {
-                return Err(SpecError::Tags(format!(
-                    "value of {key:?} is not an IAM tag value; expected up to 256 letters, digits, spaces and _ . : / = + - @"
-                )));
-            }
-            Ok((key.clone(), value.clone()))
-        })
-        .collect()
+    // A loop rather than collecting `Result`s: the adapters compile to more code.
+    let mut checked = Vec::with_capacity(tags.len());
+    for (key, value) in tags {
+        let Value::String(value) = value else {
+            return Err(SpecError::Tags(format!("{key:?} has a value that is not a string")));
+        };
+        if key.is_empty() || key.chars().count() > 128 || !key.chars().all(allowed) {
+            return Err(SpecError::Tags(format!(
+                "key {key:?} is not an IAM tag key; expected 1–128 letters, digits, spaces and _ . : / = + - @"
+            )));
+        }
+        if key.to_ascii_lowercase().starts_with("aws:") {
+            return Err(SpecError::Tags(format!("key {key:?} uses the reserved aws: prefix")));
+        }
+        if value.chars().count() > 256 || !value.chars().all(allowed) {
+            return Err(SpecError::Tags(format!(
+                "value of {key:?} is not an IAM tag value; expected up to 256 letters, digits, spaces and _ . : / = + - @"
+            )));
+        }
+        checked.push((key.clone(), value.clone()));
+    }
+    Ok(checked)
 }
 
 impl ValidSpec {
