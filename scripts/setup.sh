@@ -12,7 +12,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # wasm-bindgen-cli must match the wasm-bindgen crate exactly.
-wasm_bindgen_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)"$/\1/p' Cargo.toml)
+# `wasm-bindgen = "=X"` or `wasm-bindgen = { version = "=X", … }`.
+wasm_bindgen_version=$(sed -n 's/^wasm-bindgen = \(.*version = \)\{0,1\}"=\([0-9.]*\)".*$/\2/p' Cargo.toml)
 if [ -z "$wasm_bindgen_version" ]; then
   echo "setup: cannot find the pinned wasm-bindgen version in Cargo.toml" >&2
   exit 1
