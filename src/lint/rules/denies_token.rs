@@ -8,7 +8,7 @@ pub static RULE: LintRule = LintRule {
         code: "POL023",
         name: "denies-token",
         severity: Severity::Error,
-        why: "The job this policy is for would get AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity.",
+        why: "A job whose token the policy does not admit gets AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity.",
     },
     check,
 };
