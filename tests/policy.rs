@@ -426,6 +426,12 @@ fn policy_json_errors_carry_their_position() {
     assert_eq!(err.code(), "policy.json");
     assert_eq!(err.position(), Some((3, 17)), "{err}");
     assert!(err.to_string().contains("line 3, column 17"), "{err}");
+    let wide_open = fs::read_to_string("tests/fixtures/lint/wide-open.json").unwrap();
+    let bad_token = lint_text(&wide_open, r#"{"token":"a.b"}"#).unwrap_err();
+    assert_eq!(
+        (bad_token.code(), bad_token.field().as_deref()),
+        ("token.segments", Some("token"))
+    );
     let context = Context::from_json(r#"{"partition":"aws-mars"}"#).unwrap_err();
     assert_eq!(
         (context.code(), context.field().as_deref()),

@@ -72,7 +72,9 @@ impl Coded for LintError {
     fn field(&self) -> Option<String> {
         match self {
             Self::Context(error) => error.field().map(str::to_owned),
-            _ => None,
+            // The only token a lint reads is the context's.
+            Self::Token(_) => Some("token".to_owned()),
+            Self::Policy(_) => None,
         }
     }
 
