@@ -480,3 +480,21 @@ fn deny_guardrails_and_exclusions_grant_nothing() {
     );
     assert_eq!(report(&[group_allow, no_tags]), ["POL006 Warning", "POL007 Warning"]);
 }
+
+/// A global key is told by the part before its first `:`: a tag key holding `:` is still a
+/// request key the token does not carry, so a Deny on it is undecided, not a certain match.
+#[test]
+fn a_tag_key_with_a_colon_is_a_request_key() {
+    let token = fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
+    for key in ["aws:PrincipalTag/team", "aws:PrincipalTag/team:name", "sts:x:y"] {
+        let policy = tight_allow_and(&[&deny(&format!(r#"{{"StringNotEquals":{{"{key}":"x"}}}}"#))], "");
+        let evaluation = evaluate_text(&policy, TokenInput::Token(token.trim()), "{}").unwrap();
+        assert!(!evaluation.allowed, "{key}");
+        assert_eq!(evaluation.undecided, [1], "{key}: {}", evaluation.reason);
+        assert!(
+            evaluation.reason.starts_with("undecided"),
+            "{key}: {}",
+            evaluation.reason
+        );
+    }
+}

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::wildcard;
-use super::{split_key, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use super::{is_global_key, split_key, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::error::Coded;
 use crate::input::InputError;
 use crate::issuer::ProviderHost;
@@ -414,8 +414,8 @@ fn request_values(key: &str, statement: &Statement, request: Request<'_>) -> Loo
     let Some((prefix, claim)) = split_key(key) else {
         return Lookup::Missing(format!("{key} is not a key a web-identity request carries"));
     };
-    if prefix.eq_ignore_ascii_case("aws") || prefix.eq_ignore_ascii_case("sts") {
-        // aws:SourceIp, sts:RoleSessionName, aws:RequestTag/…: set by the STS call, not the token.
+    if is_global_key(key) {
+        // aws:SourceIp, sts:RoleSessionName, aws:PrincipalTag/team:name: set by the STS call, not the token.
         return Lookup::Unknown(format!(
             "{key} is set by the STS request, not by the token: this tool cannot know it"
         ));

@@ -196,6 +196,16 @@ pub fn split_key(key: &str) -> Option<(&str, &str)> {
     key.rsplit_once(':')
 }
 
+/// `aws:…` and `sts:…` keys, set by the STS request and named after no provider host.
+/// Decided by the part before the first `:`, since a tag key may hold `:` too
+/// (`aws:RequestTag/team:name`).
+#[must_use]
+pub fn is_global_key(key: &str) -> bool {
+    key.split(':')
+        .next()
+        .is_some_and(|service| service.eq_ignore_ascii_case("aws") || service.eq_ignore_ascii_case("sts"))
+}
+
 /// One value as a string, several as an array: how IAM policies are usually written.
 pub(crate) fn one_or_many(values: &[String]) -> Value {
     match values {

@@ -1,6 +1,6 @@
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{condition_path, fixed, trusted_host, Context, Docs, LintRule};
-use crate::policy::{split_key, Document};
+use crate::policy::{is_global_key, split_key, Document};
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -20,13 +20,6 @@ pub static DOCS: Docs = Docs {
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com/gitlab:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     context: "{}",
 };
-
-/// `aws:…` and `sts:…` keys (a tag key may hold `:` too: `aws:RequestTag/team:name`).
-fn is_global_key(key: &str) -> bool {
-    key.split(':')
-        .next()
-        .is_some_and(|service| service.eq_ignore_ascii_case("aws") || service.eq_ignore_ascii_case("sts"))
-}
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
