@@ -852,3 +852,23 @@ fn every_documented_partition_is_accepted() {
         "{err}"
     );
 }
+
+/// A spec error names a field only when the caller gave it: an unusable `aud` that came from
+/// the token is not the caller's `audience`.
+#[test]
+fn a_token_spec_error_names_only_a_field_the_caller_gave() {
+    let token = unsigned_token(&json!({
+        "iss": "https://gitlab.com",
+        "aud": "my aud",
+        "sub": "project_path:g/p:ref_type:branch:ref:main"
+    }));
+    let error =
+        |options: &str| trust_policy_for_token(&token, &TokenPolicyOptions::from_json(options).unwrap()).unwrap_err();
+    let from_token = error(r#"{"accountId":"123456789012"}"#);
+    assert_eq!((from_token.code(), from_token.field()), ("spec.audience", None));
+    let given = error(r#"{"accountId":"123456789012","audience":"a b"}"#);
+    assert_eq!(
+        (given.code(), given.field().as_deref()),
+        ("spec.audience", Some("audience"))
+    );
+}

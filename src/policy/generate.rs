@@ -106,6 +106,9 @@ pub enum FromTokenError {
     Unenforceable { field: &'static str, message: String },
     #[error(transparent)]
     Spec(#[from] SpecError),
+    /// A spec error on a value the token gave (its `aud`), not the caller: no field to name.
+    #[error(transparent)]
+    TokenSpec(SpecError),
 }
 
 impl Coded for FromTokenError {
@@ -118,7 +121,7 @@ impl Coded for FromTokenError {
                 "aud" => "token.aud",
                 _ => "token.sub",
             },
-            Self::Spec(e) => e.code(),
+            Self::Spec(e) | Self::TokenSpec(e) => e.code(),
         }
     }
 
@@ -130,7 +133,7 @@ impl Coded for FromTokenError {
             Self::Spec(error) => error
                 .field()
                 .filter(|field| TokenPolicyOptions::FIELDS.contains(&field.as_str())),
-            Self::Token(_) | Self::Claim { .. } => None,
+            Self::Token(_) | Self::Claim { .. } | Self::TokenSpec(_) => None,
         }
     }
 }
@@ -189,7 +192,10 @@ impl TokenPolicyOptions {
 /// the options make an invalid spec.
 pub fn trust_policy_for_token(token: &str, options: &TokenPolicyOptions) -> Result<TrustPolicyResult, FromTokenError> {
     let spec = spec_for_token(token, options)?;
-    Ok(trust_policy(&spec)?)
+    trust_policy(&spec).map_err(|error| match error {
+        SpecError::Audience(..) if options.audience.is_none() => FromTokenError::TokenSpec(error),
+        error => FromTokenError::Spec(error),
+    })
 }
 
 /// The spec [`trust_policy_for_token`] builds: shown to people so they can edit it further.
