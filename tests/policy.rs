@@ -388,7 +388,7 @@ fn errors_name_the_field_as_a_path() {
             json!({ "issuer": "https://gitlab.example.com", "pins": { "project_id": "1" } }),
             "pins",
         ),
-        (json!({ "pins": { "ref": "main" } }), "pins"),
+        (json!({ "pins": { "ref": "main" } }), "pins.ref"),
         (json!({ "pins": { "project_id": "abc" } }), "pins.project_id"),
         (json!({ "pins": { "ref_protected": true } }), "pins.ref_protected"),
         (json!({ "roleName": "has space" }), "roleName"),
@@ -870,5 +870,24 @@ fn a_token_spec_error_names_only_a_field_the_caller_gave() {
     assert_eq!(
         (given.code(), given.field().as_deref()),
         ("spec.audience", Some("audience"))
+    );
+}
+
+/// An unknown pin names itself as the field; the message is unchanged.
+#[test]
+fn an_unknown_pin_names_its_field() {
+    let error = trust_policy(&spec(&json!({
+        "accountId": "123456789012",
+        "subjects": [{ "project_path": "g/p", "ref_type": "branch", "ref": "main" }],
+        "pins": { "ref": "main" }
+    })))
+    .unwrap_err();
+    assert_eq!(
+        (error.code(), error.field().as_deref()),
+        ("spec.pins", Some("pins.ref"))
+    );
+    assert_eq!(
+        error.to_string(),
+        "pins: \"ref\" cannot be pinned; expected project_id, namespace_id, ref_protected, pipeline_source, runner_environment"
     );
 }

@@ -100,6 +100,9 @@ pub enum SpecError {
         claim: Option<&'static str>,
         message: String,
     },
+    /// A pin on a claim other than [`PIN_CLAIMS`].
+    #[error("pins: {0:?} cannot be pinned; expected {names}", names = crate::text::join(&PIN_CLAIMS, ", "))]
+    PinName(String),
     #[error("roleName {0:?} is not an IAM role name; expected 1–64 characters of letters, digits and + = , . @ _ -")]
     RoleName(String),
     #[error("maxSessionDuration {0} is out of range; expected whole seconds from 3600 to 43200")]
@@ -120,7 +123,7 @@ impl Coded for SpecError {
             Self::Audience(..) => "spec.audience",
             Self::SubClaimComponents(_) => "spec.sub_claim_components",
             Self::NoSubjects | Self::Subject { .. } => "spec.subjects",
-            Self::Pins { .. } => "spec.pins",
+            Self::Pins { .. } | Self::PinName(_) => "spec.pins",
             Self::RoleName(_) => "spec.role_name",
             Self::MaxSessionDuration(_) => "spec.max_session_duration",
             Self::Description(_) => "spec.description",
@@ -133,6 +136,7 @@ impl Coded for SpecError {
             Self::Json(error) => return error.field().map(str::to_owned),
             Self::Subject { index, .. } => return Some(format!("subjects[{index}]")),
             Self::Pins { claim: Some(claim), .. } => return Some(format!("pins.{claim}")),
+            Self::PinName(name) => return Some(format!("pins.{name}")),
             Self::Issuer(_) => "issuer",
             Self::AccountIdMissing | Self::AccountId(_) => "accountId",
             Self::Partition(_) => "partition",
@@ -408,13 +412,7 @@ fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static 
         });
     }
     if let Some(name) = pins.keys().find(|k| !PIN_CLAIMS.contains(&k.as_str())) {
-        return Err(SpecError::Pins {
-            claim: None,
-            message: format!(
-                "{name:?} cannot be pinned; expected {}",
-                crate::text::join(&PIN_CLAIMS, ", ")
-            ),
-        });
+        return Err(SpecError::PinName(name.clone()));
     }
     let mut checked = Vec::new();
     for claim in PIN_CLAIMS {
