@@ -329,8 +329,9 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
     while index < parts.len() {
         let name = parts[index];
         let Some(component) = Component::from_name(name) else {
-            if name.contains(['*', '?']) {
-                // A wildcard where a name belongs: anything may follow.
+            // A wildcard where a name belongs, or one in an earlier value that crossed a ':'
+            // (`project_path:*ref:main`): what follows is not where it seems; keep what is known.
+            if parts[..=index].iter().any(|p| wild(p)) {
                 scope.any_project |= index == 0;
                 return scope;
             }
@@ -548,6 +549,17 @@ mod tests {
             pattern_scope("repo:acme/app:ref:refs/heads/main"),
             PatternScope::default()
         );
+        // A wildcard that crossed a ':' leaves a literal where a name should be: keep the scope so far.
+        for any in [
+            "project_path:*ref:main",
+            "project_path:a*ref:main",
+            "project_path:*_type:branch:ref:main",
+            "project_path:*/*ref:main",
+        ] {
+            assert!(pattern_scope(any).any_project, "{any}");
+        }
+        let group = pattern_scope("project_path:acme/app*ref:main");
+        assert!(group.project_wildcard && group.by_path && !group.any_project);
     }
 
     #[test]

@@ -254,6 +254,21 @@ fn any_project_patterns_are_errors() {
         let condition = format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#);
         assert_eq!(codes(&policy(&[statement("Allow", &condition)])), ["POL006"], "{sub}");
     }
+    // A wildcard that crosses a ':' leaves a literal where a component name belongs.
+    for sub in [
+        "project_path:*ref:main",
+        "project_path:a*ref:main",
+        "project_path:*_type:branch:ref:main",
+        "project_path:*/*ref:main",
+    ] {
+        let condition = format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#);
+        assert_eq!(codes(&policy(&[statement("Allow", &condition)])), ["POL005"], "{sub}");
+    }
+    let condition = r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com"},"StringLike":{"gitlab.com:sub":"project_path:acme/app*ref:main"}}"#;
+    assert_eq!(
+        codes(&policy(&[statement("Allow", condition)])),
+        ["POL006", "POL007", "POL014"]
+    );
 }
 
 /// `Null` says only whether a key is present; it restricts no project (or audience).
