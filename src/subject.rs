@@ -318,7 +318,8 @@ pub struct PatternScope {
 #[must_use]
 pub fn pattern_scope(pattern: &str) -> PatternScope {
     let wild = |v: &str| v.contains(['*', '?']);
-    let whole = |v: &str| !v.is_empty() && v.chars().all(|c| c == '*');
+    // Only wildcards, at least one `*`: any value at all (`*`, `?*`, `*?`).
+    let whole = |v: &str| v.contains('*') && v.chars().all(|c| matches!(c, '*' | '?'));
     let mut scope = PatternScope {
         any_ref: true,
         any_ref_type: true,
@@ -538,7 +539,20 @@ mod tests {
         assert!(trailing.project_wildcard && trailing.any_ref && trailing.any_ref_type);
         let any_branch = pattern_scope("project_path:g/p:ref_type:branch:ref:*");
         assert!(any_branch.any_ref && !any_branch.any_ref_type);
-        assert!(pattern_scope("project_path:g/p:ref_type:*:ref:main").any_ref_type);
+        for any in ["*", "?*", "*?", "??*"] {
+            assert!(
+                pattern_scope(&format!("project_path:g/p:ref_type:{any}:ref:main")).any_ref_type,
+                "{any}"
+            );
+            assert!(
+                pattern_scope(&format!("project_path:g/p:ref_type:branch:ref:{any}")).any_ref,
+                "{any}"
+            );
+        }
+        assert!(
+            !pattern_scope("project_path:g/p:ref_type:branch:ref:??").any_ref,
+            "?? is two characters"
+        );
         assert!(pattern_scope("project_path:g/p:*").any_ref);
         let release = pattern_scope("project_path:g/p:ref_type:branch:ref:release/*");
         assert!(!release.any_ref, "release/* is a narrowed pattern, not any ref");

@@ -271,6 +271,20 @@ fn any_project_patterns_are_errors() {
     );
 }
 
+/// A ref or ref type made only of wildcards with at least one `*` (`?*`, `*?`) admits any.
+#[test]
+fn wildcard_only_refs_admit_any_ref() {
+    for any in ["*", "?*", "*?", "??*"] {
+        for sub in [
+            format!("project_path:acme/app:ref_type:{any}:ref:main"),
+            format!("project_path:acme/app:ref_type:branch:ref:{any}"),
+        ] {
+            let condition = format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#);
+            assert_eq!(codes(&policy(&[statement("Allow", &condition)])), ["POL007"], "{sub}");
+        }
+    }
+}
+
 /// `Null` says only whether a key is present; it restricts no project (or audience).
 #[test]
 fn null_conditions_restrict_nothing() {
