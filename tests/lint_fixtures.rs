@@ -503,6 +503,18 @@ fn deny_guardrails_and_exclusions_grant_nothing() {
             "{not_a_guard}"
         );
     }
+    // A Deny on one of the Allow's providers leaves the other's tokens unguarded.
+    let both = r#"{"Effect":"Allow","Principal":{"Federated":["arn:aws:iam::123456789012:oidc-provider/gitlab.com","arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"]},"Action":"sts:AssumeRoleWithWebIdentity"}"#;
+    let pol001 = |statements: &[String]| report(statements).into_iter().find(|f| f.starts_with("POL001"));
+    assert_eq!(
+        pol001(&[both.to_owned(), guard.clone()]).as_deref(),
+        Some("POL001 Error")
+    );
+    let both_guard = guard.replace(
+        &format!(r#""{GITLAB_COM}""#),
+        &format!(r#"["{GITLAB_COM}","arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"]"#),
+    );
+    assert_eq!(pol001(&[both.to_owned(), both_guard]).as_deref(), Some("POL001 Info"));
     let group_allow = statement(
         "Allow",
         &format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"project_path:acme/*"}}}}"#),

@@ -193,7 +193,7 @@ pub(crate) fn granted_sub_conditions(
 }
 
 /// The Deny statements guarding an Allow statement's `<host>:<claim>`, each as its index
-/// and the values it leaves admitted. Such a Deny covers the same provider and
+/// and the values it leaves admitted. Such a Deny covers every provider the Allow trusts and
 /// `sts:AssumeRoleWithWebIdentity`, and every one of its conditions is a negated string
 /// comparison of that key, so it refuses every request whose value matches none of its
 /// values (values OR; a negated operator holds when none matches): only those remain.
@@ -215,7 +215,7 @@ pub(crate) fn deny_guardrails<'a>(
         };
         let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
         let guards = deny.effect == "Deny"
-            && (deny.principal_any || deny.federated.iter().any(|arn| allow.federated.contains(arn)))
+            && (deny.principal_any || allow.federated.iter().all(|arn| deny.federated.contains(arn)))
             && deny
                 .actions
                 .iter()
