@@ -503,6 +503,30 @@ fn deny_guardrails_and_exclusions_grant_nothing() {
             "{not_a_guard}"
         );
     }
+    // What a guardrail leaves is judged as the same sub in the Allow would be (POL007, POL014).
+    let aud_only = statement("Allow", r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com"}}"#);
+    let any_ref = deny(r#"{"StringNotLike":{"gitlab.com:sub":"project_path:acme/app:*"}}"#);
+    let left = findings(&[aud_only.clone(), any_ref.clone()]);
+    assert_eq!(report(&[aud_only.clone(), any_ref]), ["POL001 Warning"]);
+    assert!(
+        left[0].message.contains("any ref") && left[0].message.contains("project_id"),
+        "{}",
+        left[0].message
+    );
+    let by_path = findings(&[aud_only.clone(), guard.clone()]);
+    assert_eq!(report(&[aud_only, guard.clone()]), ["POL001 Warning"]);
+    assert!(
+        by_path[0].message.contains("project_id") && !by_path[0].message.contains("any ref"),
+        "{}",
+        by_path[0].message
+    );
+    let protected = statement(
+        "Allow",
+        &format!(r#"{{"StringEquals":{{{AUD_AND_ID},"gitlab.com:ref_protected":"true"}}}}"#),
+    );
+    let any_branch = deny(r#"{"StringNotLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*"}}"#);
+    assert_eq!(report(&[protected, any_branch]), ["POL001 Info"]);
+
     // A Deny on one of the Allow's providers leaves the other's tokens unguarded.
     let both = r#"{"Effect":"Allow","Principal":{"Federated":["arn:aws:iam::123456789012:oidc-provider/gitlab.com","arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"]},"Action":"sts:AssumeRoleWithWebIdentity"}"#;
     let pol001 = |statements: &[String]| report(statements).into_iter().find(|f| f.starts_with("POL001"));
@@ -514,7 +538,11 @@ fn deny_guardrails_and_exclusions_grant_nothing() {
         &format!(r#""{GITLAB_COM}""#),
         &format!(r#"["{GITLAB_COM}","arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"]"#),
     );
-    assert_eq!(pol001(&[both.to_owned(), both_guard]).as_deref(), Some("POL001 Info"));
+    // Guarded on both: restricted (a warning only because nothing pins project_id).
+    assert_eq!(
+        pol001(&[both.to_owned(), both_guard]).as_deref(),
+        Some("POL001 Warning")
+    );
     let group_allow = statement(
         "Allow",
         &format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"project_path:acme/*"}}}}"#),

@@ -1,7 +1,11 @@
 use crate::finding::{Finding, Rule, Severity};
+use crate::issuer::ProviderHost;
 use crate::lint::{deny_guardrails, sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
 use crate::policy::{split_key, Condition, Document, Operator};
 use crate::subject::pattern_scope;
+
+use super::path_sub_without_project_id::project_pinned;
+use super::sub_any_ref::protected_only;
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -15,7 +19,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub` (the provider's own key): `StringEquals`, `StringLike` or their `IgnoreCase` forms (`Null` only asks whether the key is present). When a Deny refuses every sub but a few (negated `<host>:sub` conditions only), the role is restricted: the finding is then information naming them (a warning if a group wildcard is left).",
+    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:sub` (the provider's own key): `StringEquals`, `StringLike` or their `IgnoreCase` forms (`Null` only asks whether the key is present). When a Deny refuses every sub but a few (negated `<host>:sub` conditions only), the role is restricted: the finding is then information naming them, or a warning naming the problem if what is left admits a whole group, any ref (unless `ref_protected` is pinned) or, on gitlab.com, a project by path with no `project_id` pin.",
     why_is_this_bad: "The provider and audience say only which GitLab issued the token. `sub` is what names your project and ref; without it any project's pipeline gets the role.",
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
@@ -42,18 +46,34 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         let guardrail = deny_guardrails(document, statement, "sub")
             .find(|(_, subs)| !subs.iter().any(|sub| pattern_scope(sub).any_project));
         if let Some((deny, subs)) = guardrail {
-            let mut finding = Finding::new(
-                &RULE.rule,
-                format!(
-                    "no condition of this Allow statement restricts sub, but the Deny in statement {deny} refuses every sub that matches none of {}, so only those can assume the role; name them here too, so the role does not rest on the Deny alone",
-                    subs.join(" or ")
-                ),
+            // What POL006, POL007 and POL014 would say of these subs in the Allow.
+            let scopes: Vec<_> = subs.iter().map(|sub| pattern_scope(sub)).collect();
+            let mut problems = Vec::new();
+            if scopes.iter().any(|s| s.project_wildcard) {
+                problems.push("every project of a group");
+            }
+            if scopes.iter().any(|s| s.any_ref || s.any_ref_type) && !protected_only(statement) {
+                problems.push("any ref, protected or not");
+            }
+            if host.as_ref().is_some_and(ProviderHost::is_gitlab_com)
+                && scopes.iter().any(|s| s.by_path)
+                && !project_pinned(document, statement)
+            {
+                problems.push("a project by path with nothing pinning gitlab.com:project_id, which a reclaimed path would inherit");
+            }
+            let mut message = format!(
+                "no condition of this Allow statement restricts sub, but the Deny in statement {deny} refuses every sub that matches none of {}, so only those can assume the role; name them here too, so the role does not rest on the Deny alone",
+                subs.join(" or ")
             );
-            // Only named subjects are left: nothing is wrong. A group wildcard is POL006's concern.
-            finding.severity = if subs.iter().any(|sub| pattern_scope(sub).project_wildcard) {
-                Severity::Warning
-            } else {
+            if !problems.is_empty() {
+                message = format!("{message}; they admit {}", problems.join(", and "));
+            }
+            let mut finding = Finding::new(&RULE.rule, message);
+            // Only named subjects are left, pinned by id or path and ref: nothing is wrong.
+            finding.severity = if problems.is_empty() {
                 Severity::Info
+            } else {
+                Severity::Warning
             };
             findings.push(finding.about("sub").at(format!("$.Statement[{index}]")));
             continue;

@@ -35,6 +35,13 @@ fn pins_project_id(statement: &Statement) -> bool {
     })
 }
 
+/// Whether the project id is pinned: by the statement, or by a Deny refusing every
+/// project id but literal ones.
+pub(super) fn project_pinned(document: &Document, statement: &Statement) -> bool {
+    pins_project_id(statement)
+        || deny_guardrails(document, statement, "project_id").any(|(_, ids)| ids.iter().all(|id| is_id(id)))
+}
+
 /// A literal project id: digits, no wildcard.
 fn is_id(value: &str) -> bool {
     !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
@@ -46,9 +53,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if !trusted_host(statement).is_some_and(|h| h.is_gitlab_com()) {
             continue;
         }
-        // A Deny refusing every project id but literal ones pins the project as well.
-        let guarded = deny_guardrails(document, statement, "project_id").any(|(_, ids)| ids.iter().all(|id| is_id(id)));
-        if pins_project_id(statement) || guarded {
+        if project_pinned(document, statement) {
             continue;
         }
         let by_path = granted_sub_conditions(index, statement).find(|(c, _)| {

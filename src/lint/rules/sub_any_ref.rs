@@ -26,7 +26,7 @@ pub static DOCS: Docs = Docs {
 /// Whether a statement admits only protected refs: on gitlab.com (the only issuer whose
 /// `ref_protected` AWS evaluates), a positive condition on the key that "true" satisfies
 /// and "false" does not. A negated operator, `Null` or `ForAllValues` pins nothing.
-fn protected_only(statement: &Statement) -> bool {
+pub(super) fn protected_only(statement: &Statement) -> bool {
     let admits = |c: &Condition, value: &str| apply(&c.operator, &c.values, &[value.to_owned()], None).0;
     trusted_host(statement).is_some_and(|host| host.is_gitlab_com())
         && statement.conditions.iter().any(|c| {
