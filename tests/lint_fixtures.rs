@@ -407,6 +407,16 @@ fn an_effect_other_than_allow_or_deny_is_an_error() {
     }
     let no_effect = policy(&[statement("Allow", &condition).replace(r#""Effect":"Allow","#, "")]);
     assert_eq!(codes(&no_effect), ["POL024"]);
+    // With a token, the rejected policy is POL024's alone: no second error from POL023.
+    let token = fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
+    let context = serde_json::json!({ "token": token.trim() }).to_string();
+    for text in [policy(&[statement("allow", &condition)]), no_effect] {
+        let with_token: Vec<_> = lint_text(&text, &context).unwrap().iter().map(|f| f.code).collect();
+        assert!(
+            with_token.contains(&"POL024") && !with_token.contains(&"POL023"),
+            "{with_token:?}"
+        );
+    }
     let claims = r#"{"iss":"https://gitlab.com","aud":"sts.amazonaws.com","sub":"project_path:acme/app:ref_type:branch:ref:main","project_id":"42"}"#;
     let allowed = evaluate_text(
         &policy(&[statement("Allow", &condition)]),

@@ -15,7 +15,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "With a token in the context, evaluates the policy as IAM would and reports why it denies the token; a warning when the outcome hangs on conditions this tool cannot evaluate (request keys such as `aws:SourceIp`, operators it does not implement).",
+    what_it_does: "With a token in the context, evaluates the policy as IAM would and reports why it denies the token; a warning when the outcome hangs on conditions this tool cannot evaluate (request keys such as `aws:SourceIp`, operators it does not implement). Silent when a statement's `Effect` is not exactly `Allow` or `Deny`: IAM rejects that policy outright (POL024).",
     why_is_this_bad:
         "The token is the job's real request; if the policy refuses it, the pipeline fails at the STS call.",
     example: gitlab_com_policy!(
@@ -31,6 +31,10 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let Some((claims, host)) = &context.token else {
         return Vec::new();
     };
+    // IAM rejects the policy outright (POL024 says so): there is no token verdict to give.
+    if document.statements.iter().any(|s| s.effect != "Allow" && s.effect != "Deny") {
+        return Vec::new();
+    }
     let evaluation = evaluate(
         document,
         Request {
