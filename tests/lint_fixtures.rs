@@ -537,6 +537,27 @@ fn deny_guardrails_and_exclusions_grant_nothing() {
     let any_branch = deny(r#"{"StringNotLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*"}}"#);
     assert_eq!(report(&[protected, any_branch]), ["POL001 Info"]);
 
+    // Guardrails on aud and ref_protected restrict them as the Allow's own conditions would.
+    let no_aud = statement(
+        "Allow",
+        &format!(r#"{{"StringEquals":{{"gitlab.com:project_id":"42","gitlab.com:sub":"{app}"}}}}"#),
+    );
+    assert_eq!(report(std::slice::from_ref(&no_aud)), ["POL002 Warning"]);
+    let aud_guard = deny(r#"{"StringNotEquals":{"gitlab.com:aud":"sts.amazonaws.com"}}"#);
+    assert!(report(&[no_aud.clone(), aud_guard]).is_empty());
+    let any_aud = deny(r#"{"StringNotLike":{"gitlab.com:aud":"*"}}"#);
+    assert_eq!(report(&[no_aud, any_aud]), ["POL002 Warning"]);
+    let any_ref_allow = statement(
+        "Allow",
+        &format!(
+            r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*"}}}}"#
+        ),
+    );
+    let protected_guard = deny(r#"{"StringNotEquals":{"gitlab.com:ref_protected":"true"}}"#);
+    assert!(report(&[any_ref_allow.clone(), protected_guard]).is_empty());
+    let unprotected_guard = deny(r#"{"StringNotEquals":{"gitlab.com:ref_protected":"false"}}"#);
+    assert_eq!(report(&[any_ref_allow, unprotected_guard]), ["POL007 Warning"]);
+
     // A Deny on one of the Allow's providers leaves the other's tokens unguarded.
     let both = r#"{"Effect":"Allow","Principal":{"Federated":["arn:aws:iam::123456789012:oidc-provider/gitlab.com","arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"]},"Action":"sts:AssumeRoleWithWebIdentity"}"#;
     let pol001 = |statements: &[String]| report(statements).into_iter().find(|f| f.starts_with("POL001"));

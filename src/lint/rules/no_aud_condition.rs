@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{claim_conditions, fixed, trusted_host, trusts_oidc, Context, Docs, LintRule};
+use crate::lint::{claim_conditions, deny_guardrails, fixed, trusted_host, trusts_oidc, Context, Docs, LintRule};
 use crate::policy::spec::DEFAULT_AUDIENCE;
 use crate::policy::{Condition, Document, Operator};
 
@@ -15,7 +15,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:aud`.",
+    what_it_does: "Flags an Allow statement trusting an OIDC provider with no condition that restricts `<host>:aud`, and no Deny refusing every audience but literal ones (negated `<host>:aud` conditions only).",
     why_is_this_bad: "STS checks aud against the provider's client-ID list, which may hold several audiences shared by many roles. A condition ties this role to the audience its jobs request.",
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42","gitlab.com:aud":"sts.amazonaws.com"}}"#),
@@ -30,7 +30,11 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
         let restricts = |c: &Condition| {
             Operator::parse(&c.operator).positive() && !c.values.iter().any(|v| v.chars().all(|ch| ch == '*'))
         };
-        if !trusts_oidc(statement) || claim_conditions(index, statement, "aud").any(|(c, _)| restricts(c)) {
+        // A Deny refusing every aud but literal ones restricts it as well.
+        let guarded = || {
+            deny_guardrails(document, statement, "aud").any(|(_, auds)| !auds.iter().any(|v| v.contains(['*', '?'])))
+        };
+        if !trusts_oidc(statement) || claim_conditions(index, statement, "aud").any(|(c, _)| restricts(c)) || guarded() {
             continue;
         }
         let star = claim_conditions(index, statement, "aud")

@@ -52,7 +52,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
             if scopes.iter().any(|s| s.project_wildcard) {
                 problems.push("every project of a group");
             }
-            if scopes.iter().any(|s| s.any_ref || s.any_ref_type) && !protected_only(statement) {
+            if scopes.iter().any(|s| s.any_ref || s.any_ref_type) && !protected_only(document, statement) {
                 problems.push("any ref, protected or not");
             }
             if host.as_ref().is_some_and(ProviderHost::is_gitlab_com)

@@ -1,5 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
-use crate::lint::{granted_sub_conditions, provider_claim, trusted_host, Context, Docs, LintRule};
+use crate::lint::{deny_guardrails, granted_sub_conditions, provider_claim, trusted_host, Context, Docs, LintRule};
 use crate::policy::evaluate::apply;
 use crate::policy::{Condition, Document, Operator, Statement};
 use crate::subject::pattern_scope;
@@ -16,7 +16,7 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags a `sub` that admits any ref (`ref:*`), any ref type (`ref_type:*`), or ends in a wildcard after the project.",
+    what_it_does: "Flags a `sub` that admits any ref (`ref:*`), any ref type (`ref_type:*`), or ends in a wildcard after the project, unless on gitlab.com `ref_protected` is pinned to `\"true\"` (or a Deny refuses every other value).",
     why_is_this_bad: "Developers can push any unprotected branch and run its pipeline. A role for deployments should trust only protected refs: name the branch or tag, or on gitlab.com pin `ref_protected` to `\"true\"` with `StringEquals` (a negated operator, `Null` or `ForAllValues` pins nothing).",
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
@@ -25,24 +25,26 @@ pub static DOCS: Docs = Docs {
 
 /// Whether a statement admits only protected refs: on gitlab.com (the only issuer whose
 /// `ref_protected` AWS evaluates), a positive condition on the key that "true" satisfies
-/// and "false" does not. A negated operator, `Null` or `ForAllValues` pins nothing.
-pub(super) fn protected_only(statement: &Statement) -> bool {
+/// and "false" does not, or a Deny refusing every value but "true". A negated operator,
+/// `Null` or `ForAllValues` in the statement pins nothing.
+pub(super) fn protected_only(document: &Document, statement: &Statement) -> bool {
     let admits = |c: &Condition, value: &str| apply(&c.operator, &c.values, &[value.to_owned()], None).0;
     trusted_host(statement).is_some_and(|host| host.is_gitlab_com())
-        && statement.conditions.iter().any(|c| {
+        && (statement.conditions.iter().any(|c| {
             let operator = Operator::parse(&c.operator);
             provider_claim(statement, c).is_some_and(|claim| claim.eq_ignore_ascii_case("ref_protected"))
                 && operator.positive()
                 && operator.set != Some("ForAllValues")
                 && admits(c, "true")
                 && !admits(c, "false")
-        })
+        }) || deny_guardrails(document, statement, "ref_protected")
+            .any(|(_, values)| values.iter().all(|v| v.eq_ignore_ascii_case("true"))))
 }
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
-        if protected_only(statement) {
+        if protected_only(document, statement) {
             continue; // ref_protected = "true" already limits the refs to protected ones.
         }
         for (condition, path) in granted_sub_conditions(index, statement) {
