@@ -202,29 +202,28 @@ pub(crate) fn deny_guardrails<'a>(
     allow: &'a Statement,
     claim: &'a str,
 ) -> impl Iterator<Item = (usize, Vec<&'a str>)> {
-    let host = trusted_host(allow);
-    document.statements.iter().enumerate().filter_map(move |(index, deny)| {
-        let host = host.as_ref()?;
-        let guards_key = |c: &Condition| {
-            matches!(
-                Operator::parse(&c.operator).base,
-                "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike"
-            ) && split_key(&c.key).is_some_and(|(prefix, name)| {
-                prefix.eq_ignore_ascii_case(host.as_str()) && name.eq_ignore_ascii_case(claim)
+    // No provider host, no key to guard: nothing.
+    trusted_host(allow).into_iter().flat_map(move |host| {
+        document.statements.iter().enumerate().filter_map(move |(index, deny)| {
+            let guards_key = |c: &Condition| {
+                Operator::parse(&c.operator).excludes()
+                    && split_key(&c.key).is_some_and(|(prefix, name)| {
+                        prefix.eq_ignore_ascii_case(host.as_str()) && name.eq_ignore_ascii_case(claim)
+                    })
+            };
+            let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
+            let guards = deny.effect == "Deny"
+                && (deny.principal_any || allow.federated.iter().all(|arn| deny.federated.contains(arn)))
+                && deny
+                    .actions
+                    .iter()
+                    .any(|a| wildcard::matches(&a.to_ascii_lowercase(), &action))
+                && !deny.conditions.is_empty()
+                && deny.conditions.iter().all(guards_key);
+            guards.then(|| {
+                let values = deny.conditions.iter().flat_map(|c| c.values.iter().map(String::as_str));
+                (index, values.collect())
             })
-        };
-        let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
-        let guards = deny.effect == "Deny"
-            && (deny.principal_any || allow.federated.iter().all(|arn| deny.federated.contains(arn)))
-            && deny
-                .actions
-                .iter()
-                .any(|a| wildcard::matches(&a.to_ascii_lowercase(), &action))
-            && !deny.conditions.is_empty()
-            && deny.conditions.iter().all(guards_key);
-        guards.then(|| {
-            let values = deny.conditions.iter().flat_map(|c| c.values.iter().map(String::as_str));
-            (index, values.collect())
         })
     })
 }

@@ -183,6 +183,23 @@ impl<'a> Operator<'a> {
         matches!(self.base, "StringEquals" | "StringEqualsIgnoreCase" | "StringLike")
     }
 
+    /// `StringNotEquals`, `StringNotEqualsIgnoreCase` or `StringNotLike`: the condition
+    /// holds for every value that matches none of those it lists.
+    #[must_use]
+    pub fn excludes(self) -> bool {
+        matches!(
+            self.base,
+            "StringNotEquals" | "StringNotEqualsIgnoreCase" | "StringNotLike"
+        )
+    }
+
+    /// A [`positive`](Self::positive) operator outside `ForAllValues` (which holds for a
+    /// missing key): a request passes it only with one of the listed values.
+    #[must_use]
+    pub fn pins(self) -> bool {
+        self.positive() && self.set != Some("ForAllValues")
+    }
+
     /// True when the operator holds for a missing key, so it restricts nothing then.
     #[must_use]
     pub fn true_when_missing(self) -> bool {

@@ -1,7 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
 use crate::issuer::ProviderHost;
-use crate::lint::{deny_guardrails, sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
-use crate::policy::{split_key, Condition, Document, Operator};
+use crate::lint::{deny_guardrails, provider_claim, sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
+use crate::policy::{Condition, Document, Operator};
 use crate::subject::pattern_scope;
 
 use super::path_sub_without_project_id::project_pinned;
@@ -35,10 +35,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         let host = trusted_host(statement);
         let positive = |c: &Condition| Operator::parse(&c.operator).positive();
         // A key under another prefix is never in this provider's requests (POL010 says so).
-        let ours = |c: &Condition| {
-            host.as_ref()
-                .is_none_or(|h| split_key(&c.key).is_some_and(|(prefix, _)| prefix.eq_ignore_ascii_case(h.as_str())))
-        };
+        let ours = |c: &Condition| host.is_none() || provider_claim(statement, c).is_some();
         if sub_conditions(index, statement).any(|(c, _)| positive(c) && ours(c)) {
             continue;
         }

@@ -28,8 +28,7 @@ fn pins_project_id(statement: &Statement) -> bool {
     statement.conditions.iter().any(|c| {
         let operator = Operator::parse(&c.operator);
         c.key.eq_ignore_ascii_case("gitlab.com:project_id")
-            && operator.positive()
-            && operator.set != Some("ForAllValues")
+            && operator.pins()
             && !c.values.is_empty()
             && c.values.iter().all(|id| is_id(id))
     })

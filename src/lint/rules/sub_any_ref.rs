@@ -33,8 +33,7 @@ pub(super) fn protected_only(document: &Document, statement: &Statement) -> bool
         && (statement.conditions.iter().any(|c| {
             let operator = Operator::parse(&c.operator);
             provider_claim(statement, c).is_some_and(|claim| claim.eq_ignore_ascii_case("ref_protected"))
-                && operator.positive()
-                && operator.set != Some("ForAllValues")
+                && operator.pins()
                 && admits(c, "true")
                 && !admits(c, "false")
         }) || deny_guardrails(document, statement, "ref_protected")
