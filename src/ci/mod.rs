@@ -361,19 +361,16 @@ impl SnippetSpec {
     ];
 
     fn from_fields(fields: Fields<'_>) -> Result<Self, InputError> {
-        let roles = fields
-            .objects("roles")?
-            .into_iter()
-            .enumerate()
-            .map(|(index, map)| {
-                let path = format!("roles[{index}].");
-                let role = Fields::new(map, &path).only(&["profile", "roleArn"])?;
-                Ok(ProfileRole {
-                    profile: role.required_string("profile")?,
-                    role_arn: role.required_string("roleArn")?,
-                })
-            })
-            .collect::<Result<Vec<_>, InputError>>()?;
+        // A loop, not collect::<Result<Vec<_>, _>>(): the same first error, less WebAssembly.
+        let mut roles = Vec::new();
+        for (index, map) in fields.objects("roles")?.into_iter().enumerate() {
+            let path = format!("roles[{index}].");
+            let role = Fields::new(map, &path).only(&["profile", "roleArn"])?;
+            roles.push(ProfileRole {
+                profile: role.required_string("profile")?,
+                role_arn: role.required_string("roleArn")?,
+            });
+        }
         let codebuild = match fields.object_ref("codebuild")? {
             None => None,
             Some(map) => Some(CodeBuildSpec::from_fields(Fields::new(map, "codebuild."))?),
