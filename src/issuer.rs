@@ -76,7 +76,7 @@ impl ProviderHost {
         if issuer.len() > MAX_PROVIDER_URL_LEN {
             return Err(IssuerError::TooLong(issuer.len()));
         }
-        let Some((scheme, rest)) = issuer.split_once("://") else {
+        let Some((scheme, rest)) = crate::text::split_once(issuer, "://") else {
             return Err(IssuerError::NoScheme(issuer.to_owned()));
         };
         if scheme != "https" {
@@ -92,10 +92,10 @@ impl ProviderHost {
         if host.is_empty() {
             return Err(IssuerError::NoHost(issuer.to_owned()));
         }
-        if host.contains('@') {
+        if host.as_bytes().contains(&b'@') {
             return Err(IssuerError::UserInfo(issuer.to_owned()));
         }
-        if host.contains(':') {
+        if host.as_bytes().contains(&b':') {
             return Err(IssuerError::Port(issuer.to_owned()));
         }
         let host_ok = host

@@ -216,10 +216,10 @@ fn parse_pem(text: &str) -> Result<PublicKey, KeysError> {
         .strip_prefix("-----BEGIN ")
         .and_then(|rest| rest.strip_suffix("-----"))
         .ok_or_else(|| KeysError::Pem(format!("the first line {first_line:?} is not a PEM header")))?;
-    if label.contains("PRIVATE KEY") {
+    if crate::text::contains(label, "PRIVATE KEY") {
         return Err(KeysError::PrivateKey);
     }
-    if label.contains("CERTIFICATE") {
+    if crate::text::contains(label, "CERTIFICATE") {
         return Err(KeysError::Certificate);
     }
     if label != "PUBLIC KEY" && label != "RSA PUBLIC KEY" {
@@ -228,9 +228,7 @@ fn parse_pem(text: &str) -> Result<PublicKey, KeysError> {
         )));
     }
     let end = format!("-----END {label}-----");
-    let body_end = text
-        .find(&end)
-        .ok_or_else(|| KeysError::Pem(format!("no {end} line")))?;
+    let body_end = crate::text::find(text, &end).ok_or_else(|| KeysError::Pem(format!("no {end} line")))?;
     let body: String = text[first_line.len()..body_end]
         .chars()
         .filter(|c| !c.is_ascii_whitespace())

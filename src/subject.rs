@@ -319,7 +319,7 @@ pub struct PatternScope {
 pub fn pattern_scope(pattern: &str) -> PatternScope {
     let wild = |v: &str| v.contains(['*', '?']);
     // Only wildcards, at least one `*`: any value at all (`*`, `?*`, `*?`).
-    let whole = |v: &str| v.contains('*') && v.chars().all(|c| matches!(c, '*' | '?'));
+    let whole = |v: &str| v.as_bytes().contains(&b'*') && v.chars().all(|c| matches!(c, '*' | '?'));
     let mut scope = PatternScope {
         any_ref: true,
         any_ref_type: true,
@@ -419,13 +419,13 @@ pub fn check_ref_name(name: &str) -> Result<(), &'static str> {
             _ => "it contains '\\'",
         });
     }
-    if name.contains("..") {
+    if crate::text::contains(name, "..") {
         return Err("it contains '..'");
     }
-    if name.contains("@{") {
+    if crate::text::contains(name, "@{") {
         return Err("it contains '@{'");
     }
-    if name.starts_with('/') || name.ends_with('/') || name.contains("//") {
+    if name.starts_with('/') || name.ends_with('/') || crate::text::contains(name, "//") {
         return Err("it has an empty path component");
     }
     if name.ends_with('.') {

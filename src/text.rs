@@ -76,6 +76,51 @@ pub fn join(parts: &[&str], sep: &str) -> String {
     out
 }
 
+/// Byte offset of the first `needle` in `hay`, as `hay.find(needle)` gives it. core's
+/// two-way searcher for `&str` patterns cost more WebAssembly than every caller here
+/// together; the needles are short literals, so a plain scan does.
+#[must_use]
+#[inline(never)]
+pub fn find(hay: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    (0..=hay.len().checked_sub(needle.len())?).find(|&at| hay[at..].starts_with(needle))
+}
+
+/// `hay.contains(needle)`, through [`find`].
+#[must_use]
+pub fn contains(hay: &str, needle: &str) -> bool {
+    find(hay, needle).is_some()
+}
+
+/// `hay.split_once(needle)`, through [`find`].
+#[must_use]
+pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> {
+    let at = find(hay, needle)?;
+    Some((&hay[..at], &hay[at + needle.len()..]))
+}
+
+/// `hay.replacen(from, to, 1)`, through [`split_once`].
+#[must_use]
+pub fn replace_first(hay: &str, from: &str, to: &str) -> String {
+    split_once(hay, from).map_or_else(|| hay.to_owned(), |(head, tail)| [head, to, tail].concat())
+}
+
+/// `set.contains(c)`: core's `char` pattern searches for a letter outside ASCII with
+/// the `&str` searcher, which [`find`] replaces.
+#[must_use]
+pub fn has_char(set: &str, c: char) -> bool {
+    set.chars().any(|x| x == c)
+}
+
+/// `hay.trim_start_matches(prefix)` for a non-empty `prefix`.
+#[must_use]
+pub fn trim_prefixes<'a>(mut hay: &'a str, prefix: &str) -> &'a str {
+    while let Some(rest) = hay.strip_prefix(prefix) {
+        hay = rest;
+    }
+    hay
+}
+
 /// A YAML double-quoted scalar. Everything outside printable ASCII is
 /// escaped, so no parser can read a newline, tag or anchor into it.
 #[must_use]
@@ -166,6 +211,35 @@ mod tests {
             let expected = serde_json::to_string_pretty(&value).unwrap() + "\n";
             assert_eq!(json_pretty_line(&value), expected);
             assert_eq!(json(&value), value.to_string());
+        }
+    }
+
+    #[test]
+    fn searches_are_the_standard_ones() {
+        let hays = [
+            "",
+            "a",
+            "ab",
+            "aab",
+            "abab",
+            "é:ref:x:ref:",
+            "ForAnyValue:ForAnyValue:x",
+            "xx..yy",
+        ];
+        let needles = ["", "a", "ab", "b", "é", ":ref:", "ForAnyValue:", "..", "abab!"];
+        for hay in hays {
+            for needle in needles {
+                assert_eq!(find(hay, needle), hay.find(needle), "{hay:?} {needle:?}");
+                assert_eq!(contains(hay, needle), hay.contains(needle));
+                assert_eq!(split_once(hay, needle), hay.split_once(needle));
+                assert_eq!(replace_first(hay, needle, "Z"), hay.replacen(needle, "Z", 1));
+                for c in needle.chars().chain(['é', 'x']) {
+                    assert_eq!(has_char(hay, c), hay.contains(c));
+                }
+                if !needle.is_empty() {
+                    assert_eq!(trim_prefixes(hay, needle), hay.trim_start_matches(needle));
+                }
+            }
         }
     }
 }

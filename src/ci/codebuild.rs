@@ -73,7 +73,10 @@ impl CodeBuildSpec {
 
     pub(super) fn validate(&self, role: Option<&RoleArn>, region: &str) -> Result<Valid, SnippetError> {
         let name_ok = |s: &str, max: usize, extra: &str| {
-            !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+            !s.is_empty()
+                && s.len() <= max
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || crate::text::has_char(extra, c))
         };
         if !name_ok(&self.project, 255, "-_") || !self.project.starts_with(|c: char| c.is_ascii_alphanumeric()) {
             return Err(fail(
@@ -88,7 +91,7 @@ impl CodeBuildSpec {
             && self.bucket.len() >= 3
             && self.bucket.chars().all(|c| !c.is_ascii_uppercase())
             && !self.bucket.starts_with(['-', '.'])
-            && !self.bucket.contains("..");
+            && !crate::text::contains(&self.bucket, "..");
         if !bucket_ok {
             return Err(fail(
                 "bucket",

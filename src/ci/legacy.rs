@@ -24,10 +24,16 @@ pub fn check_existing_job(yaml: &str) -> Vec<Finding> {
         ));
     }
     for variable in ["CI_JOB_JWT_V2", "CI_JOB_JWT_V1", "CI_JOB_JWT"] {
-        let used = yaml.match_indices(variable).any(|(at, _)| {
-            // CI_JOB_JWT must not be reported again inside CI_JOB_JWT_V2.
-            !yaml[at + variable.len()..].starts_with("_V")
-        });
+        // CI_JOB_JWT must not be reported again inside CI_JOB_JWT_V2.
+        let mut rest = yaml;
+        let mut used = false;
+        while let Some(at) = crate::text::find(rest, variable) {
+            rest = &rest[at + variable.len()..];
+            if !rest.starts_with("_V") {
+                used = true;
+                break;
+            }
+        }
         if used {
             findings.push(Finding::new(
                 &rules::LEGACY_CI_JOB_JWT,
@@ -38,7 +44,7 @@ pub fn check_existing_job(yaml: &str) -> Vec<Finding> {
             break;
         }
     }
-    if yaml.contains("export $(") && yaml.contains("sts") {
+    if crate::text::contains(yaml, "export $(") && crate::text::contains(yaml, "sts") {
         findings.push(Finding::new(
             &rules::HIDDEN_STS_FAILURE,
             "export $(…) around the STS call hides its failure; assign the output first and fail the job when the call fails, as the generated job does",

@@ -301,7 +301,7 @@ fn plain(field: &'static str, value: &str, max: usize, extra: &str) -> Result<()
     }
     let ok = value
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "_-./ ".contains(c) || extra.contains(c));
+        .all(|c| c.is_ascii_alphanumeric() || crate::text::has_char("_-./ ", c) || crate::text::has_char(extra, c));
     if ok {
         Ok(())
     } else {
@@ -444,7 +444,7 @@ impl SnippetSpec {
         check_token_variable(&token)?;
         let image = self.image.clone().unwrap_or_else(|| DEFAULT_IMAGE.to_owned());
         plain("image", &image, 255, ":@")?;
-        if image.contains(' ') {
+        if image.as_bytes().contains(&b' ') {
             return Err(name_error("image", &image, "an image reference has no spaces"));
         }
         let stage = self.stage.clone().unwrap_or_else(|| {
@@ -724,8 +724,10 @@ fn yaml_key(key: &str) -> String {
     const READ_AS_OTHER_TYPES: [&str; 11] = ["y", "n", "yes", "no", "true", "false", "on", "off", "null", "~", ""];
     let plain = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
         && !key.ends_with(' ')
-        && !key.contains("  ")
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || "_-./ ".contains(c))
+        && !crate::text::contains(key, "  ")
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || crate::text::has_char("_-./ ", c))
         && !READ_AS_OTHER_TYPES.contains(&key.to_ascii_lowercase().as_str());
     if plain {
         key.to_owned()
@@ -952,7 +954,7 @@ fn check_policy(valid: &Valid, policy: &PolicyFacts, issuer: Option<&str>) -> Ve
         }
     }
     if let Some(provider) = &policy.provider_arn {
-        let host = provider.split_once(":oidc-provider/").map(|(_, h)| h);
+        let host = crate::text::split_once(provider, ":oidc-provider/").map(|(_, h)| h);
         if let (Some(host), Some(issuer)) = (host, issuer.and_then(|i| ProviderHost::from_issuer(i).ok())) {
             if host != issuer.as_str() {
                 findings.push(Finding::new(
@@ -992,7 +994,7 @@ fn unsatisfiable(valid: &Valid, subjects: &[String]) -> Option<String> {
     }
     let needs_environment = subjects
         .iter()
-        .all(|s| s.contains(":environment_protected:") || s.contains(":deployment_tier:"));
+        .all(|s| crate::text::contains(s, ":environment_protected:") || crate::text::contains(s, ":deployment_tier:"));
     if needs_environment && valid.environment.is_none() {
         return Some("every sub in the policy includes environment components, but the job has no environment, so GitLab leaves them out of its sub; set environment".to_owned());
     }
@@ -1004,10 +1006,10 @@ fn unsatisfiable(valid: &Valid, subjects: &[String]) -> Option<String> {
     };
     let admits = subjects.iter().any(|subject| {
         // Put the job's ref into the policy's own subject and see whether the pattern still matches.
-        let Some((project, rest)) = subject.split_once(":ref_type:") else {
-            return !subject.contains(":ref:") || subject.ends_with('*');
+        let Some((project, rest)) = crate::text::split_once(subject, ":ref_type:") else {
+            return !crate::text::contains(subject, ":ref:") || subject.ends_with('*');
         };
-        let rest_after_type = rest.split_once(":ref:").map_or("", |(_, r)| r);
+        let rest_after_type = crate::text::split_once(rest, ":ref:").map_or("", |(_, r)| r);
         let candidate_ref = if reference == "any" {
             rest_after_type
                 .split(':')

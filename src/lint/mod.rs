@@ -158,7 +158,7 @@ pub fn lint(document: &Document, context: &Context) -> Vec<Finding> {
 #[must_use]
 pub fn trusted_host(statement: &Statement) -> Option<ProviderHost> {
     statement.federated.iter().find_map(|arn| {
-        let (_, host) = arn.split_once(":oidc-provider/")?;
+        let (_, host) = crate::text::split_once(arn, ":oidc-provider/")?;
         ProviderHost::from_issuer(&format!("https://{host}")).ok()
     })
 }
@@ -166,7 +166,11 @@ pub fn trusted_host(statement: &Statement) -> Option<ProviderHost> {
 /// Whether a statement allows and trusts an OIDC provider (or anyone).
 pub(crate) fn trusts_oidc(statement: &Statement) -> bool {
     statement.effect == "Allow"
-        && (statement.principal_any || statement.federated.iter().any(|a| a.contains(":oidc-provider/")))
+        && (statement.principal_any
+            || statement
+                .federated
+                .iter()
+                .any(|a| crate::text::contains(a, ":oidc-provider/")))
 }
 
 /// The claim a condition key names under a statement's provider, if its prefix is that provider.

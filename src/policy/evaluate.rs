@@ -433,7 +433,7 @@ fn token_values(prefix: &str, claim: &str, statement: &Statement, request: Reque
             .federated
             .iter()
             .any(|arn| arn.ends_with(&format!(":oidc-provider/{prefix}")));
-        return Err(if trusted || !prefix.contains('.') {
+        return Err(if trusted || !prefix.as_bytes().contains(&b'.') {
             format!("the key's prefix {prefix:?} is not this token's provider ({host}), so the key is missing")
         } else {
             format!("the key's prefix {prefix:?} differs from the provider {host}: such a key never matches")
@@ -602,8 +602,8 @@ fn equal_ignoring_case(expected: &str, actual: &str) -> bool {
 
 fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String {
     let value = actual.join(", ");
-    if base.contains("IgnoreCase")
-        && !base.contains("Not")
+    if crate::text::contains(base, "IgnoreCase")
+        && !crate::text::contains(base, "Not")
         && (!value.is_ascii() || expected.iter().any(|e| !e.is_ascii()))
     {
         return format!(
@@ -617,15 +617,15 @@ fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String
         );
     }
     if base.starts_with("String")
-        && !base.contains("IgnoreCase")
-        && !base.contains("Not")
+        && !crate::text::contains(base, "IgnoreCase")
+        && !crate::text::contains(base, "Not")
         && expected
             .iter()
             .any(|e| actual.iter().any(|a| equal_ignoring_case(e, a)))
     {
         return format!("{value:?} differs only in case; condition values are case-sensitive");
     }
-    if base.contains("Not") {
+    if crate::text::contains(base, "Not") {
         return format!("{value:?} is one of the excluded values");
     }
     format!("{value:?} is not one of the expected values")

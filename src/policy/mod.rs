@@ -171,7 +171,7 @@ impl<'a> Operator<'a> {
     /// `StringNotEquals`, `StringNotLike`, …: true when the key is missing.
     #[must_use]
     pub fn negated(self) -> bool {
-        self.base.contains("Not")
+        crate::text::contains(self.base, "Not")
     }
 
     /// `StringEquals`, `StringEqualsIgnoreCase` or `StringLike`, in any set or `…IfExists`

@@ -58,7 +58,12 @@ pub fn parse_policy(text: &str) -> Result<Document, PolicyError> {
         return Err(PolicyError::Empty);
     }
     let value: Value = serde_json::from_str(text).map_err(|e| PolicyError::Json {
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
+        message: {
+            let text = e.to_string();
+            crate::text::split_once(&text, " at line ")
+                .map_or(&*text, |(head, _)| head)
+                .to_owned()
+        },
         line: e.line(),
         column: e.column(),
     })?;

@@ -374,7 +374,7 @@ fn check_subject_value(component: Component, value: &str) -> Result<(), String> 
     if value.is_empty() {
         return Err("is empty".to_owned());
     }
-    if value.contains(':') {
+    if value.as_bytes().contains(&b':') {
         return Err("contains ':', which GitLab uses only between sub components".to_owned());
     }
     if !is_pattern(value) {
@@ -463,7 +463,7 @@ fn default_role_name(subjects: &[Vec<(Component, String)>]) -> String {
     let mut name: String = format!("gitlab-ci-{project}")
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || "+=,.@_-".contains(c) {
+            if c.is_ascii_alphanumeric() || crate::text::has_char("+=,.@_-", c) {
                 c
             } else {
                 '-'
@@ -510,8 +510,12 @@ fn tags(tags: &Map<String, Value>) -> Result<Vec<(String, String)>, SpecError> {
     // Non-ASCII characters are left for IAM to judge (it allows Unicode letters and
     // digits): Unicode's letter tables would cost 1.9 KB gzipped in the module, and
     // every renderer escapes whatever passes.
-    let allowed =
-        |c: char| c.is_ascii_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c) || !(c.is_ascii() || c.is_control());
+    let allowed = |c: char| {
+        c.is_ascii_alphanumeric()
+            || c == ' '
+            || crate::text::has_char("_.:/=+-@", c)
+            || !(c.is_ascii() || c.is_control())
+    };
     // A loop rather than collecting `Result`s: the adapters compile to more code.
     let mut checked = Vec::with_capacity(tags.len());
     for (key, value) in tags {

@@ -168,7 +168,7 @@ pub fn inspect_decoded(token: &UnverifiedToken, now: i64) -> Inspection {
 
 /// `CI_JOB_JWT` v1: `iss` is a bare host and `sub` is `job_<id>`.
 fn is_legacy_v1(claims: &Claims) -> bool {
-    let bare_issuer = claims.issuer().is_some_and(|iss| !iss.contains("://"));
+    let bare_issuer = claims.issuer().is_some_and(|iss| !crate::text::contains(iss, "://"));
     let job_subject = claims.subject().is_some_and(|sub| sub.starts_with("job_"));
     bare_issuer || job_subject
 }

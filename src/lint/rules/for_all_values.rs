@@ -26,7 +26,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if statement.effect != "Allow" || Operator::parse(&condition.operator).set != Some("ForAllValues") {
             return None;
         }
-        let plain = condition.operator.trim_start_matches("ForAllValues:").to_owned();
+        let plain = crate::text::trim_prefixes(&condition.operator, "ForAllValues:").to_owned();
         let message = format!(
             "{} on {} is true when the key is missing; use {plain}",
             condition.operator, condition.key

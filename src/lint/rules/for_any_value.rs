@@ -23,11 +23,11 @@ pub static DOCS: Docs = Docs {
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |_, condition| {
-        let gitlab_key = split_key(&condition.key).is_some_and(|(prefix, _)| prefix.contains('.'));
+        let gitlab_key = split_key(&condition.key).is_some_and(|(prefix, _)| prefix.as_bytes().contains(&b'.'));
         if Operator::parse(&condition.operator).set != Some("ForAnyValue") || !gitlab_key {
             return None;
         }
-        let plain = condition.operator.trim_start_matches("ForAnyValue:").to_owned();
+        let plain = crate::text::trim_prefixes(&condition.operator, "ForAnyValue:").to_owned();
         let message = format!(
             "{} is single-valued; use {plain} instead of {}",
             condition.key, condition.operator

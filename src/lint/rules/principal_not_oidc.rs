@@ -34,7 +34,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
                     .at(path.clone()),
             );
         }
-        for arn in statement.federated.iter().filter(|a| !a.contains(":oidc-provider/")) {
+        for arn in statement.federated.iter().filter(|a| !crate::text::contains(a, ":oidc-provider/")) {
             findings.push(
                 Finding::new(&RULE.rule, format!("Principal.Federated {arn:?} is not an IAM OIDC provider ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)"))
                     .at(path.clone()),

@@ -41,7 +41,7 @@ fn problem(arn: &str, context: &Context) -> Option<String> {
         ));
     }
     let host = resource.strip_prefix("oidc-provider/")?;
-    if host.contains("://") {
+    if crate::text::contains(host, "://") {
         return Some("includes the URL scheme; the ARN ends with the host only (oidc-provider/gitlab.com)".to_owned());
     }
     if let Err(e) = ProviderHost::from_issuer(&format!("https://{host}")) {
@@ -68,7 +68,7 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
         for arn in statement
             .federated
             .iter()
-            .filter(|a| a.contains(":oidc-provider/") || a.starts_with("arn:"))
+            .filter(|a| crate::text::contains(a, ":oidc-provider/") || a.starts_with("arn:"))
         {
             if let Some(why) = problem(arn, context) {
                 findings.push(

@@ -34,7 +34,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         } else {
             "StringEquals"
         };
-        let replacement = condition.operator.replacen(operator.base, equals, 1);
+        let replacement = crate::text::replace_first(&condition.operator, operator.base, equals);
         let message = format!(
             "{} on {} has no wildcard; {replacement} says the same plainly",
             condition.operator, condition.key

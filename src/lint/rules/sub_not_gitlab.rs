@@ -30,12 +30,12 @@ fn problem(value: &str) -> Option<String> {
     if !value.contains(['*', '?']) {
         return Subject::parse(value)
             .err()
-            .map(|e| e.to_string().trim_start_matches("sub ").to_owned());
+            .map(|e| crate::text::trim_prefixes(&e.to_string(), "sub ").to_owned());
     }
-    if value.contains(":ref_type:mr") || value.contains(":ref_type:merge_request") {
+    if crate::text::contains(value, ":ref_type:mr") || crate::text::contains(value, ":ref_type:merge_request") {
         return Some("has ref_type:mr; GitLab has no merge-request ref type".to_owned());
     }
-    if value.contains(":ref:refs/") {
+    if crate::text::contains(value, ":ref:refs/") {
         return Some("has a full ref path; GitLab puts the short name in sub".to_owned());
     }
     // Check the component names before the first wildcard: each must be GitLab's, project first.

@@ -33,7 +33,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         } else {
             "StringLike"
         };
-        let replacement = condition.operator.replacen(operator.base, like, 1);
+        let replacement = crate::text::replace_first(&condition.operator, operator.base, like);
         let message = format!(
             "{} compares {value:?} literally, so * and ? are plain characters here; use {replacement}",
             condition.operator
