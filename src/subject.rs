@@ -5,6 +5,7 @@
 //! `ref`), dropping components that have no value. Paths and refs never
 //! contain `:`, so `:` is always a separator and parsing is unambiguous.
 
+use crate::text::Joined as _;
 use std::fmt;
 
 use thiserror::Error;
@@ -199,7 +200,7 @@ impl Subject {
             .iter()
             .map(|(c, v)| format!("{c}:{v}"))
             .collect::<Vec<_>>()
-            .join(":");
+            .joined(":");
         let parsed = Self::parse(&text)?;
         // A value containing ':' would re-parse differently; refuse rather than rebuild a different sub.
         if parsed.components.as_slice() == components {

@@ -6,6 +6,7 @@
 //! operator it does not implement) is undecided, never guessed: the verdict is
 //! then undecided too whenever that condition could change it.
 
+use crate::text::Joined as _;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -146,7 +147,7 @@ pub fn evaluate_text(policy: &str, input: TokenInput<'_>, context_json: &str) ->
                 format!(
                     "the token's aud {} is not in the provider's client IDs ({}): STS answers InvalidIdentityToken: Incorrect token audience",
                     crate::text::join(&audiences, ", "),
-                    client_ids.join(", ")
+                    client_ids.joined(", ")
                 )
             },
         };
@@ -242,7 +243,7 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
             .iter()
             .map(|d| format!("the Deny in statement {} wins if {}", d.index, open_conditions(d)))
             .collect::<Vec<_>>()
-            .join("; ")
+            .joined("; ")
     };
     if let Some(allow) = statements.iter().find(|s| s.matched && effect(s, "Allow")) {
         if open_denies.is_empty() {
@@ -260,7 +261,7 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
             .iter()
             .map(|a| format!("statement {} allows it only if {}", a.index, open_conditions(a)))
             .collect::<Vec<_>>()
-            .join("; ");
+            .joined("; ");
         let reason = if open_denies.is_empty() {
             format!("undecided: {allows}")
         } else {
@@ -281,7 +282,7 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
     } else {
         format!(
             "denied (AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity): {}",
-            why.join("; ")
+            why.joined("; ")
         )
     };
     (false, Vec::new(), reason)
@@ -294,7 +295,7 @@ fn open_conditions(statement: &StatementEvaluation) -> String {
         .iter()
         .map(|c| format!("{} {}", c.operator, c.key))
         .collect::<Vec<_>>()
-        .join(" and ");
+        .joined(" and ");
     let why = crate::text::join(
         &open.iter().filter_map(|c| c.reason.as_deref()).collect::<Vec<_>>(),
         "; ",
@@ -372,7 +373,7 @@ fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check 
     } else {
         format!(
             "Principal.Federated is {}, not the provider for this token's issuer ({host})",
-            statement.federated.join(", ")
+            statement.federated.joined(", ")
         )
     };
     Check { matched, reason }
@@ -390,7 +391,7 @@ fn check_action(statement: &Statement) -> Check {
     } else {
         format!(
             "Action is {}, not sts:AssumeRoleWithWebIdentity",
-            statement.actions.join(", ")
+            statement.actions.joined(", ")
         )
     };
     Check { matched, reason }
@@ -601,7 +602,7 @@ fn equal_ignoring_case(expected: &str, actual: &str) -> bool {
 }
 
 fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String {
-    let value = actual.join(", ");
+    let value = actual.joined(", ");
     if crate::text::contains(base, "IgnoreCase")
         && !crate::text::contains(base, "Not")
         && (!value.is_ascii() || expected.iter().any(|e| !e.is_ascii()))

@@ -1,6 +1,7 @@
 //! The trust-policy spec a person fills in, checked field by field, and the
 //! policy built from it.
 
+use crate::text::Joined as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -561,7 +562,7 @@ impl ValidSpec {
                     .iter()
                     .map(|(c, v)| format!("{c}:{v}"))
                     .collect::<Vec<_>>()
-                    .join(":")
+                    .joined(":")
             })
             .collect()
     }

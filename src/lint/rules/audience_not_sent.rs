@@ -1,3 +1,4 @@
+use crate::text::Joined as _;
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{claim_conditions, Context, Docs, LintRule};
 use crate::policy::evaluate::apply;
@@ -41,7 +42,7 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
                             "the job requests aud {audience:?}, but {} {} expects {}",
                             condition.operator,
                             condition.key,
-                            condition.values.join(" or ")
+                            condition.values.joined(" or ")
                         ),
                     )
                     .about("aud")

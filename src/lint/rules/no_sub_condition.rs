@@ -1,3 +1,4 @@
+use crate::text::Joined as _;
 use crate::finding::{Finding, Rule, Severity};
 use crate::issuer::ProviderHost;
 use crate::lint::{deny_guardrails, provider_claim, sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
@@ -60,10 +61,10 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
             }
             let mut message = format!(
                 "no condition of this Allow statement restricts sub, but the Deny in statement {deny} refuses every sub that matches none of {}, so only those can assume the role; name them here too, so the role does not rest on the Deny alone",
-                subs.join(" or ")
+                subs.joined(" or ")
             );
             if !problems.is_empty() {
-                message = format!("{message}; they admit {}", problems.join(", and "));
+                message = format!("{message}; they admit {}", problems.joined(", and "));
             }
             let mut finding = Finding::new(&RULE.rule, message);
             // Only named subjects are left, pinned by id or path and ref: nothing is wrong.

@@ -1,3 +1,4 @@
+use crate::text::Joined as _;
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{fixed, trusts_oidc, Context, Docs, LintRule};
 use crate::policy::{Document, ASSUME_ROLE_WITH_WEB_IDENTITY};
@@ -36,7 +37,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         let actions = if statement.actions.is_empty() {
             "no Action".to_owned()
         } else {
-            statement.actions.join(", ")
+            statement.actions.joined(", ")
         };
         let message = if covers {
             format!("Action {actions} allows more than sts:AssumeRoleWithWebIdentity; a GitLab job needs only that")

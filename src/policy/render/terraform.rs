@@ -1,3 +1,4 @@
+use crate::text::Joined as _;
 use std::fmt::Write as _;
 
 use crate::policy::spec::ValidSpec;
@@ -26,7 +27,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
             out,
             "  statement {{\n    effect  = {}\n    actions = [{}]\n\n    principals {{\n      type        = \"Federated\"\n      identifiers = [{provider_arn}]\n    }}",
             hcl_string(&statement.effect),
-            actions.join(", ")
+            actions.joined(", ")
         );
         for condition in &statement.conditions {
             let values: Vec<String> = condition.values.iter().map(|v| hcl_string(v)).collect();
@@ -35,7 +36,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
                 "\n    condition {{\n      test     = {}\n      variable = {}\n      values   = [{}]\n    }}",
                 hcl_string(&condition.operator),
                 hcl_string(&condition.key),
-                values.join(", ")
+                values.joined(", ")
             );
         }
         out.push_str("  }\n");
