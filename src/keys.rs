@@ -2,6 +2,7 @@
 //! `/oauth/discovery/keys`), a single JWK, or a PEM public key (SPKI or
 //! PKCS#1). Parsing only: the signature check itself is `WebCrypto`'s.
 
+use crate::text::Gather as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -128,7 +129,7 @@ pub fn describe_keys(text: &str) -> Result<Vec<KeySummary>, KeysError> {
             alg: key.alg,
             key_use: key.key_use,
         })
-        .collect())
+        .gather())
 }
 
 /// Parses a JWKS, a single JWK or a PEM public key.

@@ -5,6 +5,7 @@
 //! `ref`), dropping components that have no value. Paths and refs never
 //! contain `:`, so `:` is always a separator and parsing is unambiguous.
 
+use crate::text::Gather as _;
 use crate::text::Joined as _;
 use std::fmt;
 
@@ -196,11 +197,7 @@ impl Subject {
     /// # Errors
     /// As [`Subject::parse`].
     pub fn from_components(components: &[(Component, String)]) -> Result<Self, SubjectError> {
-        let text = components
-            .iter()
-            .map(|(c, v)| format!("{c}:{v}"))
-            .collect::<Vec<_>>()
-            .joined(":");
+        let text = components.iter().map(|(c, v)| format!("{c}:{v}")).gather().joined(":");
         let parsed = Self::parse(&text)?;
         // A value containing ':' would re-parse differently; refuse rather than rebuild a different sub.
         if parsed.components.as_slice() == components {
@@ -326,7 +323,7 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
         any_ref_type: true,
         ..PatternScope::default()
     };
-    let parts: Vec<&str> = pattern.split(':').collect();
+    let parts: Vec<&str> = pattern.split(':').gather();
     let mut index = 0;
     while index < parts.len() {
         let name = parts[index];

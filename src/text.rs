@@ -133,6 +133,21 @@ pub fn trim_prefixes<'a>(mut hay: &'a str, prefix: &str) -> &'a str {
     hay
 }
 
+/// `collect::<Vec<_>>()` as a plain push loop: each standard `collect` into a `Vec`
+/// compiled its own `from_iter`, `extend_trusted` and `fold`.
+pub trait Gather: Iterator + Sized {
+    /// The items in order, in a new `Vec`.
+    fn gather(self) -> Vec<Self::Item> {
+        let mut out = Vec::new();
+        for item in self {
+            out.push(item);
+        }
+        out
+    }
+}
+
+impl<I: Iterator> Gather for I {}
+
 /// A YAML double-quoted scalar. Everything outside printable ASCII is
 /// escaped, so no parser can read a newline, tag or anchor into it.
 #[must_use]

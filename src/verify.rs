@@ -3,6 +3,7 @@
 //! (RSASSA-PKCS1-v1_5 with SHA-256), run by the wasm boundary on the
 //! candidates this module names; no crypto is written here.
 
+use crate::text::Gather as _;
 use serde::Serialize;
 
 use crate::base64url;
@@ -122,14 +123,14 @@ pub fn plan(token: &UnverifiedToken, keys: &[PublicKey]) -> Plan {
     }
 
     let by_kid: Vec<&PublicKey> = match &token_kid {
-        Some(kid) => keys.iter().filter(|k| k.kid.as_deref() == Some(kid.as_str())).collect(),
+        Some(kid) => keys.iter().filter(|k| k.kid.as_deref() == Some(kid.as_str())).gather(),
         None => Vec::new(),
     };
     let (chosen, named): (Vec<&PublicKey>, bool) = if by_kid.is_empty() {
         // No kid, or keys without kids (a PEM): try whatever could have signed it.
-        let anonymous: Vec<&PublicKey> = keys.iter().filter(|k| token_kid.is_none() || k.kid.is_none()).collect();
+        let anonymous: Vec<&PublicKey> = keys.iter().filter(|k| token_kid.is_none() || k.kid.is_none()).gather();
         if anonymous.is_empty() {
-            let known: Vec<&str> = keys.iter().filter_map(|k| k.kid.as_deref()).collect();
+            let known: Vec<&str> = keys.iter().filter_map(|k| k.kid.as_deref()).gather();
             return decided(
                 VerdictCode::NoMatchingKid,
                 false,

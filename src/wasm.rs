@@ -4,6 +4,7 @@
 //! `JSON.parse`), so the page and the npm package see exactly the shapes in
 //! `src/wasm/types.d.ts`. Unusable input throws an `Error` with a stable `code`.
 
+use crate::text::Gather as _;
 use js_sys::{Array, Error, Promise, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -139,7 +140,7 @@ fn start_verification(token: &str, keys: &str) -> Result<Promise, JsValue> {
                 Some(false) => Outcome::Invalid,
                 None => Outcome::Rejected(outcome.as_string().unwrap_or_default()),
             })
-            .collect();
+            .gather();
         to_js(&verify::conclude(&decoded, &candidates, &outcomes))
     });
     Ok(rs256_verify_candidates(&keys, signing_input, signature, &conclude))

@@ -3,6 +3,7 @@
 
 use crate::input::{Fields, InputError};
 use crate::policy::{one_or_many, Document, Statement, POLICY_VERSION};
+use crate::text::Gather as _;
 
 use super::{assume_role_script, header, script_item, variable, RoleArn, SnippetError, Valid as Job};
 
@@ -289,7 +290,7 @@ fn allow(sid: &str, actions: &[&str], resources: &[String]) -> Statement {
     Statement {
         sid: Some(sid.to_owned()),
         effect: "Allow".to_owned(),
-        actions: actions.iter().map(|&action| action.to_owned()).collect(),
+        actions: actions.iter().map(|&action| action.to_owned()).gather(),
         other,
         ..Statement::default()
     }

@@ -7,6 +7,7 @@ mod codebuild;
 mod legacy;
 pub mod rules;
 
+use crate::text::Gather as _;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -242,7 +243,7 @@ impl RoleArn {
             field: "roleArn".to_owned(),
             value: text.to_owned(),
         };
-        let parts: Vec<&str> = text.splitn(6, ':').collect();
+        let parts: Vec<&str> = text.splitn(6, ':').gather();
         let ["arn", partition, "iam", "", account, resource] = parts[..] else {
             return Err(fail());
         };
@@ -315,7 +316,7 @@ fn plain(field: &'static str, value: &str, max: usize, extra: &str) -> Result<()
 
 fn is_region(region: &str) -> bool {
     // e.g. eu-west-1, us-gov-west-1, cn-north-1, ap-southeast-4, us-isob-east-1, eusc-de-east-1.
-    let parts: Vec<&str> = region.split('-').collect();
+    let parts: Vec<&str> = region.split('-').gather();
     (3..=4).contains(&parts.len())
         && (2..=4).contains(&parts[0].len())
         && parts

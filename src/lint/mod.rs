@@ -5,6 +5,7 @@ mod rules;
 
 use crate::error::Coded;
 use crate::input::{self, Fields, InputError};
+use crate::text::Gather as _;
 use thiserror::Error;
 
 use crate::finding::{Finding, Rule};
@@ -149,7 +150,7 @@ pub fn lint_text(policy: &str, context_json: &str) -> Result<Vec<Finding>, LintE
 /// Runs every rule; errors first, then warnings, then information.
 #[must_use]
 pub fn lint(document: &Document, context: &Context) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = ALL.iter().flat_map(|rule| (rule.check)(document, context)).collect();
+    let mut findings: Vec<Finding> = ALL.iter().flat_map(|rule| (rule.check)(document, context)).gather();
     crate::finding::sort_by_severity(&mut findings);
     findings
 }
@@ -226,7 +227,7 @@ pub(crate) fn deny_guardrails<'a>(
                 && deny.conditions.iter().all(guards_key);
             guards.then(|| {
                 let values = deny.conditions.iter().flat_map(|c| c.values.iter().map(String::as_str));
-                (index, values.collect())
+                (index, values.gather())
             })
         })
     })

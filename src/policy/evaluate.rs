@@ -6,7 +6,7 @@
 //! operator it does not implement) is undecided, never guessed: the verdict is
 //! then undecided too whenever that condition could change it.
 
-use crate::text::Joined as _;
+use crate::text::{Gather as _, Joined as _};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -206,7 +206,7 @@ pub fn evaluate(document: &Document, request: Request<'_>) -> Evaluation {
         .iter()
         .enumerate()
         .map(|(index, statement)| evaluate_statement(index, statement, request))
-        .collect();
+        .gather();
     let (allowed, undecided, reason) = verdict(&statements);
     Evaluation {
         allowed,
@@ -237,12 +237,12 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
         return (false, Vec::new(), reason);
     }
     let open_denies: Vec<&StatementEvaluation> =
-        statements.iter().filter(|s| s.undecided && effect(s, "Deny")).collect();
+        statements.iter().filter(|s| s.undecided && effect(s, "Deny")).gather();
     let unless = || {
         open_denies
             .iter()
             .map(|d| format!("the Deny in statement {} wins if {}", d.index, open_conditions(d)))
-            .collect::<Vec<_>>()
+            .gather()
             .joined("; ")
     };
     if let Some(allow) = statements.iter().find(|s| s.matched && effect(s, "Allow")) {
@@ -250,17 +250,15 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
             return (true, Vec::new(), format!("allowed by statement {}", allow.index));
         }
         let reason = format!("undecided: statement {} allows it, but {}", allow.index, unless());
-        return (false, open_denies.iter().map(|d| d.index).collect(), reason);
+        return (false, open_denies.iter().map(|d| d.index).gather(), reason);
     }
-    let open_allows: Vec<&StatementEvaluation> = statements
-        .iter()
-        .filter(|s| s.undecided && effect(s, "Allow"))
-        .collect();
+    let open_allows: Vec<&StatementEvaluation> =
+        statements.iter().filter(|s| s.undecided && effect(s, "Allow")).gather();
     if !open_allows.is_empty() {
         let allows = open_allows
             .iter()
             .map(|a| format!("statement {} allows it only if {}", a.index, open_conditions(a)))
-            .collect::<Vec<_>>()
+            .gather()
             .joined("; ");
         let reason = if open_denies.is_empty() {
             format!("undecided: {allows}")
@@ -269,14 +267,14 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
         };
         // The open Allows and Denies (every Effect is one or the other by now), in statement
         // order (no sort: it costs 1.6 KB of WebAssembly).
-        let undecided = statements.iter().filter(|s| s.undecided).map(|s| s.index).collect();
+        let undecided = statements.iter().filter(|s| s.undecided).map(|s| s.index).gather();
         return (false, undecided, reason);
     }
     let why = statements
         .iter()
         .filter(|s| effect(s, "Allow"))
         .map(first_failure)
-        .collect::<Vec<_>>();
+        .gather();
     let reason = if why.is_empty() {
         "denied: no statement allows sts:AssumeRoleWithWebIdentity".to_owned()
     } else {
@@ -290,16 +288,13 @@ fn verdict(statements: &[StatementEvaluation]) -> (bool, Vec<usize>, String) {
 
 /// The conditions of a statement this tool could not evaluate, and why, as one clause.
 fn open_conditions(statement: &StatementEvaluation) -> String {
-    let open: Vec<&ConditionEvaluation> = statement.conditions.iter().filter(|c| c.undecided).collect();
+    let open: Vec<&ConditionEvaluation> = statement.conditions.iter().filter(|c| c.undecided).gather();
     let names = open
         .iter()
         .map(|c| format!("{} {}", c.operator, c.key))
-        .collect::<Vec<_>>()
+        .gather()
         .joined(" and ");
-    let why = crate::text::join(
-        &open.iter().filter_map(|c| c.reason.as_deref()).collect::<Vec<_>>(),
-        "; ",
-    );
+    let why = crate::text::join(&open.iter().filter_map(|c| c.reason.as_deref()).gather(), "; ");
     format!("{names} holds ({why})")
 }
 
@@ -333,7 +328,7 @@ fn evaluate_statement(index: usize, statement: &Statement, request: Request<'_>)
         .conditions
         .iter()
         .map(|c| evaluate_condition(c, statement, request))
-        .collect();
+        .gather();
     let applies = principal.matched && action.matched;
     let failed = conditions.iter().any(|c| !c.matched && !c.undecided);
     let open = conditions.iter().any(|c| c.undecided);
@@ -460,7 +455,7 @@ fn token_values(prefix: &str, claim: &str, statement: &Statement, request: Reque
         Some(Value::Array(list)) => list
             .iter()
             .map(|v| v.as_str().map_or_else(|| crate::text::json(v), str::to_owned))
-            .collect(),
+            .gather(),
         Some(Value::Null) | None => Vec::new(),
         Some(other) => vec![crate::text::json(other)],
     })

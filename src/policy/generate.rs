@@ -1,6 +1,7 @@
 //! `trustPolicy` and `trustPolicyForToken`: a spec (or a token) in, the
 //! policy, every format and the findings out.
 
+use crate::text::Gather as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -297,7 +298,7 @@ pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<Trust
         account_id: options.account_id.clone(),
         partition: options.partition.clone(),
         audience: Some(audience),
-        sub_claim_components: Some(subject.components().iter().map(|(c, _)| c.name().to_owned()).collect()),
+        sub_claim_components: Some(subject.components().iter().map(|(c, _)| c.name().to_owned()).gather()),
         subjects: vec![subject_map],
         pins,
         role_name: options.role_name.clone(),

@@ -9,6 +9,7 @@ pub mod render;
 pub mod spec;
 pub mod wildcard;
 
+use crate::text::Gather as _;
 use serde_json::{Map, Value};
 
 /// The only policy language version IAM evaluates fully.
@@ -69,7 +70,7 @@ impl Document {
         if let Some(version) = &self.version {
             document.insert("Version".into(), version.as_str().into());
         }
-        let statements = self.statements.iter().map(Statement::to_json_value).collect();
+        let statements = self.statements.iter().map(Statement::to_json_value).gather();
         document.insert("Statement".into(), Value::Array(statements));
         Value::Object(document)
     }

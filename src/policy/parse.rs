@@ -1,5 +1,6 @@
 //! Pasted trust-policy JSON → [`Document`].
 
+use crate::text::Gather as _;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -167,7 +168,7 @@ fn statement(path: &str, object: &Map<String, Value>) -> Result<Statement, Polic
                 };
                 for (key, values) in entries {
                     let values = match values {
-                        Value::Array(list) => list.iter().map(scalar).collect(),
+                        Value::Array(list) => list.iter().map(scalar).gather(),
                         single => vec![scalar(single)],
                     };
                     conditions.push(Condition::new(operator, key.clone(), values));

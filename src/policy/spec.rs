@@ -1,6 +1,7 @@
 //! The trust-policy spec a person fills in, checked field by field, and the
 //! policy built from it.
 
+use crate::text::Gather as _;
 use crate::text::Joined as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -208,7 +209,7 @@ impl TrustPolicySpec {
         fields.read_string(&mut spec.partition, "partition")?;
         fields.read_string(&mut spec.audience, "audience")?;
         spec.sub_claim_components = fields.strings("subClaimComponents")?;
-        spec.subjects = fields.objects("subjects")?.into_iter().cloned().collect();
+        spec.subjects = fields.objects("subjects")?.into_iter().cloned().gather();
         spec.pins = fields.object("pins")?;
         fields.read_string(&mut spec.role_name, "roleName")?;
         spec.max_session_duration = fields.value("maxSessionDuration").cloned();
@@ -335,7 +336,7 @@ pub fn is_pattern(value: &str) -> bool {
 }
 
 fn subject_values(subject: &Map<String, Value>, components: &[Component]) -> Result<Vec<(Component, String)>, String> {
-    let configured: Vec<&str> = components.iter().map(|c| c.name()).collect();
+    let configured: Vec<&str> = components.iter().map(|c| c.name()).gather();
     for name in subject.keys() {
         let known = Component::from_name(name).is_some_and(|c| components.contains(&c));
         if !known {
@@ -421,7 +422,7 @@ fn pins(pins: &Map<String, Value>, host: &ProviderHost) -> Result<Vec<(&'static 
         let values: Vec<String> = match value {
             Value::String(s) => vec![s.clone()],
             Value::Array(list) if !list.is_empty() && list.iter().all(Value::is_string) => {
-                list.iter().filter_map(Value::as_str).map(str::to_owned).collect()
+                list.iter().filter_map(Value::as_str).map(str::to_owned).gather()
             }
             _ => {
                 return Err(SpecError::Pins {
@@ -557,14 +558,8 @@ impl ValidSpec {
     pub fn sub_values(&self) -> Vec<String> {
         self.subjects
             .iter()
-            .map(|subject| {
-                subject
-                    .iter()
-                    .map(|(c, v)| format!("{c}:{v}"))
-                    .collect::<Vec<_>>()
-                    .joined(":")
-            })
-            .collect()
+            .map(|subject| subject.iter().map(|(c, v)| format!("{c}:{v}")).gather().joined(":"))
+            .gather()
     }
 
     /// The trust policy: one statement, `aud` and `sub` always, pins on gitlab.com.

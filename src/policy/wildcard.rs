@@ -2,11 +2,12 @@
 //! `/`), `?` exactly one. Linear in the input for every pattern: a greedy
 //! match that remembers only the last `*`, so nothing backtracks exponentially.
 
+use crate::text::Gather as _;
 /// Whether `value` matches `pattern`, case-sensitively.
 #[must_use]
 pub fn matches(pattern: &str, value: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let value: Vec<char> = value.chars().collect();
+    let pattern: Vec<char> = pattern.chars().gather();
+    let value: Vec<char> = value.chars().gather();
     let (mut p, mut v) = (0, 0);
     // Where the last `*` was, and the input position it currently absorbs up to.
     let mut star: Option<(usize, usize)> = None;

@@ -1,3 +1,4 @@
+use crate::text::Gather as _;
 use serde_json::{Map, Value};
 
 /// The payload of an ID token: the JSON object exactly as decoded (unknown
@@ -49,7 +50,7 @@ impl Claims {
     pub fn audiences(&self) -> Vec<&str> {
         match self.0.get("aud") {
             Some(Value::String(aud)) => vec![aud.as_str()],
-            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).collect(),
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).gather(),
             _ => Vec::new(),
         }
     }

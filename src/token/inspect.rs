@@ -1,6 +1,7 @@
 //! The token inspector: everything a person needs to read a GitLab ID token,
 //! computed from the text and a given "now".
 
+use crate::text::Gather as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -143,7 +144,7 @@ pub fn inspect_decoded(token: &UnverifiedToken, now: i64) -> Inspection {
         .raw()
         .iter()
         .map(|(name, value)| explain(name, value, provider_host.as_ref(), gitlab_com))
-        .collect();
+        .gather();
 
     Inspection {
         header: token.header().clone(),
@@ -157,7 +158,7 @@ pub fn inspect_decoded(token: &UnverifiedToken, now: i64) -> Inspection {
                     name: c.name(),
                     value: v.clone(),
                 })
-                .collect(),
+                .gather(),
         }),
         explanations,
         times,

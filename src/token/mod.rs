@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod rules;
 pub mod times;
 
+use crate::text::Gather as _;
 use serde_json::{Map, Value};
 use thiserror::Error;
 
@@ -154,7 +155,7 @@ pub fn decode_unverified(input: &str) -> Result<UnverifiedToken, TokenError> {
     if let Some(position) = compact.chars().position(char::is_whitespace) {
         return Err(TokenError::Whitespace(position + 1));
     }
-    let parts: Vec<&str> = compact.split('.').collect();
+    let parts: Vec<&str> = compact.split('.').gather();
     let [header, payload, signature] = parts[..] else {
         return Err(TokenError::Segments(parts.len()));
     };

@@ -1,3 +1,4 @@
+use crate::text::Gather as _;
 use crate::text::Joined as _;
 use crate::finding::{Finding, Rule, Severity};
 use crate::issuer::ProviderHost;
@@ -45,7 +46,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
             .find(|(_, subs)| !subs.iter().any(|sub| pattern_scope(sub).any_project));
         if let Some((deny, subs)) = guardrail {
             // What POL006, POL007 and POL014 would say of these subs in the Allow.
-            let scopes: Vec<_> = subs.iter().map(|sub| pattern_scope(sub)).collect();
+            let scopes: Vec<_> = subs.iter().map(|sub| pattern_scope(sub)).gather();
             let mut problems = Vec::new();
             if scopes.iter().any(|s| s.project_wildcard) {
                 problems.push("every project of a group");

@@ -1,3 +1,4 @@
+use crate::text::Gather as _;
 use crate::text::Joined as _;
 use std::fmt::Write as _;
 
@@ -22,7 +23,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
     };
     out.push_str("data \"aws_iam_policy_document\" \"gitlab_ci_assume_role\" {\n");
     for statement in &document.statements {
-        let actions: Vec<String> = statement.actions.iter().map(|a| hcl_string(a)).collect();
+        let actions: Vec<String> = statement.actions.iter().map(|a| hcl_string(a)).gather();
         let _ = writeln!(
             out,
             "  statement {{\n    effect  = {}\n    actions = [{}]\n\n    principals {{\n      type        = \"Federated\"\n      identifiers = [{provider_arn}]\n    }}",
@@ -30,7 +31,7 @@ pub(super) fn render(spec: &ValidSpec, document: &Document) -> String {
             actions.joined(", ")
         );
         for condition in &statement.conditions {
-            let values: Vec<String> = condition.values.iter().map(|v| hcl_string(v)).collect();
+            let values: Vec<String> = condition.values.iter().map(|v| hcl_string(v)).gather();
             let _ = writeln!(
                 out,
                 "\n    condition {{\n      test     = {}\n      variable = {}\n      values   = [{}]\n    }}",
