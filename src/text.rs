@@ -114,7 +114,13 @@ pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> 
 /// `hay.replacen(from, to, 1)`, through [`split_once`].
 #[must_use]
 pub fn replace_first(hay: &str, from: &str, to: &str) -> String {
-    split_once(hay, from).map_or_else(|| hay.to_owned(), |(head, tail)| [head, to, tail].concat())
+    let Some((head, tail)) = split_once(hay, from) else {
+        return hay.to_owned();
+    };
+    let mut out = String::from(head);
+    out.push_str(to);
+    out.push_str(tail);
+    out
 }
 
 /// `set.contains(c)`: core's `char` pattern searches for a letter outside ASCII with
