@@ -82,7 +82,7 @@ impl ProviderHost {
         if scheme != "https" {
             return Err(IssuerError::NotHttps(issuer.to_owned()));
         }
-        if rest.contains(['?', '#']) {
+        if rest.bytes().any(|b| matches!(b, b'?' | b'#')) {
             return Err(IssuerError::QueryOrFragment(issuer.to_owned()));
         }
         if rest.ends_with('/') && rest.len() > 1 {

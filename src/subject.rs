@@ -315,7 +315,7 @@ pub struct PatternScope {
 /// Works out what a `sub` pattern admits.
 #[must_use]
 pub fn pattern_scope(pattern: &str) -> PatternScope {
-    let wild = |v: &str| v.contains(['*', '?']);
+    let wild = |v: &str| crate::text::has_wildcard(v);
     // Only wildcards, at least one `*`: any value at all (`*`, `?*`, `*?`).
     let whole = |v: &str| v.as_bytes().contains(&b'*') && v.chars().all(|c| matches!(c, '*' | '?'));
     let mut scope = PatternScope {

@@ -154,6 +154,27 @@ pub trait Gather: Iterator + Sized {
 
 impl<I: Iterator> Gather for I {}
 
+/// `value.contains(['*', '?'])`, without core's multi-`char` searcher.
+#[must_use]
+pub fn has_wildcard(value: &str) -> bool {
+    value.bytes().any(|b| matches!(b, b'*' | b'?'))
+}
+
+/// `value.replace(['*', '?'], with)`: core's multi-`char` searcher, for three callers,
+/// cost more than this loop.
+#[must_use]
+pub fn replace_wildcards(value: &str, with: &str) -> String {
+    let mut out = String::new();
+    for c in value.chars() {
+        if matches!(c, '*' | '?') {
+            out.push_str(with);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// A YAML double-quoted scalar. Everything outside printable ASCII is
 /// escaped, so no parser can read a newline, tag or anchor into it.
 #[must_use]
@@ -269,6 +290,13 @@ mod tests {
                 for c in needle.chars().chain(['é', 'x']) {
                     assert_eq!(has_char(hay, c), hay.contains(c));
                 }
+                assert_eq!(has_wildcard(hay), hay.contains(['*', '?']));
+                assert_eq!(has_wildcard(needle), needle.contains(['*', '?']));
+                assert_eq!(replace_wildcards(hay, needle), hay.replace(['*', '?'], needle));
+                assert_eq!(
+                    replace_wildcards("a*b?é*", needle),
+                    "a*b?é*".replace(['*', '?'], needle)
+                );
                 if !needle.is_empty() {
                     assert_eq!(trim_prefixes(hay, needle), hay.trim_start_matches(needle));
                 }

@@ -91,7 +91,7 @@ impl CodeBuildSpec {
         let bucket_ok = name_ok(&self.bucket, 63, "-.")
             && self.bucket.len() >= 3
             && self.bucket.chars().all(|c| !c.is_ascii_uppercase())
-            && !self.bucket.starts_with(['-', '.'])
+            && !self.bucket.as_bytes().first().is_some_and(|b| matches!(b, b'-' | b'.'))
             && !crate::text::contains(&self.bucket, "..");
         if !bucket_ok {
             return Err(fail(
@@ -111,7 +111,11 @@ impl CodeBuildSpec {
         }
         let repository_ok = name_ok(&self.ecr_repository, 256, "-_./")
             && self.ecr_repository.chars().all(|c| !c.is_ascii_uppercase())
-            && !self.ecr_repository.starts_with(['-', '_', '.', '/']);
+            && !self
+                .ecr_repository
+                .as_bytes()
+                .first()
+                .is_some_and(|b| matches!(b, b'-' | b'_' | b'.' | b'/'));
         if !repository_ok {
             return Err(fail(
                 "ecrRepository",

@@ -1012,11 +1012,7 @@ fn unsatisfiable(valid: &Valid, subjects: &[String]) -> Option<String> {
         };
         let rest_after_type = crate::text::split_once(rest, ":ref:").map_or("", |(_, r)| r);
         let candidate_ref = if reference == "any" {
-            rest_after_type
-                .split(':')
-                .next()
-                .unwrap_or_default()
-                .replace(['*', '?'], "x")
+            crate::text::replace_wildcards(rest_after_type.split(':').next().unwrap_or_default(), "x")
         } else {
             reference.to_owned()
         };

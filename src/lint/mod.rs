@@ -299,6 +299,6 @@ pub(crate) fn looseness(value: &str) -> u8 {
     } else if scope.any_ref || scope.any_ref_type {
         2
     } else {
-        u8::from(value.contains(['*', '?']))
+        u8::from(crate::text::has_wildcard(value))
     }
 }

@@ -606,7 +606,7 @@ fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String
             "{value:?} is not one of the expected values ignoring the case of ASCII letters; this tool compares other letters exactly, and IAM does not document how it folds them"
         );
     }
-    let has_wildcard = expected.iter().any(|e| e.contains(['*', '?']));
+    let has_wildcard = expected.iter().any(|e| crate::text::has_wildcard(e));
     if base == "StringEquals" && has_wildcard {
         return format!(
             "{value:?} is not literally equal: StringEquals treats * and ? as plain characters; use StringLike"

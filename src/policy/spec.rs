@@ -332,7 +332,7 @@ fn components(names: Option<&[String]>) -> Result<Vec<Component>, SpecError> {
 /// True when a value is a `StringLike` pattern.
 #[must_use]
 pub fn is_pattern(value: &str) -> bool {
-    value.contains(['*', '?'])
+    crate::text::has_wildcard(value)
 }
 
 fn subject_values(subject: &Map<String, Value>, components: &[Component]) -> Result<Vec<(Component, String)>, String> {
@@ -394,7 +394,7 @@ fn check_subject_value(component: Component, value: &str) -> Result<(), String> 
         _ if value.chars().all(|c| c == '*') => Ok(()),
         Component::ProjectPath | Component::Ref => {
             // Check the literal parts: a pattern must still look like the component.
-            let literal = value.replace(['*', '?'], "a");
+            let literal = crate::text::replace_wildcards(value, "a");
             check_value(component, &literal).map_err(|e| format!("is not a valid pattern: {e}"))
         }
         _ => Err("can only be an exact value or *".to_owned()),
@@ -460,7 +460,7 @@ fn default_role_name(subjects: &[Vec<(Component, String)>]) -> String {
     let project = subjects
         .first()
         .and_then(|s| s.first())
-        .map(|(_, v)| v.replace(['*', '?'], ""))
+        .map(|(_, v)| crate::text::replace_wildcards(v, ""))
         .unwrap_or_default();
     let mut name: String = format!("gitlab-ci-{project}")
         .chars()

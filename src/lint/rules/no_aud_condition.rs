@@ -32,7 +32,7 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
         };
         // A Deny refusing every aud but literal ones restricts it as well.
         let guarded = || {
-            deny_guardrails(document, statement, "aud").any(|(_, auds)| !auds.iter().any(|v| v.contains(['*', '?'])))
+            deny_guardrails(document, statement, "aud").any(|(_, auds)| !auds.iter().any(|v| crate::text::has_wildcard(v)))
         };
         if !trusts_oidc(statement) || claim_conditions(index, statement, "aud").any(|(c, _)| restricts(c)) || guarded() {
             continue;

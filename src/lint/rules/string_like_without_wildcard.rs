@@ -25,7 +25,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |_, condition| {
         let operator = Operator::parse(&condition.operator);
         if !matches!(operator.base, "StringLike" | "StringNotLike")
-            || condition.values.iter().any(|v| v.contains(['*', '?']))
+            || condition.values.iter().any(|v| crate::text::has_wildcard(v))
         {
             return None;
         }

@@ -27,7 +27,7 @@ fn problem(value: &str) -> Option<String> {
     if value.starts_with("repo:") {
         return Some("is GitHub Actions' repo: form".to_owned());
     }
-    if !value.contains(['*', '?']) {
+    if !crate::text::has_wildcard(value) {
         return Subject::parse(value)
             .err()
             .map(|e| crate::text::trim_prefixes(&e.to_string(), "sub ").to_owned());
@@ -39,7 +39,7 @@ fn problem(value: &str) -> Option<String> {
         return Some("has a full ref path; GitLab puts the short name in sub".to_owned());
     }
     // Check the component names before the first wildcard: each must be GitLab's, project first.
-    let literal = value.split(['*', '?']).next().unwrap_or_default();
+    let literal = &value[..value.bytes().position(|b| matches!(b, b'*' | b'?')).unwrap_or(value.len())];
     for (index, name) in literal.split(':').step_by(2).enumerate() {
         let complete = literal.split(':').count() > index * 2 + 1;
         if !complete {

@@ -27,7 +27,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if !operator.base.starts_with("StringEquals") && !operator.base.starts_with("StringNotEquals") {
             return None;
         }
-        let value = condition.values.iter().find(|v| v.contains(['*', '?']))?;
+        let value = condition.values.iter().find(|v| crate::text::has_wildcard(v))?;
         let like = if operator.negated() {
             "StringNotLike"
         } else {
