@@ -52,7 +52,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, String> {
 /// # Errors
 /// A sentence describing what is wrong (the caller names the field).
 pub fn decode_with(alphabet: Alphabet, text: &str) -> Result<Vec<u8>, String> {
-    let data = text.trim_end_matches('=');
+    let data = crate::text::trim_end_ascii(text, b'=');
     let name = alphabet.name();
     let mut values = Vec::with_capacity(data.len());
     for (index, c) in data.char_indices() {

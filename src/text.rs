@@ -154,6 +154,19 @@ pub trait Gather: Iterator + Sized {
 
 impl<I: Iterator> Gather for I {}
 
+/// `s.rsplit_once(c)` for an ASCII `c`, without core's reverse `char` searcher.
+#[must_use]
+pub fn rsplit_once_ascii(s: &str, c: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().rposition(|b| b == c)?;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// `s.trim_end_matches(c)` for an ASCII `c`.
+#[must_use]
+pub fn trim_end_ascii(s: &str, c: u8) -> &str {
+    &s[..s.bytes().rposition(|b| b != c).map_or(0, |at| at + 1)]
+}
+
 /// `value.contains(['*', '?'])`, without core's multi-`char` searcher.
 #[must_use]
 pub fn has_wildcard(value: &str) -> bool {
@@ -289,6 +302,11 @@ mod tests {
                 assert_eq!(replace_first(hay, needle, "Z"), hay.replacen(needle, "Z", 1));
                 for c in needle.chars().chain(['é', 'x']) {
                     assert_eq!(has_char(hay, c), hay.contains(c));
+                }
+                for c in [b'a', b'b', b':', b'.'] {
+                    assert_eq!(rsplit_once_ascii(hay, c), hay.rsplit_once(char::from(c)));
+                    assert_eq!(trim_end_ascii(hay, c), hay.trim_end_matches(char::from(c)));
+                    assert_eq!(trim_end_ascii(needle, c), needle.trim_end_matches(char::from(c)));
                 }
                 assert_eq!(has_wildcard(hay), hay.contains(['*', '?']));
                 assert_eq!(has_wildcard(needle), needle.contains(['*', '?']));

@@ -249,7 +249,7 @@ impl RoleArn {
         };
         let partition = Partition::from_name(partition).ok_or_else(fail)?;
         let path_and_name = resource.strip_prefix("role/").ok_or_else(fail)?;
-        let (path, name) = path_and_name.rsplit_once('/').unwrap_or(("", path_and_name));
+        let (path, name) = crate::text::rsplit_once_ascii(path_and_name, b'/').unwrap_or(("", path_and_name));
         let path_ok = path.split('/').all(|p| {
             p.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b',' | b'.' | b'@' | b'_' | b'-'))

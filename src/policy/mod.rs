@@ -211,7 +211,7 @@ impl<'a> Operator<'a> {
 /// `gitlab.com:sub` → (`gitlab.com`, `sub`); `None` for keys without a prefix.
 #[must_use]
 pub fn split_key(key: &str) -> Option<(&str, &str)> {
-    key.rsplit_once(':')
+    crate::text::rsplit_once_ascii(key, b':')
 }
 
 /// `aws:…` and `sts:…` keys, set by the STS request and named after no provider host.

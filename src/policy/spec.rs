@@ -473,7 +473,7 @@ fn default_role_name(subjects: &[Vec<(Component, String)>]) -> String {
         })
         .collect();
     name.truncate(64);
-    name.trim_end_matches('-').to_owned()
+    crate::text::trim_end_ascii(&name, b'-').to_owned()
 }
 
 fn default_description(host: &ProviderHost, subjects: &[Vec<(Component, String)>]) -> String {

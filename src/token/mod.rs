@@ -119,7 +119,11 @@ impl UnverifiedToken {
     /// `header.payload` exactly as received: the bytes a signature covers.
     #[must_use]
     pub fn signing_input(&self) -> &str {
-        let end = self.compact.rfind('.').unwrap_or(self.compact.len());
+        let end = self
+            .compact
+            .bytes()
+            .rposition(|b| b == b'.')
+            .unwrap_or(self.compact.len());
         &self.compact[..end]
     }
 
