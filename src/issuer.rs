@@ -88,7 +88,7 @@ impl ProviderHost {
         if rest.ends_with('/') && rest.len() > 1 {
             return Err(IssuerError::TrailingSlash(issuer.to_owned()));
         }
-        let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+        let (host, path) = crate::text::split_once_ascii(rest, b'/').unwrap_or((rest, ""));
         if host.is_empty() {
             return Err(IssuerError::NoHost(issuer.to_owned()));
         }
@@ -98,8 +98,7 @@ impl ProviderHost {
         if host.as_bytes().contains(&b':') {
             return Err(IssuerError::Port(issuer.to_owned()));
         }
-        let host_ok = host
-            .split('.')
+        let host_ok = crate::text::split_ascii(host, b'.')
             .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
         if !host_ok {
             return Err(IssuerError::InvalidHost {
@@ -108,7 +107,7 @@ impl ProviderHost {
             });
         }
         let path_ok = path.is_empty()
-            || path.split('/').all(|segment| {
+            || crate::text::split_ascii(path, b'/').all(|segment| {
                 !segment.is_empty()
                     && segment
                         .bytes()

@@ -212,7 +212,7 @@ fn parse_public_jwk(jwk: &Map<String, Value>) -> Result<PublicKey, String> {
 }
 
 fn parse_pem(text: &str) -> Result<PublicKey, KeysError> {
-    let first_line = text.lines().next().unwrap_or_default().trim();
+    let first_line = crate::text::lines(text).next().unwrap_or_default().trim();
     let label = first_line
         .strip_prefix("-----BEGIN ")
         .and_then(|rest| rest.strip_suffix("-----"))

@@ -169,7 +169,7 @@ impl Subject {
         {
             return Err(SubjectError::LegacyJob(sub.to_owned()));
         }
-        let mut parts = sub.split(':');
+        let mut parts = crate::text::split_ascii(sub, b':');
         let mut components: Vec<(Component, String)> = Vec::new();
         while let Some(name) = parts.next() {
             let Some(value) = parts.next() else {
@@ -323,7 +323,7 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
         any_ref_type: true,
         ..PatternScope::default()
     };
-    let parts: Vec<&str> = pattern.split(':').gather();
+    let parts: Vec<&str> = crate::text::split_ascii(pattern, b':').gather();
     let mut index = 0;
     while index < parts.len() {
         let name = parts[index];
@@ -344,7 +344,7 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
                 scope.by_path = component == Component::ProjectPath;
                 // `*` and `?` cross `/`: unless the top-level group is literal, the
                 // pattern admits namespaces an attacker can register.
-                let top_level = value.split('/').next().unwrap_or_default();
+                let top_level = crate::text::split_ascii(value, b'/').next().unwrap_or_default();
                 if wild(value) && (component == Component::ProjectId || wild(top_level)) {
                     scope.any_project = true;
                 } else if wild(value) {
@@ -368,7 +368,7 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
 #[must_use]
 pub fn is_project_path(path: &str) -> bool {
     let mut segments = 0;
-    for segment in path.split('/') {
+    for segment in crate::text::split_ascii(path, b'/') {
         let valid = !segment.is_empty()
             && segment
                 .bytes()
@@ -429,10 +429,7 @@ pub fn check_ref_name(name: &str) -> Result<(), &'static str> {
     if name.ends_with('.') {
         return Err("it ends with '.'");
     }
-    if name
-        .split('/')
-        .any(|part| part.starts_with('.') || part.ends_with(".lock"))
-    {
+    if crate::text::split_ascii(name, b'/').any(|part| part.starts_with('.') || part.ends_with(".lock")) {
         return Err("a component starts with '.' or ends with '.lock'");
     }
     Ok(())

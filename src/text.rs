@@ -154,6 +154,77 @@ pub trait Gather: Iterator + Sized {
 
 impl<I: Iterator> Gather for I {}
 
+/// `s.split(c)` for an ASCII `c`: core's forward `char` searcher and its `Split`
+/// iterator cost more than this one.
+#[must_use]
+pub fn split_ascii(s: &str, c: u8) -> SplitAscii<'_> {
+    SplitAscii {
+        rest: Some(s),
+        c,
+        lines: false,
+    }
+}
+
+/// `s.lines()`: pieces ended by `\n` or `\r\n`, the last one only when it is not empty.
+#[must_use]
+pub fn lines(s: &str) -> SplitAscii<'_> {
+    SplitAscii {
+        rest: Some(s),
+        c: b'\n',
+        lines: true,
+    }
+}
+
+/// The iterator of [`split_ascii`] and [`lines`].
+#[derive(Clone)]
+pub struct SplitAscii<'a> {
+    rest: Option<&'a str>,
+    c: u8,
+    lines: bool,
+}
+
+impl<'a> Iterator for SplitAscii<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        let Some(at) = rest.bytes().position(|b| b == self.c) else {
+            self.rest = None;
+            return (!self.lines || !rest.is_empty()).then_some(rest);
+        };
+        self.rest = Some(&rest[at + 1..]);
+        let piece = &rest[..at];
+        Some(if self.lines {
+            piece.strip_suffix('\r').unwrap_or(piece)
+        } else {
+            piece
+        })
+    }
+}
+
+/// `s.split_once(c)` for an ASCII `c`.
+#[must_use]
+pub fn split_once_ascii(s: &str, c: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|b| b == c)?;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// `s.splitn(n, c).collect()` for an ASCII `c` and `n > 0`.
+#[must_use]
+pub fn splitn_ascii(s: &str, n: usize, c: u8) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut rest = s;
+    while parts.len() + 1 < n {
+        let Some((head, tail)) = split_once_ascii(rest, c) else {
+            break;
+        };
+        parts.push(head);
+        rest = tail;
+    }
+    parts.push(rest);
+    parts
+}
+
 /// `s.rsplit_once(c)` for an ASCII `c`, without core's reverse `char` searcher.
 #[must_use]
 pub fn rsplit_once_ascii(s: &str, c: u8) -> Option<(&str, &str)> {
@@ -282,6 +353,28 @@ mod tests {
     }
 
     #[test]
+    fn lines_are_the_standard_ones() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\r\n",
+            "a\r",
+            "\r\n\r\n",
+            "a\n\nb",
+            "a\r\r\nb\n\r",
+            "é\r\né",
+        ] {
+            assert_eq!(
+                lines(text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn searches_are_the_standard_ones() {
         let hays = [
             "",
@@ -304,6 +397,15 @@ mod tests {
                     assert_eq!(has_char(hay, c), hay.contains(c));
                 }
                 for c in [b'a', b'b', b':', b'.'] {
+                    let ch = char::from(c);
+                    assert_eq!(
+                        split_ascii(hay, c).collect::<Vec<_>>(),
+                        hay.split(ch).collect::<Vec<_>>()
+                    );
+                    assert_eq!(split_once_ascii(hay, c), hay.split_once(ch));
+                    for n in 1..5 {
+                        assert_eq!(splitn_ascii(hay, n, c), hay.splitn(n, ch).collect::<Vec<_>>());
+                    }
                     assert_eq!(rsplit_once_ascii(hay, c), hay.rsplit_once(char::from(c)));
                     assert_eq!(trim_end_ascii(hay, c), hay.trim_end_matches(char::from(c)));
                     assert_eq!(trim_end_ascii(needle, c), needle.trim_end_matches(char::from(c)));

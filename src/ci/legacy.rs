@@ -11,7 +11,7 @@ pub const MAX_EXISTING_JOB_BYTES: usize = 64 * 1024;
 pub fn check_existing_job(yaml: &str) -> Vec<Finding> {
     let mut findings = Vec::new();
     // A job needs one of these keys; without any, the text is not a job and no finding means nothing.
-    let is_job = yaml.lines().any(|line| {
+    let is_job = crate::text::lines(yaml).any(|line| {
         let key = line.trim_start();
         ["script:", "run:", "trigger:", "extends:"]
             .iter()
@@ -50,7 +50,7 @@ pub fn check_existing_job(yaml: &str) -> Vec<Finding> {
             "export $(…) around the STS call hides its failure; assign the output first and fail the job when the call fails, as the generated job does",
         ));
     }
-    let uses_only = yaml.lines().any(|line| {
+    let uses_only = crate::text::lines(yaml).any(|line| {
         let trimmed = line.trim_start();
         (trimmed.starts_with("only:") || trimmed.starts_with("except:")) && line.len() > trimmed.len()
     });

@@ -243,14 +243,14 @@ impl RoleArn {
             field: "roleArn".to_owned(),
             value: text.to_owned(),
         };
-        let parts: Vec<&str> = text.splitn(6, ':').gather();
+        let parts: Vec<&str> = crate::text::splitn_ascii(text, 6, b':');
         let ["arn", partition, "iam", "", account, resource] = parts[..] else {
             return Err(fail());
         };
         let partition = Partition::from_name(partition).ok_or_else(fail)?;
         let path_and_name = resource.strip_prefix("role/").ok_or_else(fail)?;
         let (path, name) = crate::text::rsplit_once_ascii(path_and_name, b'/').unwrap_or(("", path_and_name));
-        let path_ok = path.split('/').all(|p| {
+        let path_ok = crate::text::split_ascii(path, b'/').all(|p| {
             p.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'=' | b',' | b'.' | b'@' | b'_' | b'-'))
         });
@@ -316,7 +316,7 @@ fn plain(field: &'static str, value: &str, max: usize, extra: &str) -> Result<()
 
 fn is_region(region: &str) -> bool {
     // e.g. eu-west-1, us-gov-west-1, cn-north-1, ap-southeast-4, us-isob-east-1, eusc-de-east-1.
-    let parts: Vec<&str> = region.split('-').gather();
+    let parts: Vec<&str> = crate::text::split_ascii(region, b'-').gather();
     (3..=4).contains(&parts.len())
         && (2..=4).contains(&parts[0].len())
         && parts
@@ -754,7 +754,7 @@ fn variable(out: &mut String, name: &str, value: &str) {
 /// A YAML block-scalar list item holding a shell script, indented for a job key.
 fn script_item(out: &mut String, script: &str) {
     out.push_str("    - |\n");
-    for line in script.lines() {
+    for line in crate::text::lines(script) {
         if line.is_empty() {
             out.push('\n');
         } else {
@@ -1012,12 +1012,17 @@ fn unsatisfiable(valid: &Valid, subjects: &[String]) -> Option<String> {
         };
         let rest_after_type = crate::text::split_once(rest, ":ref:").map_or("", |(_, r)| r);
         let candidate_ref = if reference == "any" {
-            crate::text::replace_wildcards(rest_after_type.split(':').next().unwrap_or_default(), "x")
+            crate::text::replace_wildcards(
+                crate::text::split_ascii(rest_after_type, b':')
+                    .next()
+                    .unwrap_or_default(),
+                "x",
+            )
         } else {
             reference.to_owned()
         };
         let candidate = format!("{project}:ref_type:{ref_type}:ref:{candidate_ref}");
-        let tail = rest_after_type.split_once(':').map(|(_, t)| t);
+        let tail = crate::text::split_once_ascii(rest_after_type, b':').map(|(_, t)| t);
         let candidate = match tail {
             Some(tail) => format!("{candidate}:{tail}"),
             None => candidate,

@@ -151,7 +151,7 @@ pub struct Operator<'a> {
 impl<'a> Operator<'a> {
     #[must_use]
     pub fn parse(operator: &'a str) -> Self {
-        let (set, rest) = match operator.split_once(':') {
+        let (set, rest) = match crate::text::split_once_ascii(operator, b':') {
             Some((set @ ("ForAnyValue" | "ForAllValues"), rest)) => (Some(set), rest),
             _ => (None, operator),
         };
@@ -219,7 +219,7 @@ pub fn split_key(key: &str) -> Option<(&str, &str)> {
 /// (`aws:RequestTag/team:name`).
 #[must_use]
 pub fn is_global_key(key: &str) -> bool {
-    key.split(':')
+    crate::text::split_ascii(key, b':')
         .next()
         .is_some_and(|service| service.eq_ignore_ascii_case("aws") || service.eq_ignore_ascii_case("sts"))
 }

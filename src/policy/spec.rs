@@ -388,7 +388,7 @@ fn check_subject_value(component: Component, value: &str) -> Result<(), String> 
         Component::ProjectId => Err(
             "admits any project: ids go to whoever creates the next project, so a wildcard in an id matches projects you do not own; give the exact id".to_owned(),
         ),
-        Component::ProjectPath if is_pattern(value.split('/').next().unwrap_or_default()) => Err(
+        Component::ProjectPath if is_pattern(crate::text::split_ascii(value, b'/').next().unwrap_or_default()) => Err(
             "admits any project: * and ? cross '/', so a wildcard in the top-level group matches groups anyone can register; start with your group (e.g. acme/*)".to_owned(),
         ),
         _ if value.chars().all(|c| c == '*') => Ok(()),

@@ -159,7 +159,7 @@ pub fn decode_unverified(input: &str) -> Result<UnverifiedToken, TokenError> {
     if let Some(position) = compact.chars().position(char::is_whitespace) {
         return Err(TokenError::Whitespace(position + 1));
     }
-    let parts: Vec<&str> = compact.split('.').gather();
+    let parts: Vec<&str> = crate::text::split_ascii(compact, b'.').gather();
     let [header, payload, signature] = parts[..] else {
         return Err(TokenError::Segments(parts.len()));
     };

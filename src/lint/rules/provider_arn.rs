@@ -1,4 +1,3 @@
-use crate::text::Gather as _;
 use crate::finding::{Finding, Rule, Severity};
 use crate::issuer::ProviderHost;
 use crate::lint::{Context, Docs, LintRule};
@@ -26,7 +25,7 @@ pub static DOCS: Docs = Docs {
 
 /// What is wrong with a provider ARN, if anything.
 fn problem(arn: &str, context: &Context) -> Option<String> {
-    let parts: Vec<&str> = arn.splitn(6, ':').gather();
+    let parts: Vec<&str> = crate::text::splitn_ascii(arn, 6, b':');
     let [scheme, partition, service, region, account, resource] = parts[..] else {
         return Some("is not an ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)".to_owned());
     };

@@ -40,8 +40,8 @@ fn problem(value: &str) -> Option<String> {
     }
     // Check the component names before the first wildcard: each must be GitLab's, project first.
     let literal = &value[..value.bytes().position(|b| matches!(b, b'*' | b'?')).unwrap_or(value.len())];
-    for (index, name) in literal.split(':').step_by(2).enumerate() {
-        let complete = literal.split(':').count() > index * 2 + 1;
+    for (index, name) in crate::text::split_ascii(literal, b':').step_by(2).enumerate() {
+        let complete = crate::text::split_ascii(literal, b':').count() > index * 2 + 1;
         if !complete {
             break;
         }
