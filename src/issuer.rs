@@ -92,10 +92,10 @@ impl ProviderHost {
         if host.is_empty() {
             return Err(IssuerError::NoHost(issuer.to_owned()));
         }
-        if host.as_bytes().contains(&b'@') {
+        if host.bytes().any(|b| b == b'@') {
             return Err(IssuerError::UserInfo(issuer.to_owned()));
         }
-        if host.as_bytes().contains(&b':') {
+        if host.bytes().any(|b| b == b':') {
             return Err(IssuerError::Port(issuer.to_owned()));
         }
         let host_ok = crate::text::split_ascii(host, b'.')

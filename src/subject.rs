@@ -317,7 +317,7 @@ pub struct PatternScope {
 pub fn pattern_scope(pattern: &str) -> PatternScope {
     let wild = |v: &str| crate::text::has_wildcard(v);
     // Only wildcards, at least one `*`: any value at all (`*`, `?*`, `*?`).
-    let whole = |v: &str| v.as_bytes().contains(&b'*') && v.chars().all(|c| matches!(c, '*' | '?'));
+    let whole = |v: &str| v.bytes().any(|b| b == b'*') && v.chars().all(|c| matches!(c, '*' | '?'));
     let mut scope = PatternScope {
         any_ref: true,
         any_ref_type: true,

@@ -445,7 +445,7 @@ impl SnippetSpec {
         check_token_variable(&token)?;
         let image = self.image.clone().unwrap_or_else(|| DEFAULT_IMAGE.to_owned());
         plain("image", &image, 255, ":@")?;
-        if image.as_bytes().contains(&b' ') {
+        if image.bytes().any(|b| b == b' ') {
             return Err(name_error("image", &image, "an image reference has no spaces"));
         }
         let stage = self.stage.clone().unwrap_or_else(|| {
@@ -739,7 +739,13 @@ fn yaml_key(key: &str) -> String {
 
 /// The CI/CD variable holding a multi-role profile's role ARN.
 fn profile_variable(profile: &str) -> String {
-    format!("ROLE_ARN_{}", profile.to_ascii_uppercase().replace('-', "_"))
+    format!(
+        "ROLE_ARN_{}",
+        profile
+            .chars()
+            .map(|c| if c == '-' { '_' } else { c.to_ascii_uppercase() })
+            .collect::<String>()
+    )
 }
 
 /// A literal YAML variable GitLab does not expand.

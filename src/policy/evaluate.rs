@@ -429,7 +429,7 @@ fn token_values(prefix: &str, claim: &str, statement: &Statement, request: Reque
             .federated
             .iter()
             .any(|arn| arn.ends_with(&format!(":oidc-provider/{prefix}")));
-        return Err(if trusted || !prefix.as_bytes().contains(&b'.') {
+        return Err(if trusted || !prefix.bytes().any(|b| b == b'.') {
             format!("the key's prefix {prefix:?} is not this token's provider ({host}), so the key is missing")
         } else {
             format!("the key's prefix {prefix:?} differs from the provider {host}: such a key never matches")

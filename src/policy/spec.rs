@@ -376,7 +376,7 @@ fn check_subject_value(component: Component, value: &str) -> Result<(), String> 
     if value.is_empty() {
         return Err("is empty".to_owned());
     }
-    if value.as_bytes().contains(&b':') {
+    if value.bytes().any(|b| b == b':') {
         return Err("contains ':', which GitLab uses only between sub components".to_owned());
     }
     if !is_pattern(value) {

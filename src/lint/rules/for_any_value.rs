@@ -23,7 +23,7 @@ pub static DOCS: Docs = Docs {
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |_, condition| {
-        let gitlab_key = split_key(&condition.key).is_some_and(|(prefix, _)| prefix.as_bytes().contains(&b'.'));
+        let gitlab_key = split_key(&condition.key).is_some_and(|(prefix, _)| prefix.bytes().any(|b| b == b'.'));
         if Operator::parse(&condition.operator).set != Some("ForAnyValue") || !gitlab_key {
             return None;
         }
