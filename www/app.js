@@ -237,7 +237,7 @@ function deriveFromToken() {
     // The core decides what the token admits; the page only maps its spec onto the form.
     const { refScope, protectedOnly, pinProjectId, pinNamespaceId } = p.options;
     // The pins are gitlab.com's (the page shows them only there); elsewhere the core would refuse protectedOnly.
-    const pins = state.inspection.providerHost === "gitlab.com" ? { protectedOnly, pinProjectId, pinNamespaceId } : {};
+    const pins = tokenFacts(state.inspection)?.gitlabCom ? { protectedOnly, pinProjectId, pinNamespaceId } : {};
     try {
       const spec = specForToken(state.token, { refScope, ...pins });
       p.fromToken = formFromSpec(spec, state.inspection, p.form);
