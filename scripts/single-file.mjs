@@ -99,7 +99,7 @@ replaceOnce(
 );
 replaceOnce(/<link rel="icon" href="icon\.svg" type="image\/svg\+xml">/, `<link rel="icon" href="${iconUri}" type="image/svg+xml">`, "icon link");
 replaceOnce(/<link rel="stylesheet" href="style\.css">/, `<style>${style}</style>`, "stylesheet link");
-replaceOnce(/<script type="module" blocking="render" src="app\.js"><\/script>/, `<script type="module">${script}</script>`, "app.js script");
+replaceOnce(/<script type="module" src="app\.js"><\/script>/, `<script type="module">${script}</script>`, "app.js script");
 replaceOnce(
   /<\/body>/,
   `<script type="application/octet-stream" id="${WASM_ELEMENT_ID}">${wasmBase64}</script>\n</body>`,
