@@ -6,7 +6,8 @@
 //
 // Usage: node scripts/bench/browser.mjs [--loads N] [--edits N] [--requests-out FILE] [--site DIR] [--quick]
 //   --loads N           cold loads of each page (default 15), alternating the page and its references
-//                       (blank, one line of text, the page's HTML and CSS with an empty script)
+//                       (blank, one line of text, the page's HTML and CSS with an empty script, and the
+//                       floor: the least page that loads the same core and shows a decoded token)
 //
 // An edit on step 1 updates that step only: steps 2–4 are derived when one is opened, which is
 // timed too (opening step 2 after an edit that changes the branch).
@@ -67,6 +68,37 @@ function staticCopyOf(html) {
     .replace(/<link rel="(?:preload|modulepreload)"[^>]*>/g, "");
   if (scripts === 0) throw new Error("bench: index.html has no script to replace");
   return stripped;
+}
+
+/**
+ * A reference, not a budget: the floor under the cold-load budget on this machine. The smallest page that does
+ * what the budget times: it loads the same wasm core the same way the page does (glue module, wasm preloaded,
+ * streamed into init()), decodes the same token with inspectToken and puts one line of it on screen. No
+ * stylesheet, no other markup, no app. Whatever the page costs above this is the page's own.
+ */
+const FLOOR_MODULE = "bench-floor.js";
+const FLOOR_HTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>floor</title>
+<link rel="preload" href="pkg/gitlab_aws_oidc_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="modulepreload" href="pkg/gitlab_aws_oidc.js">
+<script type="module" src="${FLOOR_MODULE}"></script></head>
+<body><p id="decoded" elementtiming="bench-floor"></p></body></html>
+`;
+const floorModule = (token) => `import init, { inspectToken } from "./pkg/gitlab_aws_oidc.js";
+await init({ module_or_path: new URL("./pkg/gitlab_aws_oidc_bg.wasm", import.meta.url) });
+const inspection = inspectToken(${JSON.stringify(token)}, Math.floor(Date.now() / 1000));
+document.getElementById("decoded").textContent = \`sub: \${inspection.claims.sub}\`;
+`;
+
+/** In the floor page before any script: when its decoded line was painted (Element Timing). */
+function floorProbe() {
+  const mark = { rendered: 0 };
+  Object.defineProperty(window, "__bench", { value: mark });
+  new PerformanceObserver((entries) => {
+    for (const entry of entries.getEntries()) {
+      if (entry.identifier === "bench-floor") mark.rendered ||= entry.renderTime || entry.loadTime;
+    }
+  }).observe({ type: "element", buffered: true });
 }
 
 const exampleToken = readFileSync(join(root, "tests/fixtures/tokens/gitlab-com-main.jwt"), "utf8").trim();
@@ -341,6 +373,8 @@ writeFileSync(join(site, "blank.html"), BLANK_HTML);
 writeFileSync(join(site, "text.html"), TEXT_HTML);
 writeFileSync(join(site, "static.html"), staticCopyOf(readFileSync(join(site, "index.html"), "utf8")));
 writeFileSync(join(site, EMPTY_MODULE), "");
+writeFileSync(join(site, "floor.html"), FLOOR_HTML);
+writeFileSync(join(site, FLOOR_MODULE), floorModule(exampleToken));
 const { server, origin } = await serveSite(site);
 const browser = await launchChromium();
 
@@ -352,10 +386,11 @@ try {
   const text = [];
   const textPaint = [];
   const staticPaint = [];
+  const floorPaint = [];
   const page = { rows: [], frame: [], rendered: [], afterFrame: [], load: [], dcl: [], html: [], css: [], modules: [], wasm: [], wasmStart: [], wasmDone: [] };
   let requested = [];
   for (let i = 0; i < LOADS; i++) {
-    for (const kind of i % 2 ? ["page", "static", "text", "blank"] : ["blank", "text", "static", "page"]) {
+    for (const kind of i % 2 ? ["page", "floor", "static", "text", "blank"] : ["blank", "text", "static", "floor", "page"]) {
       const context = await browser.newContext();
       const tab = await context.newPage();
       if (kind === "static") {
@@ -364,6 +399,15 @@ try {
           () => performance.getEntriesByName("first-contentful-paint")[0]?.startTime || 0,
         );
         staticPaint.push(await paint.jsonValue());
+      } else if (kind === "floor") {
+        await tab.addInitScript(floorProbe);
+        await tab.goto(`${origin}/floor.html`, { waitUntil: "load" });
+        const paint = await tab
+          .waitForFunction(() => window.__bench?.rendered || 0, null, { timeout: 30_000 })
+          .catch((e) => {
+            throw new Error(`the floor page never painted its decoded line: ${e.message}`);
+          });
+        floorPaint.push(await paint.jsonValue());
       } else if (kind !== "page") {
         await tab.goto(`${origin}/${kind}.html`, { waitUntil: "load" });
         const end = await tab.waitForFunction(() => performance.getEntriesByType("navigation")[0]?.loadEventEnd || 0);
@@ -432,6 +476,7 @@ try {
   line("one-line text page: load event end (reference)", text);
   line("one-line text page: first paint (reference)", textPaint);
   line("static page (HTML and CSS only): first paint", staticPaint);
+  line("floor: least page decoding the token, painted", floorPaint);
   line("page: index.html received", page.html);
   line("page: style.css received", page.css);
   line("page: last JS module received", page.modules);
@@ -453,6 +498,12 @@ try {
     ).toFixed(2)}×, its frame starting at ${ms(frameMs)} = ${(frameMs / blankMs).toFixed(2)}×; the page's HTML and CSS alone ` +
       `first paint at ${ms(median(staticPaint))} = ${(median(staticPaint) / blankMs).toFixed(2)}×; paint against paint, the token ` +
       `is on screen at ${(renderedMs / median(textPaint)).toFixed(2)}× the one-line text page's first paint, ${ms(median(textPaint))})`,
+  );
+  const floorMs = median(floorPaint);
+  console.log(
+    `floor on this machine: the least page that loads the same core and paints one decoded line does so at ${ms(floorMs)} = ` +
+      `${(floorMs / blankMs).toFixed(2)}× the blank page (${floorMs / blankMs <= COLD_LOAD_RATIO_BUDGET ? "within" : "above"} the ` +
+      `${COLD_LOAD_RATIO_BUDGET}× budget); the page takes ${(renderedMs / floorMs).toFixed(2)}× the floor, ${ms(renderedMs - floorMs)} more`,
   );
 
   // -- keystrokes: one warm page, the example token, then edits that change claims --
