@@ -79,30 +79,37 @@ pub fn decode_with(alphabet: Alphabet, text: &str) -> Result<Vec<u8>, String> {
     let data = crate::text::trim_end_ascii(text, b'=');
     let name = alphabet.name();
     let mut bytes = Vec::with_capacity(data.len() / 4 * 3 + 2);
-    for chunk in data.as_bytes().chunks(4) {
-        let mut bits = 0u32;
-        for &byte in chunk {
-            let Some(value) = alphabet.value(byte) else {
-                return Err(invalid_character(alphabet, data));
-            };
-            bits = bits << 6 | u32::from(value);
+    let mut bits = 0u32;
+    for (index, &byte) in data.as_bytes().iter().enumerate() {
+        let Some(value) = alphabet.value(byte) else {
+            return Err(invalid_character(alphabet, data));
+        };
+        bits = bits << 6 | u32::from(value);
+        if index % 4 == 3 {
+            let [_, first, second, third] = bits.to_be_bytes();
+            bytes.extend_from_slice(&[first, second, third]);
+            bits = 0;
         }
-        // Up to 24 bits, most significant first; a short last chunk carries 12 or 18.
-        let kept = chunk.len() - 1;
-        let [_, first, second, third] = (bits << (6 * (3 - kept))).to_be_bytes();
-        if kept == 0 {
+    }
+    // A short last group: 2 characters carry 12 bits (one byte and 4 unused bits), 3
+    // carry 18 (two bytes and 2 unused bits); real base64 leaves the unused bits zero.
+    let kept = match data.len() % 4 {
+        0 => return Ok(bytes),
+        1 => {
             return Err(format!(
                 "{} characters cannot be {name} (a length of 4n+1 means the text was cut)",
                 data.len()
-            ));
+            ))
         }
-        bytes.extend_from_slice(&[first, second, third][..kept]);
-        if kept < 3 && [first, second, third][kept] != 0 {
-            return Err(format!(
-                "the last character carries bits {name} never sets: the text was cut or altered"
-            ));
-        }
+        short => short - 1,
+    };
+    let [_, first, second, third] = (bits << (6 * (3 - kept))).to_be_bytes();
+    if [first, second, third][kept] != 0 {
+        return Err(format!(
+            "the last character carries bits {name} never sets: the text was cut or altered"
+        ));
     }
+    bytes.extend_from_slice(&[first, second][..kept]);
     Ok(bytes)
 }
 
