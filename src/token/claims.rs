@@ -18,6 +18,11 @@ impl Claims {
         &self.0
     }
 
+    /// The whole payload, owned.
+    pub(crate) fn into_raw(self) -> Map<String, Value> {
+        self.0
+    }
+
     #[must_use]
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.0.get(name)

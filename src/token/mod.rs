@@ -127,6 +127,11 @@ impl UnverifiedToken {
         &self.compact[..end]
     }
 
+    /// The header and the payload, without copying them.
+    pub(crate) fn into_maps(self) -> (Map<String, Value>, Map<String, Value>) {
+        (self.header, self.claims.into_raw())
+    }
+
     /// The header's `alg`, when it is a string.
     #[must_use]
     pub fn algorithm(&self) -> Option<&str> {
