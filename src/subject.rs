@@ -329,9 +329,11 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
         let name = parts[index];
         let Some(component) = Component::from_name(name) else {
             // A wildcard where a name belongs, or one in an earlier value that crossed a ':'
-            // (`project_path:*ref:main`): what follows is not where it seems; keep what is known.
+            // (`project_path:*ref:main`): what follows is not where it seems; keep what is known,
+            // and what the literal text after the last wildcard pins.
             if parts[..=index].iter().any(|p| wild(p)) {
                 scope.any_project |= index == 0;
+                pin_literal_tail(pattern, &mut scope);
                 return scope;
             }
             // Not a GitLab sub at all (e.g. GitHub's repo: form): it admits no GitLab job.
@@ -361,6 +363,33 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
         index += 2;
     }
     scope
+}
+
+/// Narrows `scope` by the literal text after a pattern's last wildcard, when it is whole
+/// `name:value` pairs: `acme/app*ref:main` and `acme/app:*:ref:main` end in `ref` `main`, so
+/// they admit that ref only (of either type). GitLab's `sub` values never contain ':', and
+/// no component name ends with another's, so such a tail lines up with the `sub`'s last
+/// components whatever the wildcard crossed. Anything else (`*f:main`, `*main`) pins nothing.
+fn pin_literal_tail(pattern: &str, scope: &mut PatternScope) {
+    let Some(last) = pattern.bytes().rposition(|b| matches!(b, b'*' | b'?')) else {
+        return;
+    };
+    let tail = &pattern[last + 1..];
+    let tail = tail.strip_prefix(':').unwrap_or(tail);
+    let pieces: Vec<&str> = crate::text::split_ascii(tail, b':').gather();
+    if pieces.len() % 2 != 0 {
+        return;
+    }
+    let (mut any_ref, mut any_ref_type) = (scope.any_ref, scope.any_ref_type);
+    for pair in pieces.chunks_exact(2) {
+        match Component::from_name(pair[0]) {
+            None => return,
+            Some(Component::Ref) => any_ref = false,
+            Some(Component::RefType) => any_ref_type = false,
+            Some(_) => {}
+        }
+    }
+    (scope.any_ref, scope.any_ref_type) = (any_ref, any_ref_type);
 }
 
 /// A GitLab project full path: `/`-separated segments of letters, digits,
@@ -569,6 +598,29 @@ mod tests {
         }
         let group = pattern_scope("project_path:acme/app*ref:main");
         assert!(group.project_wildcard && group.by_path && !group.any_project);
+        // What such a pattern still pins: the literal `name:value` pairs after its last wildcard.
+        // (`acme/app:*` keeps the project: a path never holds ':'; `acme/app*` does not.)
+        for (pattern, project_wildcard, any_ref, any_ref_type) in [
+            ("project_path:acme/app*ref:main", true, false, true),
+            ("project_path:acme/app:*:ref:main", false, false, true),
+            ("project_path:acme/app*ref_type:tag:ref:v1", true, false, false),
+            ("project_path:acme/app:*:ref_type:branch:ref:main", false, false, false),
+            ("project_path:acme/app*ref_protected:true", true, true, true),
+            // Not whole pairs: `f` may end `ref` or a value, `main` may end any ref (`domain`).
+            ("project_path:acme/app*f:main", true, true, true),
+            ("project_path:acme/app*main", true, true, true),
+            ("project_path:acme/app*:main", true, true, true),
+            ("project_path:acme/app*type:branch:ref:main", true, true, true),
+            ("project_path:acme/app:*", false, true, true),
+        ] {
+            let scope = pattern_scope(pattern);
+            assert_eq!(
+                (scope.project_wildcard, scope.any_ref, scope.any_ref_type),
+                (project_wildcard, any_ref, any_ref_type),
+                "{pattern}"
+            );
+            assert!(!scope.any_project, "{pattern}");
+        }
     }
 
     #[test]

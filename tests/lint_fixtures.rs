@@ -269,6 +269,24 @@ fn any_project_patterns_are_errors() {
         codes(&policy(&[statement("Allow", condition)])),
         ["POL006", "POL007", "POL014"]
     );
+    // What still follows the crossing wildcard is read: these pin the ref, not its type.
+    for sub in ["project_path:acme/app*ref:main", "project_path:acme/app:*:ref:main"] {
+        let condition = format!(r#"{{"StringEquals":{{{AUD_AND_ID}}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#);
+        let text = policy(&[statement("Allow", &condition)]);
+        let findings = lint_text(&text, "{}").unwrap();
+        let any_ref: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.code == "POL007")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(
+            any_ref,
+            [format!(
+                "sub {sub:?} admits branches and tags alike, protected or not; name the ref, or pin ref_protected on gitlab.com"
+            )],
+            "{sub}"
+        );
+    }
 }
 
 /// A ref or ref type made only of wildcards with at least one `*` (`?*`, `*?`) admits any.
