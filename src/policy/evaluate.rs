@@ -510,15 +510,13 @@ fn evaluates(operator: &str) -> bool {
 /// Whether two values are equal under an operator (`*` and `?` for `…Like`).
 type Compare = fn(&str, &str) -> bool;
 
-/// A string operator's comparison: `(negated, equal)`.
-fn comparison(base: &str) -> Option<(bool, Compare)> {
+/// A string operator's equality, for it and its negation; which of the two an operator is,
+/// [`Operator::excludes`] says.
+fn comparison(base: &str) -> Option<Compare> {
     Some(match base {
-        "StringEquals" => (false, |e, a| e == a),
-        "StringNotEquals" => (true, |e, a| e == a),
-        "StringEqualsIgnoreCase" => (false, equal_ignoring_case),
-        "StringNotEqualsIgnoreCase" => (true, equal_ignoring_case),
-        "StringLike" => (false, |e, a| wildcard::matches(e, a)),
-        "StringNotLike" => (true, |e, a| wildcard::matches(e, a)),
+        "StringEquals" | "StringNotEquals" => |e, a| e == a,
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => equal_ignoring_case,
+        "StringLike" | "StringNotLike" => |e, a| wildcard::matches(e, a),
         _ => return None,
     })
 }
@@ -565,7 +563,7 @@ pub fn apply(
             _ => (false, Some(why)),
         };
     }
-    let Some((negated, compare)) = comparison(base) else {
+    let Some(compare) = comparison(base) else {
         return (
             false,
             Some(format!(
@@ -573,6 +571,7 @@ pub fn apply(
             )),
         );
     };
+    let negated = parsed.excludes();
     let one = |a: &str| {
         let hit = expected.iter().any(|e| compare(e, a));
         hit != negated
