@@ -10,7 +10,8 @@ use crate::text::{Gather as _, Joined as _};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::wildcard;
+use super::variables::{self, KeyValue, Resolved};
+use super::wildcard::{self, Glob};
 use super::{is_global_key, split_key, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
 use crate::error::Coded;
 use crate::input::InputError;
@@ -205,7 +206,7 @@ pub fn evaluate(document: &Document, request: Request<'_>) -> Evaluation {
         .statements
         .iter()
         .enumerate()
-        .map(|(index, statement)| evaluate_statement(index, statement, request))
+        .map(|(index, statement)| evaluate_statement(index, statement, document.version.as_deref(), request))
         .gather();
     let (allowed, undecided, reason) = verdict(&statements);
     Evaluation {
@@ -321,13 +322,18 @@ fn first_failure(statement: &StatementEvaluation) -> String {
         .unwrap_or_default()
 }
 
-fn evaluate_statement(index: usize, statement: &Statement, request: Request<'_>) -> StatementEvaluation {
+fn evaluate_statement(
+    index: usize,
+    statement: &Statement,
+    version: Option<&str>,
+    request: Request<'_>,
+) -> StatementEvaluation {
     let principal = check_principal(statement, request.host);
     let action = check_action(statement);
     let conditions: Vec<ConditionEvaluation> = statement
         .conditions
         .iter()
-        .map(|c| evaluate_condition(c, statement, request))
+        .map(|c| evaluate_condition(c, statement, version, request))
         .gather();
     let applies = principal.matched && action.matched;
     let failed = conditions.iter().any(|c| !c.matched && !c.undecided);
@@ -461,7 +467,12 @@ fn token_values(prefix: &str, claim: &str, statement: &Statement, request: Reque
     })
 }
 
-fn evaluate_condition(condition: &Condition, statement: &Statement, request: Request<'_>) -> ConditionEvaluation {
+fn evaluate_condition(
+    condition: &Condition,
+    statement: &Statement,
+    version: Option<&str>,
+    request: Request<'_>,
+) -> ConditionEvaluation {
     let (actual, missing_reason) = match request_values(&condition.key, statement, request) {
         Lookup::Values(values) if values.is_empty() => (
             Vec::new(),
@@ -478,7 +489,36 @@ fn evaluate_condition(condition: &Condition, statement: &Statement, request: Req
         );
         return undecided(condition, actual, reason);
     }
-    let (matched, reason) = apply(&condition.operator, &condition.values, &actual, missing_reason);
+    // A policy variable reads the request like a condition key does.
+    let lookup = |key: &str| {
+        match request_values(key, statement, request) {
+        Lookup::Values(values) => match <[String; 1]>::try_from(values) {
+            Ok([value]) => KeyValue::Value(value),
+            Err(values) if values.is_empty() => KeyValue::Missing,
+            Err(_) => KeyValue::Unknown(format!(
+                "the variable ${{{key}}} names a key with several values, and IAM does not document what it substitutes then"
+            )),
+        },
+        Lookup::Missing(_) => KeyValue::Missing,
+        Lookup::Unknown(reason) => KeyValue::Unknown(reason),
+    }
+    };
+    let expected = expected_values(condition, version, &lookup);
+    if !actual.is_empty() {
+        if let Some(reason) = expected.iter().find_map(|e| match e {
+            Resolved::Unknown(reason) => Some(reason.clone()),
+            _ => None,
+        }) {
+            return undecided(condition, actual, format!("a policy variable in its values: {reason}"));
+        }
+    }
+    let (matched, reason) = apply(
+        &condition.operator,
+        &condition.values,
+        &expected,
+        &actual,
+        missing_reason,
+    );
     ConditionEvaluation {
         operator: condition.operator.clone(),
         key: condition.key.clone(),
@@ -507,31 +547,77 @@ fn evaluates(operator: &str) -> bool {
     operator == "Null" || comparison(Operator::parse(operator).base).is_some()
 }
 
-/// Whether two values are equal under an operator (`*` and `?` for `…Like`).
-type Compare = fn(&str, &str) -> bool;
+/// Whether a request value equals an expected pattern under an operator (`*` and `?` are
+/// wildcards only for `…Like`, and only where the pattern says so).
+type Compare = fn(&[Glob], &str) -> bool;
 
 /// A string operator's equality, for it and its negation; which of the two an operator is,
 /// [`Operator::excludes`] says.
 fn comparison(base: &str) -> Option<Compare> {
     Some(match base {
-        "StringEquals" | "StringNotEquals" => |e, a| e == a,
-        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => equal_ignoring_case,
-        "StringLike" | "StringNotLike" => |e, a| wildcard::matches(e, a),
+        "StringEquals" | "StringNotEquals" => |e, a| same_text(e, a, |x, y| x == y),
+        "StringEqualsIgnoreCase" | "StringNotEqualsIgnoreCase" => {
+            |e, a| same_text(e, a, |x, y| x.eq_ignore_ascii_case(&y))
+        }
+        "StringLike" | "StringNotLike" => wildcard::matches_globs,
         _ => return None,
     })
 }
 
+/// Character-by-character equality of a pattern read as text with a value.
+fn same_text(expected: &[Glob], actual: &str, equal: fn(char, char) -> bool) -> bool {
+    let mut chars = actual.chars();
+    expected.iter().all(|glob| match (glob, chars.next()) {
+        (Glob::Char(e), Some(a)) => equal(*e, a),
+        _ => false,
+    }) && chars.next().is_none()
+}
+
+/// A condition's values as IAM compares them: in a `2012-10-17` policy with its variables
+/// substituted from `lookup`, otherwise as written (`*` and `?` wildcards under `…Like`).
+#[must_use]
+pub fn expected_values(
+    condition: &Condition,
+    version: Option<&str>,
+    lookup: &dyn Fn(&str) -> KeyValue,
+) -> Vec<Resolved> {
+    let like = crate::text::contains(Operator::parse(&condition.operator).base, "Like");
+    let substituted = variables::substituted(version) && condition.operator != "Null";
+    condition
+        .values
+        .iter()
+        .map(|value| {
+            if substituted {
+                variables::resolve(value, like, lookup)
+            } else {
+                Resolved::Pattern(
+                    value
+                        .chars()
+                        .map(|c| match c {
+                            '*' if like => Glob::Any,
+                            '?' if like => Glob::One,
+                            c => Glob::Char(c),
+                        })
+                        .gather(),
+                )
+            }
+        })
+        .gather()
+}
+
 /// Applies an operator to a key's request values (empty when missing):
-/// `(matched, reason)`. `missing` explains a missing key.
+/// `(matched, reason)`. `values` are the condition's values as written, `expected` the same
+/// as [`expected_values`] resolves them; `missing` explains a missing key.
 #[must_use]
 pub fn apply(
     operator: &str,
-    expected: &[String],
+    values: &[String],
+    expected: &[Resolved],
     actual: &[String],
     missing: Option<String>,
 ) -> (bool, Option<String>) {
     if operator == "Null" {
-        let want_missing = expected.iter().any(|v| v == "true");
+        let want_missing = values.iter().any(|v| v == "true");
         let is_missing = actual.is_empty();
         let matched = want_missing == is_missing;
         let reason = (!matched).then(|| {
@@ -548,11 +634,20 @@ pub fn apply(
     if actual.is_empty() {
         // A missing key decides every operator the same way, whatever it compares.
         let why = missing.unwrap_or_else(|| "the key is missing".to_owned());
+        // The set operator decides first: IAM documents ForAnyValue as false for a missing
+        // key "whatever the operator", IfExists and negated ones included (see
+        // Operator::true_when_missing for the sources).
         return match (set, if_exists, parsed.negated()) {
             (Some("ForAllValues"), ..) => (
                 true,
                 Some(format!(
                     "{why}; ForAllValues is true for a missing key, which is why it must not guard an Allow"
+                )),
+            ),
+            (Some(_), ..) => (
+                false,
+                Some(format!(
+                    "{why}; ForAnyValue is false for a missing key, even with a negated or …IfExists operator"
                 )),
             ),
             (_, true, _) => (true, Some(format!("{why}; …IfExists is true for a missing key"))),
@@ -572,8 +667,12 @@ pub fn apply(
         );
     };
     let negated = parsed.excludes();
+    // A variable with no value is null: no value equals or is like it, so it never hits,
+    // and a negated operator holds against it.
     let one = |a: &str| {
-        let hit = expected.iter().any(|e| compare(e, a));
+        let hit = expected
+            .iter()
+            .any(|e| matches!(e, Resolved::Pattern(e) if compare(e, a)));
         hit != negated
     };
     let matched = match set {
@@ -582,7 +681,19 @@ pub fn apply(
         // A single-valued operator on a multi-valued key: IAM compares each value; any may match.
         None => actual.iter().any(|a| one(a)),
     };
-    let reason = (!matched).then(|| mismatch_reason(base, expected, actual));
+    let reason = (!matched).then(|| {
+        let null = expected.iter().find_map(|e| match e {
+            Resolved::Null { variable } => Some(variable.as_str()),
+            _ => None,
+        });
+        match null {
+            Some(variable) if !negated => format!(
+                "{}; {variable} is a policy variable (IAM reads ${{…}} in a 2012-10-17 policy) that this request has no value for, so that value matches nothing: write a literal $ as ${{$}}",
+                mismatch_reason(base, values, actual)
+            ),
+            _ => mismatch_reason(base, values, actual),
+        }
+    });
     (matched, reason)
 }
 
@@ -712,6 +823,170 @@ mod tests {
             let evaluation = run(&statement(condition), &token());
             assert_eq!(evaluation.allowed, allowed, "{condition}: {}", evaluation.reason);
         }
+    }
+
+    /// IAM: "ForAnyValue … For no matching key or a null dataset, the condition returns false",
+    /// whatever the operator; ForAllValues is true then; plain negated and …IfExists operators
+    /// are true for a missing key (`reference_policies_multi-value-conditions`,
+    /// `reference_policies_elements_condition_operators`). `user_login` is missing from
+    /// [`token`], `project_id` is "42".
+    #[test]
+    fn set_operators_on_a_missing_key() {
+        let cases = [
+            ("ForAnyValue:StringNotEquals", "gitlab.com:user_login", false),
+            ("ForAnyValue:StringEqualsIfExists", "gitlab.com:user_login", false),
+            ("ForAnyValue:StringNotLikeIfExists", "gitlab.com:user_login", false),
+            ("ForAnyValue:StringEquals", "gitlab.com:user_login", false),
+            ("ForAllValues:StringNotEquals", "gitlab.com:user_login", true),
+            ("ForAllValues:StringEqualsIfExists", "gitlab.com:user_login", true),
+            ("StringNotEquals", "gitlab.com:user_login", true),
+            ("StringEqualsIfExists", "gitlab.com:user_login", true),
+            // Present keys: the set operator compares as usual.
+            ("ForAnyValue:StringNotEquals", "gitlab.com:project_id", true),
+            ("ForAnyValue:StringEqualsIfExists", "gitlab.com:project_id", false),
+        ];
+        for (operator, key, allowed) in cases {
+            let evaluation = run(&statement(&format!(r#"{{"{operator}":{{"{key}":"43"}}}}"#)), &token());
+            assert_eq!(evaluation.allowed, allowed, "{operator} {key}: {}", evaluation.reason);
+            assert_eq!(
+                Operator::parse(operator).true_when_missing(),
+                allowed && key.ends_with("user_login"),
+                "{operator}"
+            );
+        }
+        let reason = run(
+            &statement(r#"{"ForAnyValue:StringNotEquals":{"gitlab.com:user_login":"x"}}"#),
+            &token(),
+        )
+        .reason;
+        assert!(reason.contains("ForAnyValue is false for a missing key"), "{reason}");
+    }
+
+    /// IAM substitutes `${…}` in condition values of a 2012-10-17 policy, not of a 2008-10-17
+    /// one; `${*}`, `${?}`, `${$}` are literal characters; a variable with no value is null,
+    /// so StringEquals/StringLike do not match it and StringNotEquals/StringNotLike do
+    /// (`reference_policies_variables`).
+    #[test]
+    fn policy_variables() {
+        let mut dollar = token();
+        dollar["sub"] = json!("project_path:g/p:ref_type:branch:ref:release-${CI}");
+        let mut star = token();
+        star["sub"] = json!("project_path:g/p:ref_type:branch:ref:v*");
+        let with_version = |version: &str, condition: &str| statement(condition).replace("2012-10-17", version);
+        let cases: [(&str, &str, &Value, bool); 14] = [
+            // Literal $: only written as ${$} does it match under 2012-10-17.
+            (
+                "2012-10-17",
+                r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:release-${CI}"}}"#,
+                &dollar,
+                false,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:release-${$}{CI}"}}"#,
+                &dollar,
+                true,
+            ),
+            (
+                "2008-10-17",
+                r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:release-${CI}"}}"#,
+                &dollar,
+                true,
+            ),
+            (
+                "2008-10-17",
+                r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:release-${$}{CI}"}}"#,
+                &dollar,
+                false,
+            ),
+            // ${*} is a literal *, not a wildcard.
+            (
+                "2012-10-17",
+                r#"{"StringLike":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:${*}"}}"#,
+                &token(),
+                false,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringLike":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:v${*}"}}"#,
+                &star,
+                true,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringLike":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:m${?}in"}}"#,
+                &token(),
+                false,
+            ),
+            // A variable that names a key the token carries takes its value.
+            (
+                "2012-10-17",
+                r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:${gitlab.com:ref_protected, 'x'}"}}"#,
+                &token(),
+                false,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringLike":{"gitlab.com:sub":"*:ref:${gitlab.com:user_login, 'main'}"}}"#,
+                &token(),
+                true,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringEquals":{"gitlab.com:project_id":"${gitlab.com:project_id}"}}"#,
+                &token(),
+                true,
+            ),
+            // No value: positive operators fail, negated ones hold.
+            (
+                "2012-10-17",
+                r#"{"StringEquals":{"gitlab.com:project_id":"${gitlab.com:user_login}"}}"#,
+                &token(),
+                false,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringNotEquals":{"gitlab.com:project_id":"${gitlab.com:user_login}"}}"#,
+                &token(),
+                true,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringNotLike":{"gitlab.com:project_id":["${CI}","4*"]}}"#,
+                &token(),
+                false,
+            ),
+            (
+                "2012-10-17",
+                r#"{"StringEqualsIgnoreCase":{"gitlab.com:project_id":"${$}42"}}"#,
+                &token(),
+                false,
+            ),
+        ];
+        for (version, condition, claims, allowed) in cases {
+            let evaluation = run(&with_version(version, condition), claims);
+            assert_eq!(
+                evaluation.allowed, allowed,
+                "{version} {condition}: {}",
+                evaluation.reason
+            );
+            assert!(evaluation.undecided.is_empty(), "{condition}");
+        }
+        let evaluation = run(
+            &statement(r#"{"StringEquals":{"gitlab.com:sub":"project_path:g/p:ref_type:branch:ref:release-${CI}"}}"#),
+            &dollar,
+        );
+        assert!(
+            evaluation.reason.contains("${CI} is a policy variable"),
+            "{}",
+            evaluation.reason
+        );
+        // A variable set by the STS request is unknown offline: undecided, never guessed.
+        let open = run(
+            &statement(r#"{"StringEquals":{"gitlab.com:project_id":"${aws:SourceIp}"}}"#),
+            &token(),
+        );
+        assert!(!open.allowed && open.undecided == [0], "{}", open.reason);
     }
 
     #[test]

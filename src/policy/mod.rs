@@ -7,6 +7,7 @@ pub mod generate;
 pub mod parse;
 pub mod render;
 pub mod spec;
+pub mod variables;
 pub mod wildcard;
 
 use crate::text::Gather as _;
@@ -201,10 +202,19 @@ impl<'a> Operator<'a> {
         self.positive() && self.set != Some("ForAllValues")
     }
 
-    /// True when the operator holds for a missing key, so it restricts nothing then.
+    /// True when the operator holds for a missing key, so it restricts nothing then:
+    /// `ForAllValues`, and outside `ForAnyValue` the negated and `…IfExists` operators.
+    /// `ForAnyValue` is false for a missing key whatever it compares: "For no matching key
+    /// or a null dataset, the condition returns false" (IAM User Guide,
+    /// `reference_policies_multi-value-conditions`; re:Post QU9HFmDzP0QGuU-fd7rS6B7w shows
+    /// it for `ForAnyValue:StringEqualsIfExists`).
     #[must_use]
     pub fn true_when_missing(self) -> bool {
-        self.negated() || self.if_exists || self.set == Some("ForAllValues")
+        match self.set {
+            Some("ForAllValues") => true,
+            Some(_) => false,
+            None => self.negated() || self.if_exists,
+        }
     }
 }
 

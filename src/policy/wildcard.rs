@@ -3,21 +3,51 @@
 //! match that remembers only the last `*`, so nothing backtracks exponentially.
 
 use crate::text::Gather as _;
+
+/// One element of a `StringLike` pattern: a character to match exactly, or a wildcard.
+/// Policy variables make the difference matter: `${*}` is a literal `*` (see
+/// [`super::variables`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Glob {
+    Char(char),
+    /// `*`: any run of characters.
+    Any,
+    /// `?`: exactly one character.
+    One,
+}
+
 /// Whether `value` matches `pattern`, case-sensitively.
 #[must_use]
 pub fn matches(pattern: &str, value: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().gather();
+    let pattern: Vec<Glob> = pattern
+        .chars()
+        .map(|c| match c {
+            '*' => Glob::Any,
+            '?' => Glob::One,
+            c => Glob::Char(c),
+        })
+        .gather();
+    matches_globs(&pattern, value)
+}
+
+/// Whether `value` matches a pattern of [`Glob`]s, case-sensitively.
+#[must_use]
+pub fn matches_globs(pattern: &[Glob], value: &str) -> bool {
     let value: Vec<char> = value.chars().gather();
     let (mut p, mut v) = (0, 0);
     // Where the last `*` was, and the input position it currently absorbs up to.
     let mut star: Option<(usize, usize)> = None;
     while v < value.len() {
         match pattern.get(p) {
-            Some('*') => {
+            Some(Glob::Any) => {
                 star = Some((p, v));
                 p += 1;
             }
-            Some(&c) if c == '?' || c == value[v] => {
+            Some(Glob::One) => {
+                p += 1;
+                v += 1;
+            }
+            Some(&Glob::Char(c)) if c == value[v] => {
                 p += 1;
                 v += 1;
             }
@@ -32,7 +62,7 @@ pub fn matches(pattern: &str, value: &str) -> bool {
             },
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern[p..].iter().all(|&g| g == Glob::Any)
 }
 
 #[cfg(test)]

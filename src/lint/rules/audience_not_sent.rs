@@ -1,7 +1,8 @@
 use crate::text::Joined as _;
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{claim_conditions, Context, Docs, LintRule};
-use crate::policy::evaluate::apply;
+use crate::policy::evaluate::{apply, expected_values};
+use crate::policy::variables::KeyValue;
 use crate::policy::Document;
 
 pub static RULE: LintRule = LintRule {
@@ -33,7 +34,13 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
             continue;
         }
         for (condition, path) in claim_conditions(index, statement, "aud") {
-            let (matched, _) = apply(&condition.operator, &condition.values, &[audience.to_owned()], None);
+            let (matched, _) = apply(
+                &condition.operator,
+                &condition.values,
+                &expected_values(condition, document.version.as_deref(), &|_| KeyValue::Missing),
+                &[audience.to_owned()],
+                None,
+            );
             if !matched {
                 findings.push(
                     Finding::new(

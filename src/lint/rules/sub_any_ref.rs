@@ -1,6 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{deny_guardrails, granted_sub_conditions, provider_claim, trusted_host, Context, Docs, LintRule};
-use crate::policy::evaluate::apply;
+use crate::policy::evaluate::{apply, expected_values};
+use crate::policy::variables::KeyValue;
 use crate::policy::{Condition, Document, Operator, Statement};
 use crate::subject::pattern_scope;
 
@@ -28,7 +29,10 @@ pub static DOCS: Docs = Docs {
 /// and "false" does not, or a Deny refusing every value but "true". A negated operator,
 /// `Null` or `ForAllValues` in the statement pins nothing.
 pub(super) fn protected_only(document: &Document, statement: &Statement) -> bool {
-    let admits = |c: &Condition, value: &str| apply(&c.operator, &c.values, &[value.to_owned()], None).0;
+    let admits = |c: &Condition, value: &str| {
+        let expected = expected_values(c, document.version.as_deref(), &|_| KeyValue::Missing);
+        apply(&c.operator, &c.values, &expected, &[value.to_owned()], None).0
+    };
     trusted_host(statement).is_some_and(|host| host.is_gitlab_com())
         && (statement.conditions.iter().any(|c| {
             let operator = Operator::parse(&c.operator);
