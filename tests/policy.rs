@@ -189,9 +189,10 @@ fn hostile_values_stay_inside_their_strings() {
         assert_eq!(after("--description").as_deref(), Some(*hostile));
         assert_eq!(after("--client-id-list").as_deref(), Some(audience));
         let policy: Value = serde_json::from_str(&after("--assume-role-policy-document").unwrap()).unwrap();
+        // In the policy, a `$` is written `${$}` so that IAM reads the audience back.
         assert_eq!(
             policy["Statement"][0]["Condition"]["StringEquals"]["gitlab.com:aud"],
-            audience
+            gitlab_aws_oidc::policy::variables::escape(audience, false)
         );
     }
     assert!(!std::path::Path::new("/tmp/pwned").exists() && !std::path::Path::new("/tmp/pwned2").exists());
@@ -890,4 +891,86 @@ fn an_unknown_pin_names_its_field() {
         error.to_string(),
         "pins: \"ref\" cannot be pinned; expected project_id, namespace_id, ref_protected, pipeline_source, runner_environment"
     );
+}
+
+/// Git allows `$` in refs; IAM reads `${…}` in a 2012-10-17 policy as a variable, so a ref like
+/// `release-${CI}` written verbatim would never match (the variable has no value). The generator
+/// writes `$` as `${$}` in every format (Terraform escapes that `${` once more as `$${`), and the
+/// generated policy admits the token carrying that ref.
+#[test]
+fn a_dollar_in_a_ref_is_written_so_iam_reads_it_back() {
+    let result = trust_policy(&spec(&json!({
+        "accountId": "123456789012",
+        "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "release-${CI}" }],
+    })))
+    .unwrap();
+    assert_eq!(
+        result.subjects,
+        ["project_path:acme/app:ref_type:branch:ref:release-${CI}"],
+        "subjects are the sub GitLab emits"
+    );
+    let policy: Value = serde_json::from_str(&result.policy).unwrap();
+    assert_eq!(
+        policy["Statement"][0]["Condition"]["StringEquals"]["gitlab.com:sub"],
+        "project_path:acme/app:ref_type:branch:ref:release-${$}{CI}"
+    );
+    assert!(
+        result.formats.terraform.contains("release-$${$}{CI}"),
+        "{}",
+        result.formats.terraform
+    );
+    for (name, parsed) in parsed_policies(&result) {
+        assert!(parsed.to_string().contains("release-${$}{CI}"), "{name}: {parsed}");
+    }
+    let token = claims("gitlab-com-main", |c| {
+        c["sub"] = json!("project_path:acme/app:ref_type:branch:ref:release-${CI}");
+        c["project_path"] = json!("acme/app");
+        c["ref"] = json!("release-${CI}");
+    });
+    assert!(allows(&result, &token));
+    // The same policy with the ref written verbatim refuses it: what the escape is for.
+    let verbatim = TrustPolicyResult {
+        policy: result.policy.replace("release-${$}{CI}", "release-${CI}"),
+        ..result.clone()
+    };
+    assert!(!allows(&verbatim, &token));
+    // From a token: the same escape.
+    let from_token = trust_policy_for_token(
+        &unsigned_token(&Value::Object(token.raw().clone())),
+        &TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap(),
+    )
+    .unwrap();
+    assert!(from_token.policy.contains("release-${$}{CI}"), "{}", from_token.policy);
+    assert!(allows(&from_token, &token));
+}
+
+/// IAM accepts only TAB, LF, CR and U+0020–U+00FF in a policy document; git refs may hold
+/// anything else. The generator refuses such a value and names the field.
+#[test]
+fn characters_iam_refuses_are_refused_with_the_field() {
+    for (reference, shown) in [("fix–dash", "U+2013 '–'"), ("deploy-🚀", "U+1F680 '🚀'")] {
+        let err = trust_policy(&spec(&json!({
+            "accountId": "123456789012",
+            "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": reference }],
+        })))
+        .unwrap_err();
+        assert_eq!(err.code(), "spec.subjects", "{err}");
+        assert_eq!(err.field().as_deref(), Some("subjects[0]"), "{err}");
+        assert!(err.to_string().contains(shown), "{err}");
+        assert!(err.to_string().contains("IAM refuses"), "{err}");
+    }
+    // Latin-1 is fine.
+    trust_policy(&spec(&json!({
+        "accountId": "123456789012",
+        "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "ünïcödé" }],
+    })))
+    .unwrap();
+    let err = trust_policy(&spec(&json!({
+        "accountId": "123456789012",
+        "audience": "sts–amazonaws",
+        "subjects": [{ "project_path": "acme/app", "ref_type": "branch", "ref": "main" }],
+    })))
+    .unwrap_err();
+    assert_eq!(err.field().as_deref(), Some("audience"), "{err}");
+    assert!(err.to_string().contains("IAM refuses"), "{err}");
 }

@@ -218,6 +218,39 @@ impl<'a> Operator<'a> {
     }
 }
 
+/// Whether IAM accepts a character in a policy document: "Policy documents can contain only
+/// the following Unicode characters: horizontal tab (U+0009), linefeed (U+000A), carriage
+/// return (U+000D), and characters in the range U+0020 to U+00FF" (IAM User Guide,
+/// `reference_iam-quotas`, "IAM name requirements"). Git refs may hold any other character.
+#[must_use]
+pub fn allowed_in_policy(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}')
+}
+
+/// Why a value cannot be written into a policy document, naming its first refused character.
+///
+/// # Errors
+/// The sentence, when a character is outside what IAM accepts.
+pub fn check_policy_text(value: &str) -> Result<(), String> {
+    match value.chars().find(|&c| !allowed_in_policy(c)) {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "contains {}, which IAM refuses in policy documents (only tab, line feed, carriage return and U+0020 to U+00FF)",
+            describe_char(c)
+        )),
+    }
+}
+
+/// `U+2013 '–'`, or just `U+0007` for a control character.
+#[must_use]
+pub fn describe_char(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("U+{:04X} '{c}'", u32::from(c))
+    }
+}
+
 /// `gitlab.com:sub` → (`gitlab.com`, `sub`); `None` for keys without a prefix.
 #[must_use]
 pub fn split_key(key: &str) -> Option<(&str, &str)> {

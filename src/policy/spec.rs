@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use thiserror::Error;
 
 use super::arn::{self, Partition};
-use super::{Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY, POLICY_VERSION};
+use super::{variables, Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY, POLICY_VERSION};
 use crate::error::Coded;
 use crate::input::{self, Fields, InputError};
 use crate::issuer::{IssuerError, ProviderHost};
@@ -297,6 +297,9 @@ fn check_audience(audience: &str) -> Result<(), SpecError> {
     if audience.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return fail("it contains whitespace or control characters");
     }
+    if !audience.chars().all(super::allowed_in_policy) {
+        return fail("it contains a character IAM refuses in policy documents (only tab, line feed, carriage return and U+0020 to U+00FF)");
+    }
     Ok(())
 }
 
@@ -379,6 +382,8 @@ fn check_subject_value(component: Component, value: &str) -> Result<(), String> 
     if value.bytes().any(|b| b == b':') {
         return Err("contains ':', which GitLab uses only between sub components".to_owned());
     }
+    // Git allows refs IAM cannot hold: such a ref can never be named in a trust policy.
+    super::check_policy_text(value)?;
     if !is_pattern(value) {
         return check_value(component, value).map_err(|e| format!("is not valid: {e}"));
     }
@@ -566,18 +571,25 @@ impl ValidSpec {
     #[must_use]
     pub fn document(&self) -> Document {
         let key = |claim: &str| self.host.condition_key(claim);
+        // Values reach IAM as written: a `$` (git refs may hold one) would start a policy
+        // variable, so it is written `${$}`. The subjects' `*` and `?` are wildcards on purpose.
+        let escape = |value: &String| variables::escape(value, false);
         let subs = self.sub_values();
         let sub_operator = if subs.iter().any(|s| is_pattern(s)) {
             "StringLike"
         } else {
             "StringEquals"
         };
-        let mut conditions = vec![Condition::new("StringEquals", key("aud"), vec![self.audience.clone()])];
-        conditions.push(Condition::new(sub_operator, key("sub"), subs));
+        let mut conditions = vec![Condition::new("StringEquals", key("aud"), vec![escape(&self.audience)])];
+        conditions.push(Condition::new(
+            sub_operator,
+            key("sub"),
+            subs.iter().map(escape).gather(),
+        ));
         conditions.extend(
             self.pins
                 .iter()
-                .map(|(claim, values)| Condition::new("StringEquals", key(claim), values.clone())),
+                .map(|(claim, values)| Condition::new("StringEquals", key(claim), values.iter().map(escape).gather())),
         );
         Document {
             version: Some(POLICY_VERSION.to_owned()),
