@@ -45,6 +45,11 @@ fn the_expected_rules_fire() {
         ),
         ("github-copy", vec!["POL011", "POL017"]),
         ("deny-guardrail", vec!["POL001"]),
+        // Published patterns the fidelity review found linted silently.
+        ("tag-prefix", vec!["POL014", "POL025"]),
+        ("release-branches-self-managed", vec!["POL025", "POL025"]),
+        ("for-any-value", vec!["POL009", "POL009", "POL014", "POL004"]),
+        ("unrendered-template", vec!["POL011", "POL014", "POL026"]),
     ];
     for (case, codes) in expect {
         let policy = fs::read_to_string(format!("tests/fixtures/lint/{case}.json")).unwrap();
@@ -615,4 +620,107 @@ fn a_tag_key_with_a_colon_is_a_request_key() {
             evaluation.reason
         );
     }
+}
+
+fn gitlab_com_policy(conditions: &str) -> String {
+    format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{conditions}}}]}}"#
+    )
+}
+
+/// A partial ref wildcard admits refs nobody reviewed unless `ref_protected` is pinned to "true";
+/// whole wildcards are POL007's, literal refs are fine.
+#[test]
+fn partial_ref_wildcards_warn_unless_protected_refs_are_required() {
+    let pinned = r#""gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42""#;
+    for (sub, fires) in [
+        ("project_path:acme/app:ref_type:tag:ref:v*", true),
+        ("project_path:acme/app:ref_type:branch:ref:release/*", true),
+        ("project_path:acme/app:ref_type:branch:ref:pr*", true),
+        ("project_path:acme/app:ref_type:tag:ref:*-prod", true),
+        ("project_path:acme/app:ref_type:tag:ref:v?", true),
+        ("project_path:acme/app:ref_type:branch:ref:main", false),
+        ("project_path:acme/app:ref_type:branch:ref:*", false),
+        ("project_path:acme/app:ref_type:tag:ref:v${*}", false),
+    ] {
+        let policy = gitlab_com_policy(&format!(
+            r#"{{"StringEquals":{{{pinned}}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#
+        ));
+        assert_eq!(codes(&policy).contains(&"POL025"), fires, "{sub}: {:?}", codes(&policy));
+        let protected = gitlab_com_policy(&format!(
+            r#"{{"StringEquals":{{{pinned},"gitlab.com:ref_protected":"true"}},"StringLike":{{"gitlab.com:sub":"{sub}"}}}}"#
+        ));
+        assert!(!codes(&protected).contains(&"POL025"), "{sub} with ref_protected");
+    }
+    let messages: Vec<String> = lint_text(
+        &gitlab_com_policy(&format!(r#"{{"StringEquals":{{{pinned}}},"StringLike":{{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:pr*"}}}}"#)),
+        "{}",
+    )
+    .unwrap()
+    .into_iter()
+    .map(|f| f.message)
+    .collect();
+    assert!(messages.iter().any(|m| m.contains("\"pr-unreviewed\"")), "{messages:?}");
+}
+
+/// IAM's quota: 2,048 characters by default, 8,192 at most after an increase, whitespace not
+/// counted; past the maximum no increase helps.
+#[test]
+fn the_size_quota_is_2048_then_8192() {
+    let subs = |n: usize| {
+        (0..n)
+            .map(|i| format!(r#""project_path:acme/app:ref_type:branch:ref:release-{i:05}""#))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let policy = |n: usize| {
+        gitlab_com_policy(&format!(
+            r#"{{"StringEquals":{{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":[{}]}}}}"#,
+            subs(n)
+        ))
+    };
+    let severity = |n: usize| {
+        lint_text(&policy(n), "{}")
+            .unwrap()
+            .into_iter()
+            .find(|f| f.code == "POL021")
+            .map(|f| (f.severity, f.message))
+    };
+    assert!(severity(20).is_none());
+    let (warning, message) = severity(100).unwrap();
+    assert_eq!(serde_json::to_value(warning).unwrap(), "warning", "{message}");
+    assert!(message.contains("raise it up to 8192"), "{message}");
+    let (error, message) = severity(200).unwrap();
+    assert_eq!(serde_json::to_value(error).unwrap(), "error", "{message}");
+    assert!(message.contains("maximum quota of 8192"), "{message}");
+}
+
+/// Characters IAM refuses in a policy document are an error, wherever they are.
+#[test]
+fn characters_iam_refuses_are_found_where_they_are() {
+    for (conditions, path) in [
+        (
+            r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:deploy-🚀"}}"#,
+            r#"$.Statement[0].Condition.StringEquals["gitlab.com:sub"]"#,
+        ),
+        (
+            r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:a\u0007b"}}"#,
+            r#"$.Statement[0].Condition.StringEquals["gitlab.com:sub"]"#,
+        ),
+    ] {
+        let findings = lint_text(&gitlab_com_policy(conditions), "{}").unwrap();
+        let found: Vec<_> = findings.iter().filter(|f| f.code == "POL027").collect();
+        assert_eq!(found.len(), 1, "{findings:?}");
+        assert_eq!(found[0].path.as_deref(), Some(path));
+    }
+    let sid = gitlab_com_policy(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com"}}"#)
+        .replace(r#"{"Effect""#, r#"{"Sid":"Déploiement–prod","Effect""#);
+    let findings = lint_text(&sid, "{}").unwrap();
+    let found = findings.iter().find(|f| f.code == "POL027").unwrap();
+    assert!(found.message.contains("U+2013"), "{}", found.message);
+    // Latin-1 is allowed.
+    let latin = gitlab_com_policy(
+        r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:déploiement"}}"#,
+    );
+    assert!(!codes(&latin).contains(&"POL027"));
 }

@@ -13,9 +13,11 @@ use crate::issuer::ProviderHost;
 use crate::policy::arn::{Partition, PARTITION_NAMES};
 use crate::policy::parse::{parse_policy, PolicyError};
 use crate::policy::spec::aws_audience;
+use crate::policy::variables::{self, Piece, Variable};
 use crate::policy::{split_key, wildcard, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
-use crate::subject::pattern_scope;
+use crate::subject::{pattern_scope, PatternScope};
 use crate::token::{decode_unverified, Claims, TokenError};
+use std::borrow::Cow;
 
 pub use rules::{ALL, DOCUMENTED};
 
@@ -289,8 +291,62 @@ pub(crate) fn operator_rewrites(
     findings
 }
 
+/// A condition value as the pattern IAM compares, for rules that read values: in a
+/// `2012-10-17` policy `${$}` is `$`; `${*}` and `${?}` are literal characters that GitLab never
+/// emits, so they stand as U+FFFD (no wildcard); a variable naming a request key (`<host>:…`,
+/// `aws:…`) may take any value the request holds, so it reads as `*`. A variable with no
+/// key-like name stays as written: no request has a value for it (POL026 says so).
+pub(crate) fn as_pattern<'a>(document: &Document, value: &'a str) -> Cow<'a, str> {
+    if !variables::substituted(document.version.as_deref()) || !variables::has_variables(value) {
+        return Cow::Borrowed(value);
+    }
+    let mut out = String::with_capacity(value.len());
+    for piece in variables::pieces(value) {
+        match piece {
+            Piece::Text(text) => out.push_str(text),
+            Piece::Variable(Variable::Literal('$')) => out.push('$'),
+            Piece::Variable(Variable::Literal(_)) => out.push('\u{fffd}'),
+            Piece::Variable(Variable::Key { key, default }) => {
+                if names_request_key(key) {
+                    out.push('*');
+                } else if let Some(default) = default {
+                    out.push_str(default);
+                } else {
+                    out.push_str("${");
+                    out.push_str(key);
+                    out.push('}');
+                }
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Whether a policy variable's key could be one a web-identity request carries: a provider
+/// key (`<host>:<claim>`, the host dotted) or a key the STS call sets (`aws:…`, `sts:…`).
+pub(crate) fn names_request_key(key: &str) -> bool {
+    crate::policy::is_global_key(key) || split_key(key).is_some_and(|(prefix, _)| prefix.bytes().any(|b| b == b'.'))
+}
+
+/// Whether a value holds a `*` or `?` that IAM reads as a wildcard (under `…Like`): one written
+/// plainly, not `${*}`/`${?}` in a `2012-10-17` policy.
+pub(crate) fn has_plain_wildcard(document: &Document, value: &str) -> bool {
+    if !variables::substituted(document.version.as_deref()) {
+        return crate::text::has_wildcard(value);
+    }
+    variables::pieces(value)
+        .iter()
+        .any(|piece| matches!(piece, Piece::Text(text) if crate::text::has_wildcard(text)))
+}
+
+/// What a `sub` value or pattern admits, read as IAM reads it ([`as_pattern`]).
+pub(crate) fn sub_scope(document: &Document, value: &str) -> PatternScope {
+    pattern_scope(&as_pattern(document, value))
+}
+
 /// How loose a `sub` value is, for comparing values that OR together.
-pub(crate) fn looseness(value: &str) -> u8 {
+pub(crate) fn looseness(document: &Document, value: &str) -> u8 {
+    let value = &*as_pattern(document, value);
     let scope = pattern_scope(value);
     if scope.any_project {
         4

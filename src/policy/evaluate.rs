@@ -825,8 +825,8 @@ mod tests {
         }
     }
 
-    /// IAM: "ForAnyValue … For no matching key or a null dataset, the condition returns false",
-    /// whatever the operator; ForAllValues is true then; plain negated and …IfExists operators
+    /// IAM: "`ForAnyValue` … For no matching key or a null dataset, the condition returns false",
+    /// whatever the operator; `ForAllValues` is true then; plain negated and `…IfExists` operators
     /// are true for a missing key (`reference_policies_multi-value-conditions`,
     /// `reference_policies_elements_condition_operators`). `user_login` is missing from
     /// [`token`], `project_id` is "42".
@@ -867,6 +867,7 @@ mod tests {
     /// so StringEquals/StringLike do not match it and StringNotEquals/StringNotLike do
     /// (`reference_policies_variables`).
     #[test]
+    #[allow(clippy::too_many_lines, reason = "one table of IAM's documented cases")]
     fn policy_variables() {
         let mut dollar = token();
         dollar["sub"] = json!("project_path:g/p:ref_type:branch:ref:release-${CI}");

@@ -15,7 +15,7 @@ pub static RULE: LintRule = LintRule {
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
     what_it_does: "Flags `ForAnyValue:` on a GitLab condition key (`sub`, `aud`, `project_id`, …), all of which are single-valued.",
-    why_is_this_bad: "It happens to work for one value, but readers and tools expect a set; and a negated `ForAnyValue` operator does not mean what it seems.",
+    why_is_this_bad: "It happens to work for one value, but readers and tools expect a set; and it changes what a missing key means: `ForAnyValue` is false for a missing key even with a negated or `…IfExists` operator (IAM: \"for no matching key or a null dataset, the condition returns false\"), where the plain operator would be true.",
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"ForAnyValue:StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",

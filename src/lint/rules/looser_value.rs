@@ -29,7 +29,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
                 condition
                     .values
                     .iter()
-                    .map(|v| (looseness(v), v.as_str(), path.clone())),
+                    .map(|v| (looseness(document, v), v.as_str(), path.clone())),
             );
         }
     }

@@ -53,4 +53,7 @@ rules!(
     audience_not_sent,
     denies_token,
     invalid_effect,
+    sub_ref_pattern,
+    variable_no_value,
+    character_not_allowed,
 );

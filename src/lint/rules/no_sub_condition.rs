@@ -1,10 +1,10 @@
 use crate::text::Gather as _;
+use crate::lint::sub_scope;
 use crate::text::Joined as _;
 use crate::finding::{Finding, Rule, Severity};
 use crate::issuer::ProviderHost;
 use crate::lint::{deny_guardrails, provider_claim, sub_conditions, trusted_host, trusts_oidc, Context, Docs, LintRule};
 use crate::policy::{Condition, Document, Operator};
-use crate::subject::pattern_scope;
 
 use super::path_sub_without_project_id::project_pinned;
 use super::sub_any_ref::protected_only;
@@ -43,10 +43,10 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         }
         // A Deny refusing every sub but a few restricts the role, unless what it leaves is any project.
         let guardrail = deny_guardrails(document, statement, "sub")
-            .find(|(_, subs)| !subs.iter().any(|sub| pattern_scope(sub).any_project));
+            .find(|(_, subs)| !subs.iter().any(|sub| sub_scope(document, sub).any_project));
         if let Some((deny, subs)) = guardrail {
             // What POL006, POL007 and POL014 would say of these subs in the Allow.
-            let scopes: Vec<_> = subs.iter().map(|sub| pattern_scope(sub)).gather();
+            let scopes: Vec<_> = subs.iter().map(|sub| sub_scope(document, sub)).gather();
             let mut problems = Vec::new();
             if scopes.iter().any(|s| s.project_wildcard) {
                 problems.push("every project of a group");

@@ -1,14 +1,14 @@
 use crate::finding::{Finding, Rule, Severity};
+use crate::lint::sub_scope;
 use crate::lint::{deny_guardrails, granted_sub_conditions, trusted_host, Context, Docs, LintRule};
 use crate::policy::{Document, Operator, Statement};
-use crate::subject::pattern_scope;
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
         code: "POL014",
         name: "path-sub-without-project-id",
         severity: Severity::Warning,
-        why: "A project path can be reclaimed: if the project is renamed, moved or deleted, whoever creates a project at the old path inherits the trust.",
+        why: "A path-based sub follows the path, not the project: a rename or transfer carries the trust to whatever sits at the path, and GitLab releases before its reclaimed-path check let a new project at an old path inherit it.",
     },
     check,
 };
@@ -16,7 +16,7 @@ pub static RULE: LintRule = LintRule {
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
     what_it_does: "On gitlab.com, flags a statement whose `sub` names the project by path with no `gitlab.com:project_id` pin: a `StringEquals` (or other positive) condition whose values are literal ids.",
-    why_is_this_bad: "Paths are reusable; project ids never are. AWS evaluates `gitlab.com:project_id`, which stays the same across renames and transfers, so pinning it closes the reclaimed-path hole. (Self-managed instances have no such key: use the project_id sub form there.)",
+    why_is_this_bad: "Paths are reusable; project ids never are. Newer GitLab refuses to issue an ID token whose `sub` path belonged to another project (`lib/gitlab/ci/oidc_burned_path_error.rb`, job failure `id_token_burned_project_path`; enforced on gitlab.com, release not confirmed here), so a stranger can no longer take over an old path there; but a renamed or transferred project still carries its path-based trust with it, older self-managed instances lack the check, and the path alone names no one project over time. AWS evaluates `gitlab.com:project_id`, which stays the same across renames and transfers: pinning it is the stable identity. (Self-managed instances have no such key: start the sub with project_id there, via `ci_id_token_sub_claim_components`.)",
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}}]}"#,
     context: "{}",
@@ -57,7 +57,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         }
         let by_path = granted_sub_conditions(index, statement).find(|(c, _)| {
             c.values.iter().any(|v| {
-                let scope = pattern_scope(v);
+                let scope = sub_scope(document, v);
                 scope.by_path && !scope.any_project
             })
         });
@@ -65,7 +65,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
             findings.push(
                 Finding::new(
                     &RULE.rule,
-                    "sub names the project by path and nothing pins gitlab.com:project_id; a project created later at a reclaimed path would inherit this trust",
+                    "sub names the project by path and nothing pins gitlab.com:project_id; the trust follows the path through renames and transfers (and, before GitLab refused reclaimed paths, to a new project at the old path): pin the project id",
                 )
                 .about("project_id")
                 .at(path),

@@ -1,4 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
+use crate::lint::has_plain_wildcard;
 use crate::lint::{operator_rewrites, Context, Docs, LintRule};
 use crate::policy::{Document, Operator};
 
@@ -25,7 +26,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |_, condition| {
         let operator = Operator::parse(&condition.operator);
         if !matches!(operator.base, "StringLike" | "StringNotLike")
-            || condition.values.iter().any(|v| crate::text::has_wildcard(v))
+            || condition.values.iter().any(|v| has_plain_wildcard(document, v))
         {
             return None;
         }

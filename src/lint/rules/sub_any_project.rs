@@ -1,7 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
+use crate::lint::sub_scope;
 use crate::lint::{granted_sub_conditions, Context, Docs, LintRule};
 use crate::policy::Document;
-use crate::subject::pattern_scope;
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -26,7 +26,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in granted_sub_conditions(index, statement) {
-            for value in condition.values.iter().filter(|v| pattern_scope(v).any_project) {
+            for value in condition.values.iter().filter(|v| sub_scope(document, v).any_project) {
                 findings.push(
                     Finding::new(
                         &RULE.rule,

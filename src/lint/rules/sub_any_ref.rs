@@ -1,9 +1,9 @@
 use crate::finding::{Finding, Rule, Severity};
+use crate::lint::sub_scope;
 use crate::lint::{deny_guardrails, granted_sub_conditions, provider_claim, trusted_host, Context, Docs, LintRule};
 use crate::policy::evaluate::{apply, expected_values};
 use crate::policy::variables::KeyValue;
 use crate::policy::{Condition, Document, Operator, Statement};
-use crate::subject::pattern_scope;
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -52,7 +52,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         }
         for (condition, path) in granted_sub_conditions(index, statement) {
             for value in &condition.values {
-                let scope = pattern_scope(value);
+                let scope = sub_scope(document, value);
                 if scope.any_project || !(scope.any_ref || scope.any_ref_type) {
                     continue; // any-project is its own, graver finding
                 }

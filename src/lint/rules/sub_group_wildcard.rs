@@ -1,7 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
+use crate::lint::sub_scope;
 use crate::lint::{granted_sub_conditions, Context, Docs, LintRule};
 use crate::policy::Document;
-use crate::subject::pattern_scope;
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -27,7 +27,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in granted_sub_conditions(index, statement) {
             for value in condition.values.iter().filter(|v| {
-                let scope = pattern_scope(v);
+                let scope = sub_scope(document, v);
                 scope.project_wildcard && !scope.any_project
             }) {
                 findings.push(

@@ -1,4 +1,5 @@
 use crate::finding::{Finding, Rule, Severity};
+use crate::lint::has_plain_wildcard;
 use crate::lint::{operator_rewrites, Context, Docs, LintRule};
 use crate::policy::{Document, Operator};
 
@@ -16,8 +17,8 @@ pub static RULE: LintRule = LintRule {
 pub static DOCS: Docs = Docs {
     what_it_does: "Flags `*` or `?` in a value under `StringEquals`, `StringEqualsIgnoreCase` or their negations.",
     why_is_this_bad: "Only `StringLike` treats `*` and `?` as wildcards. GitLab's troubleshooting lists this as a cause of `Not authorized to perform sts:AssumeRoleWithWebIdentity`.",
-    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
-    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
+    example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true","gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
+    use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
     context: "{}",
 };
 
@@ -27,7 +28,7 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if !operator.base.starts_with("StringEquals") && !operator.base.starts_with("StringNotEquals") {
             return None;
         }
-        let value = condition.values.iter().find(|v| crate::text::has_wildcard(v))?;
+        let value = condition.values.iter().find(|v| has_plain_wildcard(document, v))?;
         let like = if operator.negated() {
             "StringNotLike"
         } else {
