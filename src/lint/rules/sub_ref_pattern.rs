@@ -29,6 +29,17 @@ fn ref_pattern(pattern: &str) -> Option<&str> {
     Some(crate::text::split_ascii(rest, b':').next().unwrap_or_default())
 }
 
+/// Whether the pattern itself requires `ref_protected:true` in `sub` (a customised `sub` that
+/// carries the component): the literal text after its last wildcard holds that whole pair.
+fn requires_protected_in_sub(pattern: &str) -> bool {
+    let tail = pattern
+        .bytes()
+        .rposition(|b| matches!(b, b'*' | b'?'))
+        .map_or(pattern, |last| &pattern[last + 1..]);
+    const PAIR: &str = ":ref_protected:true";
+    crate::text::find(tail, PAIR).is_some_and(|at| matches!(tail.as_bytes().get(at + PAIR.len()), None | Some(b':')))
+}
+
 /// A ref name the pattern admits that nobody meant to: each `*` filled with `unreviewed`
 /// (set off by `-` from letters and digits beside it), each `?` with `x`.
 pub(crate) fn example_ref(pattern: &str) -> String {
@@ -74,6 +85,9 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
                 let Some(reference) = ref_pattern(&pattern).filter(|r| crate::text::has_wildcard(r)) else {
                     continue;
                 };
+                if requires_protected_in_sub(&pattern) {
+                    continue; // GitLab puts ref_protected:true in sub only for protected refs
+                }
                 let example = example_ref(reference);
                 let advice = if gitlab_com {
                     "pin gitlab.com:ref_protected to \"true\" with StringEquals, or name the refs"
@@ -115,5 +129,9 @@ mod tests {
         assert_eq!(ref_pattern("project_path:g/p:ref_type:tag:ref:v*"), Some("v*"));
         assert_eq!(ref_pattern("project_path:g/p:ref:r*:ref_protected:true"), Some("r*"));
         assert_eq!(ref_pattern("project_path:g/p:ref_type:branch"), None);
+        assert!(requires_protected_in_sub("project_id:4:ref_type:branch:ref:release/*:ref_protected:true"));
+        assert!(!requires_protected_in_sub("project_id:4:ref_type:branch:ref:release/*:ref_protected:false"));
+        assert!(!requires_protected_in_sub("project_id:4:ref:release/*:ref_protected:true*"));
+        assert!(!requires_protected_in_sub("project_id:4:ref:release/*:ref_protected:truex"));
     }
 }
