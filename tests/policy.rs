@@ -974,3 +974,24 @@ fn characters_iam_refuses_are_refused_with_the_field() {
     assert_eq!(err.field().as_deref(), Some("audience"), "{err}");
     assert!(err.to_string().contains("IAM refuses"), "{err}");
 }
+
+/// A token whose ref IAM cannot hold in a policy: the error names the token's claim, not a
+/// field the caller never gave.
+#[test]
+fn a_token_ref_iam_refuses_is_named_as_the_tokens() {
+    let token = claims("gitlab-com-main", |c| {
+        c["sub"] = json!("project_path:acme/platform/deployer:ref_type:branch:ref:deploy-🚀");
+        c["ref"] = json!("deploy-🚀");
+    });
+    let err = trust_policy_for_token(
+        &unsigned_token(&Value::Object(token.raw().clone())),
+        &TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap(),
+    )
+    .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("token.sub", None), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("token sub: ref \"deploy-🚀\" contains U+1F680"),
+        "{err}"
+    );
+}

@@ -195,6 +195,8 @@ pub fn trust_policy_for_token(token: &str, options: &TokenPolicyOptions) -> Resu
     let spec = spec_for_token(token, options)?;
     trust_policy(&spec).map_err(|error| match error {
         SpecError::Audience(..) if options.audience.is_none() => FromTokenError::TokenSpec(error),
+        // The subjects come from the token's sub (e.g. a ref IAM cannot hold): name the claim.
+        SpecError::Subject { message, .. } => FromTokenError::Claim { claim: "sub", message },
         error => FromTokenError::Spec(error),
     })
 }
