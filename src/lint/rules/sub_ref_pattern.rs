@@ -32,17 +32,17 @@ fn ref_pattern(pattern: &str) -> Option<&str> {
 /// Whether the pattern itself requires `ref_protected:true` in `sub` (a customised `sub` that
 /// carries the component): the literal text after its last wildcard holds that whole pair.
 fn requires_protected_in_sub(pattern: &str) -> bool {
+    const PAIR: &str = ":ref_protected:true";
     let tail = pattern
         .bytes()
         .rposition(|b| matches!(b, b'*' | b'?'))
         .map_or(pattern, |last| &pattern[last + 1..]);
-    const PAIR: &str = ":ref_protected:true";
     crate::text::find(tail, PAIR).is_some_and(|at| matches!(tail.as_bytes().get(at + PAIR.len()), None | Some(b':')))
 }
 
 /// A ref name the pattern admits that nobody meant to: each `*` filled with `unreviewed`
 /// (set off by `-` from letters and digits beside it), each `?` with `x`.
-pub(crate) fn example_ref(pattern: &str) -> String {
+fn example_ref(pattern: &str) -> String {
     let chars: Vec<char> = pattern.chars().collect();
     let mut example = String::new();
     for (index, &c) in chars.iter().enumerate() {
