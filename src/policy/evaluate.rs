@@ -492,10 +492,10 @@ fn evaluate_condition(
     // A policy variable reads the request like a condition key does.
     let lookup = |key: &str| {
         match request_values(key, statement, request) {
-        Lookup::Values(values) => match <[String; 1]>::try_from(values) {
-            Ok([value]) => KeyValue::Value(value),
-            Err(values) if values.is_empty() => KeyValue::Missing,
-            Err(_) => KeyValue::Unknown(format!(
+        Lookup::Values(mut values) => match values.len() {
+            1 => KeyValue::Value(values.swap_remove(0)),
+            0 => KeyValue::Missing,
+            _ => KeyValue::Unknown(format!(
                 "the variable ${{{key}}} names a key with several values, and IAM does not document what it substitutes then"
             )),
         },
@@ -590,16 +590,9 @@ pub fn expected_values(
             if substituted {
                 variables::resolve(value, like, lookup)
             } else {
-                Resolved::Pattern(
-                    value
-                        .chars()
-                        .map(|c| match c {
-                            '*' if like => Glob::Any,
-                            '?' if like => Glob::One,
-                            c => Glob::Char(c),
-                        })
-                        .gather(),
-                )
+                let mut globs = Vec::with_capacity(value.len());
+                wildcard::push_text(&mut globs, value, like);
+                Resolved::Pattern(globs)
             }
         })
         .gather()

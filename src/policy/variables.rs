@@ -14,7 +14,7 @@
 //! be a variable); a key with several values (an `aud` list) is not a value the evaluator
 //! substitutes, so it leaves the condition undecided.
 
-use crate::policy::wildcard::Glob;
+use crate::policy::wildcard::{push_text, Glob};
 
 /// The policy language version that has variables.
 const VARIABLES_VERSION: &str = "2012-10-17";
@@ -119,16 +119,12 @@ pub fn resolve(value: &str, like: bool, lookup: &dyn Fn(&str) -> KeyValue) -> Re
     let mut globs = Vec::with_capacity(value.len());
     for piece in pieces(value) {
         match piece {
-            Piece::Text(text) => globs.extend(text.chars().map(|c| match c {
-                '*' if like => Glob::Any,
-                '?' if like => Glob::One,
-                c => Glob::Char(c),
-            })),
+            Piece::Text(text) => push_text(&mut globs, text, like),
             Piece::Variable(Variable::Literal(c)) => globs.push(Glob::Char(c)),
             Piece::Variable(Variable::Key { key, default }) => match (lookup(key), default) {
                 // A substituted value is compared as text: its `*` is no wildcard.
-                (KeyValue::Value(text), _) => globs.extend(text.chars().map(Glob::Char)),
-                (KeyValue::Missing, Some(text)) => globs.extend(text.chars().map(Glob::Char)),
+                (KeyValue::Value(text), _) => push_text(&mut globs, &text, false),
+                (KeyValue::Missing, Some(text)) => push_text(&mut globs, text, false),
                 (KeyValue::Missing, None) => {
                     return Resolved::Null {
                         variable: format!("${{{key}}}"),

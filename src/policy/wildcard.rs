@@ -16,18 +16,23 @@ pub enum Glob {
     One,
 }
 
+/// Appends text as written to a pattern: `*` and `?` as wildcards when `like`, else as characters.
+pub fn push_text(out: &mut Vec<Glob>, text: &str, like: bool) {
+    for c in text.chars() {
+        out.push(match c {
+            '*' if like => Glob::Any,
+            '?' if like => Glob::One,
+            c => Glob::Char(c),
+        });
+    }
+}
+
 /// Whether `value` matches `pattern`, case-sensitively.
 #[must_use]
 pub fn matches(pattern: &str, value: &str) -> bool {
-    let pattern: Vec<Glob> = pattern
-        .chars()
-        .map(|c| match c {
-            '*' => Glob::Any,
-            '?' => Glob::One,
-            c => Glob::Char(c),
-        })
-        .gather();
-    matches_globs(&pattern, value)
+    let mut globs = Vec::with_capacity(pattern.len());
+    push_text(&mut globs, pattern, true);
+    matches_globs(&globs, value)
 }
 
 /// Whether `value` matches a pattern of [`Glob`]s, case-sensitively.
