@@ -492,13 +492,11 @@ fn evaluate_condition(
     // A policy variable reads the request like a condition key does.
     let lookup = |key: &str| {
         match request_values(key, statement, request) {
-        Lookup::Values(mut values) => match values.len() {
-            1 => KeyValue::Value(values.swap_remove(0)),
-            0 => KeyValue::Missing,
-            _ => KeyValue::Unknown(format!(
-                "the variable ${{{key}}} names a key with several values, and IAM does not document what it substitutes then"
-            )),
-        },
+        Lookup::Values(mut values) if values.len() == 1 => KeyValue::Value(values.swap_remove(0)),
+        Lookup::Values(values) if values.is_empty() => KeyValue::Missing,
+        Lookup::Values(_) => KeyValue::Unknown(format!(
+            "the variable ${{{key}}} names a key with several values, and IAM does not document what it substitutes then"
+        )),
         Lookup::Missing(_) => KeyValue::Missing,
         Lookup::Unknown(reason) => KeyValue::Unknown(reason),
     }
