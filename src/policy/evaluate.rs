@@ -490,17 +490,7 @@ fn evaluate_condition(
         return undecided(condition, actual, reason);
     }
     // A policy variable reads the request like a condition key does.
-    let lookup = |key: &str| {
-        match request_values(key, statement, request) {
-        Lookup::Values(mut values) if values.len() == 1 => KeyValue::Value(values.swap_remove(0)),
-        Lookup::Values(values) if values.is_empty() => KeyValue::Missing,
-        Lookup::Values(_) => KeyValue::Unknown(format!(
-            "the variable ${{{key}}} names a key with several values, and IAM does not document what it substitutes then"
-        )),
-        Lookup::Missing(_) => KeyValue::Missing,
-        Lookup::Unknown(reason) => KeyValue::Unknown(reason),
-    }
-    };
+    let lookup = |key: &str| variable_value(key, request_values(key, statement, request));
     let expected = expected_values(condition, version, &lookup);
     if !actual.is_empty() {
         if let Some(reason) = expected.iter().find_map(|e| match e {
@@ -525,6 +515,19 @@ fn evaluate_condition(
         matched,
         undecided: false,
         reason,
+    }
+}
+
+/// What a policy variable naming `key` takes from the request's values for that key.
+fn variable_value(key: &str, lookup: Lookup) -> KeyValue {
+    match lookup {
+        Lookup::Values(mut values) if values.len() == 1 => KeyValue::Value(values.swap_remove(0)),
+        Lookup::Values(values) if values.is_empty() => KeyValue::Missing,
+        Lookup::Values(_) => KeyValue::Unknown(format!(
+            "the variable ${{{key}}} names a key with several values; IAM does not document what it substitutes"
+        )),
+        Lookup::Missing(_) => KeyValue::Missing,
+        Lookup::Unknown(reason) => KeyValue::Unknown(reason),
     }
 }
 
