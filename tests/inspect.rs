@@ -232,3 +232,60 @@ fn readme_documents_every_finding_code() {
         );
     }
 }
+
+/// A compact JWT with these claims (unsigned: the inspector never verifies).
+fn unsigned(claims: &serde_json::Value) -> String {
+    let b64 = |v: &serde_json::Value| gitlab_aws_oidc::base64url::encode(v.to_string().as_bytes());
+    format!(
+        "{}.{}.c2ln",
+        b64(&serde_json::json!({ "alg": "RS256", "kid": "k" })),
+        b64(claims)
+    )
+}
+
+/// gitlab-com-main's claims, edited.
+fn main_claims(edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(&fixture("tokens/gitlab-com-main.claims.json")).unwrap();
+    edit(value.as_object_mut().unwrap());
+    value
+}
+
+fn found(claims: &serde_json::Value) -> Vec<&'static str> {
+    let inspection = inspect_token(&unsigned(claims), NOW).unwrap();
+    let mut got = codes(&inspection);
+    got.retain(|c| *c != rules::CLAIMS_NOT_VERIFIED.code);
+    got
+}
+
+/// `user_login`, `user_email` and `user_access_level` are JSON null when the job has no user
+/// (`user&.username`, not compacted): no type finding. A number is still one.
+#[test]
+fn null_user_claims_are_what_gitlab_sends() {
+    let claims = main_claims(|c| {
+        for name in ["user_login", "user_email", "user_access_level"] {
+            c.insert(name.into(), serde_json::Value::Null);
+        }
+        c.insert("user_id".into(), "".into());
+    });
+    assert_eq!(found(&claims), Vec::<&str>::new());
+    let claims = main_claims(|c| {
+        c.insert("user_login".into(), 7.into());
+    });
+    assert_eq!(found(&claims), ["TOK012"]);
+}
+
+/// Catalog corrections: `target_audience` is never in an `id_tokens` token (no version to give),
+/// `deployment_tier` arrived in ID tokens with them (15.7; 15.2 was `CI_JOB_JWT`).
+#[test]
+fn explanations_carry_the_corrected_catalog() {
+    let claims = main_claims(|c| {
+        c.insert("target_audience".into(), "//iam.googleapis.com/x".into());
+        c.insert("deployment_tier".into(), "production".into());
+    });
+    let inspection = inspect_token(&unsigned(&claims), NOW).unwrap();
+    let explained = |claim: &str| inspection.explanations.iter().find(|e| e.claim == claim).unwrap();
+    let target = explained("target_audience");
+    assert_eq!(target.since, None);
+    assert!(target.presence.unwrap().starts_with("never in an id_tokens token"));
+    assert_eq!(explained("deployment_tier").since, Some("15.7"));
+}

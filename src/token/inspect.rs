@@ -418,7 +418,7 @@ fn explain(name: &str, value: &Value, host: Option<&ProviderHost>, gitlab_com: b
         known: info.is_some(),
         meaning: info.map(|i| i.meaning),
         presence: info.map(|i| i.presence),
-        since: info.map(|i| i.since),
+        since: info.map(|i| i.since).filter(|since| !since.is_empty()),
         value_type: info.map(|i| i.value_type),
         aws_condition_key,
         aws_key_scope: info.map(|i| i.aws_condition_key),
