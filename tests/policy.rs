@@ -986,3 +986,34 @@ fn every_project_component_builds_a_policy() {
         "names every first component: {err}"
     );
 }
+
+/// The fork's merge request pipeline, sub `job_project_id:…:source_project_path:…`: the policy
+/// built from it admits it, and refuses the same job in another parent or from another fork.
+/// A token whose sub repeats a component (legal in GitLab) is refused with the spec's message.
+#[test]
+fn policies_from_tokens_with_job_and_source_components() {
+    let token = |name: &str| fs::read_to_string(format!("tests/fixtures/tokens/{name}.jwt")).unwrap();
+    let options = TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap();
+    let result = trust_policy_for_token(&token("fork-mr-job-project-sub"), &options).unwrap();
+    assert_eq!(
+        result.subjects,
+        ["job_project_id:46573356:source_project_path:contributor/deployer:ref_type:branch:ref:fix-typo"]
+    );
+    let own = claims("fork-mr-job-project-sub", |_| {});
+    assert!(allows(&result, &own), "{}", result.policy);
+    let other_parent = claims("fork-mr-job-project-sub", |c| {
+        c["sub"] = json!("job_project_id:1:source_project_path:contributor/deployer:ref_type:branch:ref:fix-typo");
+    });
+    assert!(!allows(&result, &other_parent));
+    let other_fork = claims("fork-mr-job-project-sub", |c| {
+        c["sub"] = json!("job_project_id:46573356:source_project_path:mallory/deployer:ref_type:branch:ref:fix-typo");
+    });
+    assert!(!allows(&result, &other_fork));
+
+    let err = trust_policy_for_token(&token("repeated-sub-component"), &options).unwrap_err();
+    assert_eq!(err.code(), "spec.sub_claim_components");
+    assert!(
+        err.to_string().contains("ref appears twice; GitLab would accept it"),
+        "{err}"
+    );
+}
