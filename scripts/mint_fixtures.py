@@ -190,6 +190,13 @@ USER = {
     "user_email": "jdoe@example.com",
     "user_access_level": "maintainer",
 }
+# A contributor's fork of PROJECT.
+FORK = {
+    "namespace_id": "91234567",
+    "namespace_path": "contributor",
+    "project_id": "71234567",
+    "project_path": "contributor/deployer",
+}
 PIPELINE_ID = "2117654321"
 JOB_ID = "8222997048"
 RUNNER_ID = 12270835
@@ -247,6 +254,20 @@ def gitlab_claims(
     c["sub"] = sub
     c["aud"] = aud
     return c
+
+
+def job_and_source_claims(*, source: dict) -> dict:
+    """job_project_* (the project the job runs in: PROJECT) and source_project_*."""
+    return {
+        "job_project_id": PROJECT["project_id"],
+        "job_project_path": PROJECT["project_path"],
+        "job_namespace_id": PROJECT["namespace_id"],
+        "job_namespace_path": PROJECT["namespace_path"],
+        "source_project_id": source["project_id"],
+        "source_project_path": source["project_path"],
+        "source_namespace_id": source["namespace_id"],
+        "source_namespace_path": source["namespace_path"],
+    }
 
 
 def replace_in_order(d: dict, **changes) -> dict:
@@ -438,6 +459,39 @@ def token_cases() -> list[tuple[str, dict, dict]]:
         ),
     )
     add("gitlab-doc-example", json.loads(GITLAB_DOC_EXAMPLE))
+    # A merge request pipeline from a fork, run in the parent project, on a GitLab with the
+    # job_project_* (18.4) and source_project_* (merge request 258245) claims. project_* and
+    # namespace_* are the fork's, job_* the parent's, source_* the merge request's source
+    # project (the fork). The parent's sub starts with job_project_id (allowed first since
+    # MR 258245) and names the source project later. The contributor is no member of the
+    # parent, so user_access_level is null.
+    fork = gitlab_claims(
+        "fork-mr-job-project-sub",
+        project=FORK,
+        ref="fix-typo",
+        ref_protected="false",
+        sub=(
+            f"job_project_id:{PROJECT['project_id']}"
+            f":source_project_path:{FORK['project_path']}"
+            ":ref_type:branch:ref:fix-typo"
+        ),
+    )
+    fork = replace_in_order(
+        fork,
+        pipeline_source="merge_request_event",
+        user_id="9912345",
+        user_login="contributor",
+        user_email="contributor@example.com",
+        user_access_level=None,
+    )
+    add("fork-mr-job-project-sub", insert_after(fork, "project_path", job_and_source_claims(source=FORK)))
+    # The parent's own branch pipeline, with a project setting that lists ref twice: GitLab
+    # accepts that and writes ref:main twice.
+    repeated = gitlab_claims(
+        "repeated-sub-component",
+        sub=f"project_path:{PROJECT['project_path']}:ref_type:branch:ref:main:ref:main",
+    )
+    add("repeated-sub-component", insert_after(repeated, "project_path", job_and_source_claims(source=PROJECT)))
     return cases
 
 

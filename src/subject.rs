@@ -2,8 +2,34 @@
 //!
 //! GitLab builds `sub` as `name:value` pairs joined by `:`, from the project's
 //! `ci_id_token_sub_claim_components` (default `project_path`, `ref_type`,
-//! `ref`), dropping components that have no value. Paths and refs never
-//! contain `:`, so `:` is always a separator and parsing is unambiguous.
+//! `ref`), dropping components that have no value
+//! (`sub_components.select { |c| custom_claims[c] }.flat_map { |c| [c, custom_claims[c]] }.join(':')`,
+//! `lib/gitlab/ci/jwt_v2.rb`). Paths and refs never contain `:`, so `:` is always a
+//! separator and parsing is unambiguous.
+//!
+//! What the setting may hold, as GitLab validates it (`app/models/project_ci_cd_setting.rb`,
+//! 17.10: `ALLOWED_SUB_CLAIM_COMPONENTS`, "`project_path` must be the first element"): the
+//! first element must identify the project, and every element must be an allowed
+//! component. Nothing else is checked: no uniqueness, no position for the later
+//! elements. So GitLab accepts, and emits, a component listed twice (with the same value
+//! both times: it is the same claim) and a project component after the first; both parse
+//! here, and the inspector reports a repeated component as advice (TOK018), not as a
+//! `sub` GitLab cannot emit.
+//!
+//! The allowed components, by source:
+//! - `project_path`, `ref_type`, `ref`: the setting's first release (17.10).
+//! - `project_id` first: GitLab's cloud-services guide ("set `ci_id_token_sub_claim_components`
+//!   to a value similar to `["project_id", "ref_type", "ref"]`"); release UNCONFIRMED.
+//! - `ref_protected`, `environment_protected`, `deployment_tier`: "Introduced in GitLab 18.7"
+//!   (`doc/ci/secrets/id_token_authentication.md`, `sub` row).
+//! - `job_project_path`, `job_project_id`, `source_project_path`, `source_project_id`, "including
+//!   as the first one": <https://gitlab.com/gitlab-org/gitlab/-/merge_requests/258245>; release
+//!   UNCONFIRMED (after 18.9).
+//!
+//! Which project each names, in a merge request pipeline from a fork (run in the parent
+//! project): `project_*` (and `namespace_*`) are the fork's since the 18.2.2 security fix,
+//! `job_project_*` the project the job runs in (the parent), and `source_project_*` the merge
+//! request's source project. In every other pipeline all three name the same project.
 
 use crate::text::Gather as _;
 use crate::text::Joined as _;
@@ -18,6 +44,12 @@ use crate::error::Coded;
 pub enum Component {
     ProjectPath,
     ProjectId,
+    /// The project the job runs in (MR 258245).
+    JobProjectPath,
+    JobProjectId,
+    /// A merge request's source project (MR 258245).
+    SourceProjectPath,
+    SourceProjectId,
     RefType,
     Ref,
     RefProtected,
@@ -26,10 +58,14 @@ pub enum Component {
 }
 
 impl Component {
-    /// Every component, in the order GitLab documents them.
-    pub const ALL: [Self; 7] = [
+    /// Every component: the ones that identify the project (any may come first), then the rest.
+    pub const ALL: [Self; 11] = [
         Self::ProjectPath,
         Self::ProjectId,
+        Self::JobProjectPath,
+        Self::JobProjectId,
+        Self::SourceProjectPath,
+        Self::SourceProjectId,
         Self::RefType,
         Self::Ref,
         Self::RefProtected,
@@ -46,6 +82,10 @@ impl Component {
         match self {
             Self::ProjectPath => "project_path",
             Self::ProjectId => "project_id",
+            Self::JobProjectPath => "job_project_path",
+            Self::JobProjectId => "job_project_id",
+            Self::SourceProjectPath => "source_project_path",
+            Self::SourceProjectId => "source_project_id",
             Self::RefType => "ref_type",
             Self::Ref => "ref",
             Self::RefProtected => "ref_protected",
@@ -59,10 +99,24 @@ impl Component {
         Self::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    /// Only `project_path` or `project_id` may come first, and only first.
+    /// The components GitLab accepts first: a project's path or id. GitLab requires one of
+    /// them first and checks nothing about the later elements but membership, so they may
+    /// also come later.
     #[must_use]
     pub fn identifies_project(self) -> bool {
-        matches!(self, Self::ProjectPath | Self::ProjectId)
+        self.is_project_path() || self.is_project_id()
+    }
+
+    /// `project_path`, `job_project_path`, `source_project_path`: a project's full path.
+    #[must_use]
+    pub fn is_project_path(self) -> bool {
+        matches!(self, Self::ProjectPath | Self::JobProjectPath | Self::SourceProjectPath)
+    }
+
+    /// `project_id`, `job_project_id`, `source_project_id`: a project's numeric id.
+    #[must_use]
+    pub fn is_project_id(self) -> bool {
+        matches!(self, Self::ProjectId | Self::JobProjectId | Self::SourceProjectId)
     }
 }
 
@@ -72,8 +126,10 @@ impl fmt::Display for Component {
     }
 }
 
-const ALLOWED_NAMES: &str =
-    "project_path, project_id, ref_type, ref, ref_protected, environment_protected, deployment_tier";
+/// The components GitLab accepts first, for messages.
+pub const FIRST_NAMES: &str =
+    "project_path, project_id, job_project_path, job_project_id, source_project_path or source_project_id";
+const ALLOWED_NAMES: &str = "project_path, project_id, job_project_path, job_project_id, source_project_path, source_project_id, ref_type, ref, ref_protected, environment_protected, deployment_tier";
 const DEPLOYMENT_TIERS: [&str; 5] = ["production", "staging", "testing", "development", "other"];
 
 /// Why a string is not a `sub` that GitLab could emit.
@@ -93,20 +149,25 @@ pub enum SubjectError {
     Dangling { name: String },
     #[error("sub has unknown component {name:?}; GitLab uses only {ALLOWED_NAMES}")]
     UnknownComponent { name: String },
-    #[error("sub starts with {found:?}; GitLab always starts it with project_path or project_id")]
+    #[error("sub starts with {found:?}; GitLab always starts it with {FIRST_NAMES}")]
     FirstComponent { found: String },
-    #[error("sub has {0} more than once")]
-    Duplicate(Component),
-    #[error("sub has {0} after the first component; it may only come first")]
-    Misplaced(Component),
+    /// A component twice with different values: GitLab writes the same claim each time.
+    #[error(
+        "sub has {component} twice with different values ({first:?}, then {second:?}); GitLab writes the same claim each time a component is listed"
+    )]
+    Duplicate {
+        component: Component,
+        first: String,
+        second: String,
+    },
     #[error("sub component {0} has an empty value")]
     EmptyValue(Component),
     #[error(
-        "sub project_path {0:?} is not a GitLab project path; expected group/project of letters, digits, '_', '-', '.'"
+        "sub {component} {value:?} is not a GitLab project path; expected group/project of letters, digits, '_', '-', '.'"
     )]
-    ProjectPath(String),
-    #[error("sub project_id {0:?} is not a number")]
-    ProjectId(String),
+    ProjectPath { component: Component, value: String },
+    #[error("sub {component} {value:?} is not a number")]
+    ProjectId { component: Component, value: String },
     #[error("sub has ref_type:{0}; GitLab has no merge-request ref type (merge request pipelines carry ref_type:branch and the source branch)")]
     MergeRequestRefType(String),
     #[error("sub has ref_type:{0}; expected branch or tag")]
@@ -130,11 +191,10 @@ impl Coded for SubjectError {
             Self::Dangling { .. } => "subject.dangling",
             Self::UnknownComponent { .. } => "subject.unknown_component",
             Self::FirstComponent { .. } => "subject.first_component",
-            Self::Duplicate(_) => "subject.duplicate",
-            Self::Misplaced(_) => "subject.misplaced",
+            Self::Duplicate { .. } => "subject.duplicate",
             Self::EmptyValue(_) => "subject.empty_value",
-            Self::ProjectPath(_) => "subject.project_path",
-            Self::ProjectId(_) => "subject.project_id",
+            Self::ProjectPath { .. } => "subject.project_path",
+            Self::ProjectId { .. } => "subject.project_id",
             Self::MergeRequestRefType(_) => "subject.ref_type_mr",
             Self::RefType(_) => "subject.ref_type",
             Self::RefPrefix(_) => "subject.ref_prefix",
@@ -180,11 +240,16 @@ impl Subject {
             if components.is_empty() && !component.identifies_project() {
                 return Err(SubjectError::FirstComponent { found: name.to_owned() });
             }
-            if !components.is_empty() && component.identifies_project() {
-                return Err(SubjectError::Misplaced(component));
-            }
-            if components.iter().any(|(seen, _)| *seen == component) {
-                return Err(SubjectError::Duplicate(component));
+            // GitLab checks later elements only for membership: a project component may come
+            // again later, and a repeated component is written again, with the same value.
+            if let Some((_, first)) = components.iter().find(|(seen, _)| *seen == component) {
+                if first != value {
+                    return Err(SubjectError::Duplicate {
+                        component,
+                        first: first.clone(),
+                        second: value.to_owned(),
+                    });
+                }
             }
             check_value(component, value)?;
             components.push((component, value.to_owned()));
@@ -212,12 +277,27 @@ impl Subject {
         &self.components
     }
 
+    /// A component's value. A component listed twice has the same value both times
+    /// ([`Subject::parse`] refuses anything else), so this is its first occurrence.
     #[must_use]
     pub fn get(&self, component: Component) -> Option<&str> {
         self.components
             .iter()
             .find(|(c, _)| *c == component)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The components that appear more than once, each once, in `sub` order: legal (GitLab
+    /// writes a component as often as the project's setting lists it), but worth a word.
+    #[must_use]
+    pub fn repeated(&self) -> Vec<Component> {
+        let mut repeated: Vec<Component> = Vec::new();
+        for (index, (component, _)) in self.components.iter().enumerate() {
+            if !repeated.contains(component) && self.components[..index].iter().any(|(c, _)| c == component) {
+                repeated.push(*component);
+            }
+        }
+        repeated
     }
 
     /// True for GitLab's default `project_path`, `ref_type`, `ref`.
@@ -248,14 +328,20 @@ pub fn check_value(component: Component, value: &str) -> Result<(), SubjectError
         return Err(SubjectError::EmptyValue(component));
     }
     match component {
-        Component::ProjectPath => {
+        Component::ProjectPath | Component::JobProjectPath | Component::SourceProjectPath => {
             if !is_project_path(value) {
-                return Err(SubjectError::ProjectPath(value.to_owned()));
+                return Err(SubjectError::ProjectPath {
+                    component,
+                    value: value.to_owned(),
+                });
             }
         }
-        Component::ProjectId => {
+        Component::ProjectId | Component::JobProjectId | Component::SourceProjectId => {
             if !value.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(SubjectError::ProjectId(value.to_owned()));
+                return Err(SubjectError::ProjectId {
+                    component,
+                    value: value.to_owned(),
+                });
             }
         }
         Component::RefType => match value {
@@ -342,12 +428,14 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
         let value = parts.get(index + 1).copied().unwrap_or("");
         let last = index + 2 >= parts.len();
         match component {
-            Component::ProjectPath | Component::ProjectId => {
-                scope.by_path = component == Component::ProjectPath;
+            // The first component names the project. A project component later (GitLab allows
+            // it) can only narrow what the first admits; the scope is read from the first.
+            _ if index == 0 && component.identifies_project() => {
+                scope.by_path = component.is_project_path();
                 // `*` and `?` cross `/`: unless the top-level group is literal, the
                 // pattern admits namespaces an attacker can register.
                 let top_level = crate::text::split_ascii(value, b'/').next().unwrap_or_default();
-                if wild(value) && (component == Component::ProjectId || wild(top_level)) {
+                if wild(value) && (component.is_project_id() || wild(top_level)) {
                     scope.any_project = true;
                 } else if wild(value) {
                     scope.project_wildcard = true;
@@ -367,9 +455,11 @@ pub fn pattern_scope(pattern: &str) -> PatternScope {
 
 /// Narrows `scope` by the literal text after a pattern's last wildcard, when it is whole
 /// `name:value` pairs: `acme/app*ref:main` and `acme/app:*:ref:main` end in `ref` `main`, so
-/// they admit that ref only (of either type). GitLab's `sub` values never contain ':', and
-/// no component name ends with another's, so such a tail lines up with the `sub`'s last
-/// components whatever the wildcard crossed. Anything else (`*f:main`, `*main`) pins nothing.
+/// they admit that ref only (of either type). GitLab's `sub` values never contain ':', so
+/// such a tail lines up with the `sub`'s last components whatever the wildcard crossed; only
+/// its first name may be the end of a longer one (`project_path` of `job_project_path`), and
+/// no component name but `ref` and `ref_type` themselves ends with either, so the `ref` and
+/// `ref_type` it pins are those. Anything else (`*f:main`, `*main`) pins nothing.
 fn pin_literal_tail(pattern: &str, scope: &mut PatternScope) {
     let Some(last) = pattern.bytes().rposition(|b| matches!(b, b'*' | b'?')) else {
         return;
@@ -492,6 +582,134 @@ mod tests {
         }
     }
 
+    /// GitLab's documented behaviour, component by component: the first element must be one of
+    /// the six project components (`project_path`, `project_id`; `job_project_*` and
+    /// `source_project_*` from MR 258245, "including as the first one"); later elements are only
+    /// checked for membership (17.10 `ALLOWED_SUB_CLAIM_COMPONENTS`), so a project component
+    /// later and a repeated component are emitted as listed. `*_path` values are project paths,
+    /// `*_id` values digits.
+    #[test]
+    fn the_grammar_follows_gitlab() {
+        let project = [
+            ("project_path", "acme/app", "acme"),
+            ("project_id", "42", "4x"),
+            ("job_project_path", "acme/sub/app", "acme/"),
+            ("job_project_id", "7", "-7"),
+            ("source_project_path", "fork-owner/app", "fork owner/app"),
+            ("source_project_id", "123456", "12 3"),
+        ];
+        for (name, good, bad) in project {
+            let component = Component::from_name(name).unwrap();
+            assert!(component.identifies_project(), "{name}");
+            assert_eq!(component.is_project_path(), name.ends_with("_path"), "{name}");
+            assert_eq!(component.is_project_id(), name.ends_with("_id"), "{name}");
+            // First, alone and with the rest of the default form.
+            for sub in [
+                format!("{name}:{good}"),
+                format!("{name}:{good}:ref_type:branch:ref:main"),
+                format!("{name}:{good}:ref_type:tag:ref:v1:ref_protected:true:deployment_tier:production"),
+            ] {
+                let parsed = Subject::parse(&sub).unwrap_or_else(|e| panic!("{sub}: {e}"));
+                assert_eq!(parsed.get(component), Some(good), "{sub}");
+                assert_eq!(parsed.to_string(), sub);
+                assert!(parsed.repeated().is_empty(), "{sub}");
+            }
+            // Later, after another project component: accepted, no advice (nothing repeats).
+            let other = if name == "project_id" {
+                "project_path:acme/app"
+            } else {
+                "project_id:1"
+            };
+            let later = format!("{other}:ref_type:branch:ref:main:{name}:{good}");
+            let parsed = Subject::parse(&later).unwrap_or_else(|e| panic!("{later}: {e}"));
+            assert_eq!(parsed.get(component), Some(good), "{later}");
+            assert!(parsed.repeated().is_empty(), "{later}");
+            // Twice with the same value: GitLab emits it; advice, not an error.
+            let twice = format!("{name}:{good}:ref:main:{name}:{good}");
+            let parsed = Subject::parse(&twice).unwrap_or_else(|e| panic!("{twice}: {e}"));
+            assert_eq!(parsed.repeated(), [component], "{twice}");
+            assert_eq!(parsed.to_string(), twice);
+            // Twice with different values: one claim cannot have two values.
+            let differing = format!("{name}:{good}:ref:main:{name}:{good}0");
+            let err = Subject::parse(&differing).unwrap_err();
+            assert_eq!(err.code(), "subject.duplicate", "{differing}");
+            assert!(err.to_string().contains(name), "{err}");
+            // Values: a project path for *_path, digits for *_id, first or later.
+            for sub in [format!("{name}:{bad}"), format!("{other}:{name}:{bad}")] {
+                let err = Subject::parse(&sub).unwrap_err();
+                let expected = if name.ends_with("_path") {
+                    "subject.project_path"
+                } else {
+                    "subject.project_id"
+                };
+                assert_eq!(err.code(), expected, "{sub}: {err}");
+                assert!(err.to_string().contains(name), "{sub}: {err} names the component");
+            }
+        }
+        // The rest may not come first, and the message names every component that may.
+        for name in [
+            "ref_type",
+            "ref",
+            "ref_protected",
+            "environment_protected",
+            "deployment_tier",
+        ] {
+            let component = Component::from_name(name).unwrap();
+            assert!(!component.identifies_project(), "{name}");
+            let value = match component {
+                Component::RefType => "branch",
+                Component::Ref => "main",
+                Component::DeploymentTier => "production",
+                _ => "true",
+            };
+            let err = Subject::parse(&format!("{name}:{value}:project_path:g/p")).unwrap_err();
+            assert_eq!(err.code(), "subject.first_component", "{name}");
+            for first in ["project_path", "job_project_id", "source_project_id"] {
+                assert!(err.to_string().contains(first), "{err}");
+            }
+            // Twice with the same value, later: legal, advice.
+            let twice = format!("project_path:g/p:{name}:{value}:{name}:{value}");
+            assert_eq!(Subject::parse(&twice).unwrap().repeated(), [component], "{twice}");
+        }
+        // The first occurrence is what get() returns; repeated() lists each component once.
+        let many = Subject::parse("project_path:g/p:ref:main:ref:main:project_path:g/p:ref:main").unwrap();
+        assert_eq!(many.get(Component::Ref), Some("main"));
+        assert_eq!(many.repeated(), [Component::Ref, Component::ProjectPath]);
+        assert!(!many.is_default_form());
+    }
+
+    #[test]
+    fn every_component_has_a_unique_name() {
+        for (index, component) in Component::ALL.into_iter().enumerate() {
+            assert_eq!(Component::from_name(component.name()), Some(component));
+            assert!(Component::ALL[..index].iter().all(|c| c.name() != component.name()));
+            assert!(ALLOWED_NAMES.contains(component.name()), "{component}");
+            assert_eq!(
+                FIRST_NAMES.contains(component.name()),
+                component.identifies_project(),
+                "{component}"
+            );
+        }
+    }
+
+    /// The page keeps its own list (it needs it before the module loads); it must be this one.
+    #[test]
+    fn the_page_and_the_types_list_every_component_in_order() {
+        let page = include_str!("../www/policy-pane.js");
+        let start = page
+            .find("export const COMPONENTS = [")
+            .expect("COMPONENTS in www/policy-pane.js");
+        let list = &page[start..start + page[start..].find("];").unwrap()];
+        let names: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
+        let expected: Vec<&str> = Component::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(names, expected, "www/policy-pane.js COMPONENTS");
+        let types = include_str!("wasm/types.d.ts");
+        let start = types.find("export interface SubjectComponent {").unwrap();
+        let union = &types[start..start + types[start..].find(';').unwrap()];
+        let names: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        assert_eq!(names, expected, "src/wasm/types.d.ts SubjectComponent.name");
+    }
+
     #[test]
     fn from_components_refuses_values_with_separators() {
         let ok = Subject::from_components(&[(Component::ProjectPath, "g/p".into()), (Component::Ref, "main".into())])
@@ -510,11 +728,14 @@ mod tests {
             ("project_path:g/p:branch:main", "subject.unknown_component"),
             ("ref:main:project_path:g/p", "subject.first_component"),
             ("project_path:g/p:ref:a:ref:b", "subject.duplicate"),
-            ("project_path:g/p:project_id:1", "subject.misplaced"),
+            ("project_id:1:ref:main:project_id:2", "subject.duplicate"),
             ("project_path:g/p:ref:", "subject.empty_value"),
             ("project_path:justone:ref:main", "subject.project_path"),
             ("project_path:g/p q:ref:main", "subject.project_path"),
             ("project_id:abc", "subject.project_id"),
+            ("job_project_id:1a", "subject.project_id"),
+            ("source_project_path:single", "subject.project_path"),
+            ("ref_type:branch:job_project_id:1", "subject.first_component"),
             ("project_path:g/p:ref_type:mr:ref:42", "subject.ref_type_mr"),
             ("project_path:g/p:ref_type:pipeline", "subject.ref_type"),
             (
@@ -582,6 +803,37 @@ mod tests {
         assert!(!release.any_ref, "release/* is a narrowed pattern, not any ref");
         let by_id = pattern_scope("project_id:42:ref_type:branch:ref:main");
         assert!(!by_id.by_path && !by_id.any_ref);
+        // Every project component first: *_path by path, *_id by id, wildcards as for project_*.
+        for first in ["job_project_path", "source_project_path"] {
+            let exact = pattern_scope(&format!("{first}:g/p:ref_type:branch:ref:main"));
+            assert!(
+                exact.by_path && !exact.any_project && !exact.project_wildcard,
+                "{first}"
+            );
+            assert!(
+                pattern_scope(&format!("{first}:g/*:ref_type:branch:ref:main")).project_wildcard,
+                "{first}"
+            );
+            assert!(
+                pattern_scope(&format!("{first}:*/p:ref_type:branch:ref:main")).any_project,
+                "{first}"
+            );
+        }
+        for first in ["job_project_id", "source_project_id"] {
+            let exact = pattern_scope(&format!("{first}:42:ref_type:branch:ref:main"));
+            assert!(!exact.by_path && !exact.any_project && !exact.any_ref, "{first}");
+            assert!(
+                pattern_scope(&format!("{first}:4*:ref_type:branch:ref:main")).any_project,
+                "{first}"
+            );
+        }
+        // A project component later only narrows: the first decides how the project is named.
+        let later = pattern_scope("project_id:42:ref_type:branch:ref:main:project_path:g/p");
+        assert!(!later.by_path && !later.any_project && !later.any_ref);
+        let later = pattern_scope("project_path:g/p:ref:main:job_project_id:7");
+        assert!(later.by_path && !later.any_project && !later.any_ref);
+        let later = pattern_scope("project_id:42:ref:main:job_project_path:*");
+        assert!(!later.any_project && !later.project_wildcard && !later.any_ref);
         assert!(pattern_scope("project_path:g/p").any_ref, "no ref component: every ref");
         assert_eq!(
             pattern_scope("repo:acme/app:ref:refs/heads/main"),
@@ -606,6 +858,13 @@ mod tests {
             ("project_path:acme/app*ref_type:tag:ref:v1", true, false, false),
             ("project_path:acme/app:*:ref_type:branch:ref:main", false, false, false),
             ("project_path:acme/app*ref_protected:true", true, true, true),
+            // The tail's first name may end a longer one (`job_project_path`): still whole pairs.
+            (
+                "project_path:acme/app*project_path:acme/app:ref:main",
+                true,
+                false,
+                true,
+            ),
             // Not whole pairs: `f` may end `ref` or a value, `main` may end any ref (`domain`).
             ("project_path:acme/app*f:main", true, true, true),
             ("project_path:acme/app*main", true, true, true),

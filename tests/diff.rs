@@ -36,10 +36,16 @@ fn diff(before: &str, after: &str) -> Comparison {
     let (before, after) = (parse_policy(before).unwrap(), parse_policy(after).unwrap());
     let comparison = compare(&before, &after);
     for change in &comparison.newly_admitted {
-        assert!(allowed(&after, &change.witness) && !allowed(&before, &change.witness), "{change:?}");
+        assert!(
+            allowed(&after, &change.witness) && !allowed(&before, &change.witness),
+            "{change:?}"
+        );
     }
     for change in &comparison.no_longer_admitted {
-        assert!(allowed(&before, &change.witness) && !allowed(&after, &change.witness), "{change:?}");
+        assert!(
+            allowed(&before, &change.witness) && !allowed(&after, &change.witness),
+            "{change:?}"
+        );
     }
     comparison
 }
@@ -72,7 +78,10 @@ fn known_pairs() {
     assert_eq!(widened.verdict, Verdict::NewAccess, "{}", widened.reason);
     assert!(widened.no_longer_admitted.is_empty());
     let sub = widened.newly_admitted[0].witness["sub"].as_str().unwrap();
-    assert!(sub.starts_with("project_path:g/app:ref_type:branch:ref:") && !sub.ends_with(":main"), "{sub}");
+    assert!(
+        sub.starts_with("project_path:g/app:ref_type:branch:ref:") && !sub.ends_with(":main"),
+        "{sub}"
+    );
     // ...and back: no new access, but those branches are lost.
     let narrowed = diff(&any_ref, &main);
     assert_eq!(narrowed.verdict, Verdict::NoNewAccess, "{}", narrowed.reason);
@@ -81,11 +90,17 @@ fn known_pairs() {
     // Adding ref_protected only takes away.
     let pinned = diff(&any_ref, &with_protected);
     assert_eq!(pinned.verdict, Verdict::NoNewAccess, "{}", pinned.reason);
-    assert!(pinned.no_longer_admitted.iter().all(|c| c.witness["ref_protected"] == "false"));
+    assert!(pinned
+        .no_longer_admitted
+        .iter()
+        .all(|c| c.witness["ref_protected"] == "false"));
     // Dropping it gives unprotected branches.
     let dropped = diff(&with_protected, &any_ref);
     assert_eq!(dropped.verdict, Verdict::NewAccess);
-    assert!(dropped.newly_admitted.iter().all(|c| c.witness["ref_protected"] == "false"));
+    assert!(dropped
+        .newly_admitted
+        .iter()
+        .all(|c| c.witness["ref_protected"] == "false"));
 
     // project_path:g/* -> project_path:g/app:*: narrower.
     assert_eq!(diff(&group, &app).verdict, Verdict::NoNewAccess);
@@ -121,19 +136,33 @@ fn statements_denies_and_principals() {
     // Adding a statement adds g/lib.
     let added = diff(&one, &two);
     assert_eq!(added.verdict, Verdict::NewAccess);
-    assert!(added.newly_admitted.iter().all(|c| c.witness["sub"].as_str().unwrap().starts_with("project_path:g/lib:")));
+    assert!(added
+        .newly_admitted
+        .iter()
+        .all(|c| c.witness["sub"].as_str().unwrap().starts_with("project_path:g/lib:")));
     // A Deny subtracts: nothing new.
     let guarded = doc(&[&allow("project_path:g/app:*"), deny]);
     assert_eq!(diff(&one, &guarded).verdict, Verdict::NoNewAccess);
     let unguarded = diff(&guarded, &one);
     assert_eq!(unguarded.verdict, Verdict::NewAccess);
-    assert!(unguarded.newly_admitted.iter().all(|c| c.witness["ref_protected"] == "false"));
+    assert!(unguarded
+        .newly_admitted
+        .iter()
+        .all(|c| c.witness["ref_protected"] == "false"));
     // Another provider: its tokens are new.
-    let other = one.replace("oidc-provider/gitlab.com", "oidc-provider/gitlab.example.com").replace("gitlab.com:", "gitlab.example.com:");
+    let other = one
+        .replace("oidc-provider/gitlab.com", "oidc-provider/gitlab.example.com")
+        .replace("gitlab.com:", "gitlab.example.com:");
     let moved = diff(&one, &other);
     assert_eq!(moved.verdict, Verdict::NewAccess);
-    assert!(moved.newly_admitted.iter().all(|c| c.witness["iss"] == "https://gitlab.example.com"));
-    assert!(moved.no_longer_admitted.iter().all(|c| c.witness["iss"] == "https://gitlab.com"));
+    assert!(moved
+        .newly_admitted
+        .iter()
+        .all(|c| c.witness["iss"] == "https://gitlab.example.com"));
+    assert!(moved
+        .no_longer_admitted
+        .iter()
+        .all(|c| c.witness["iss"] == "https://gitlab.com"));
 }
 
 #[test]
@@ -154,7 +183,6 @@ fn what_it_cannot_decide_it_says() {
     let result = diff(&plain, &source_ip);
     assert_ne!(result.verdict, Verdict::NoNewAccess, "{}", result.reason);
 }
-
 
 /// A policy from parts: statements of (effect, sub operator, subs, extra StringEquals pins).
 fn build(statements: &[(bool, &str, Vec<String>, Vec<(String, String)>)]) -> String {
@@ -199,7 +227,11 @@ fn statement() -> impl Strategy<Value = Statement> {
             pins.extend(protected.map(|v| ("ref_protected".to_owned(), v.to_owned())));
             pins.extend(project.map(|v| ("project_id".to_owned(), v.to_owned())));
             let subs: Vec<String> = subs.into_iter().map(str::to_owned).collect();
-            let operator = if subs.iter().any(|s| s.contains('*')) { "StringLike" } else { "StringEquals" };
+            let operator = if subs.iter().any(|s| s.contains('*')) {
+                "StringLike"
+            } else {
+                "StringEquals"
+            };
             (true, operator, subs, pins)
         })
 }
@@ -220,7 +252,13 @@ fn edit(mut policy: Vec<Statement>, kind: u8, pick: usize, extra: Statement) -> 
         2 => {
             policy[at].3.pop();
         }
-        3 => policy[at].1 = if policy[at].1 == "StringLike" { "StringEquals" } else { "StringLike" },
+        3 => {
+            policy[at].1 = if policy[at].1 == "StringLike" {
+                "StringEquals"
+            } else {
+                "StringLike"
+            }
+        }
         4 => policy.push(extra),
         _ => policy.push((false, "StringLike", vec![SUBS[pick % SUBS.len()].to_owned()], extra.3)),
     }
@@ -230,9 +268,19 @@ fn edit(mut policy: Vec<Statement>, kind: u8, pick: usize, extra: Statement) -> 
 fn tokens() -> Vec<Map<String, Value>> {
     let mut tokens = Vec::new();
     for project in ["g/app", "g/lib", "g/sub/app", "h/app"] {
-        for (kind, reference) in [("branch", "main"), ("branch", "release/1"), ("branch", "feature/x"), ("tag", "v1"), ("tag", "main")] {
+        for (kind, reference) in [
+            ("branch", "main"),
+            ("branch", "release/1"),
+            ("branch", "feature/x"),
+            ("tag", "v1"),
+            ("tag", "main"),
+        ] {
             for protected in ["true", "false"] {
-                for (id, aud) in [("42", "sts.amazonaws.com"), ("43", "sts.amazonaws.com"), ("42", "https://gitlab.com")] {
+                for (id, aud) in [
+                    ("42", "sts.amazonaws.com"),
+                    ("43", "sts.amazonaws.com"),
+                    ("42", "https://gitlab.com"),
+                ] {
                     let claims = json!({
                         "iss": "https://gitlab.com",
                         "aud": aud,
@@ -276,11 +324,22 @@ proptest! {
 /// Many `*` against each other stay within the bounds, or say they cannot decide: never a hang.
 #[test]
 fn worst_cases_end() {
-    let stars = |n: usize| (0..n).map(|i| format!("*{}", (b'a' + (i % 26) as u8) as char)).collect::<String>();
+    let stars = |n: usize| {
+        (0..n)
+            .map(|i| format!("*{}", (b'a' + (i % 26) as u8) as char))
+            .collect::<String>()
+    };
     let before = policy(&format!(r#"{{"StringLike":{{"gitlab.com:sub":"{}*"}}}}"#, stars(12)));
-    let after = policy(&format!(r#"{{"StringLike":{{"gitlab.com:sub":["{}*","*z*y*x*w*v*"]}}}}"#, stars(11)));
+    let after = policy(&format!(
+        r#"{{"StringLike":{{"gitlab.com:sub":["{}*","*z*y*x*w*v*"]}}}}"#,
+        stars(11)
+    ));
     let started = std::time::Instant::now();
     let comparison = diff(&before, &after);
-    assert!(matches!(comparison.verdict, Verdict::NewAccess | Verdict::CannotDecide), "{:?}", comparison.verdict);
+    assert!(
+        matches!(comparison.verdict, Verdict::NewAccess | Verdict::CannotDecide),
+        "{:?}",
+        comparison.verdict
+    );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }

@@ -117,7 +117,7 @@ fn self_managed_issuers_get_only_sub_and_aud_keys() {
 
 #[test]
 fn each_problem_token_raises_its_finding() {
-    let cases: [(&str, &[&str]); 13] = [
+    let cases: [(&str, &[&str]); 15] = [
         ("expired", &["TOK002"]),
         ("aud-list", &["TOK005"]),
         ("hs256", &["TOK006"]),
@@ -131,6 +131,8 @@ fn each_problem_token_raises_its_finding() {
         ("legacy-v1", &["TOK001"]),
         ("project-id-sub", &[]),
         ("custom-sub-protected", &[]),
+        ("fork-mr-job-project-sub", &[]),
+        ("repeated-sub-component", &["TOK018"]),
     ];
     for (name, expected) in cases {
         let inspection = inspect(name);
@@ -231,4 +233,189 @@ fn readme_documents_every_finding_code() {
             rule.name
         );
     }
+}
+
+/// A compact JWT with these claims (unsigned: the inspector never verifies).
+fn unsigned(claims: &serde_json::Value) -> String {
+    let b64 = |v: &serde_json::Value| gitlab_aws_oidc::base64url::encode(v.to_string().as_bytes());
+    format!(
+        "{}.{}.c2ln",
+        b64(&serde_json::json!({ "alg": "RS256", "kid": "k" })),
+        b64(claims)
+    )
+}
+
+/// gitlab-com-main's claims, edited.
+fn main_claims(edit: impl FnOnce(&mut serde_json::Map<String, serde_json::Value>)) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(&fixture("tokens/gitlab-com-main.claims.json")).unwrap();
+    edit(value.as_object_mut().unwrap());
+    value
+}
+
+fn found(claims: &serde_json::Value) -> Vec<&'static str> {
+    let inspection = inspect_token(&unsigned(claims), NOW).unwrap();
+    let mut got = codes(&inspection);
+    got.retain(|c| *c != rules::CLAIMS_NOT_VERIFIED.code);
+    got
+}
+
+/// A fork's merge request pipeline run in the parent, its sub starting with `job_project_id`
+/// (MR 258245) and naming `source_project_path` later: a sub GitLab emits, split into its parts,
+/// and every new claim explained.
+#[test]
+fn job_and_source_project_components_are_read_and_explained() {
+    let inspection = inspect("fork-mr-job-project-sub");
+    let subject = inspection.subject.as_ref().unwrap();
+    let parts: Vec<(&str, &str)> = subject.components.iter().map(|c| (c.name, c.value.as_str())).collect();
+    assert_eq!(
+        parts,
+        [
+            ("job_project_id", "46573356"),
+            ("source_project_path", "contributor/deployer"),
+            ("ref_type", "branch"),
+            ("ref", "fix-typo"),
+        ]
+    );
+    assert!(!subject.default_form);
+    let explained = |claim: &str| inspection.explanations.iter().find(|e| e.claim == claim).unwrap();
+    for claim in [
+        "job_project_id",
+        "job_project_path",
+        "source_project_id",
+        "source_project_path",
+    ] {
+        let e = explained(claim);
+        assert!(e.known, "{claim}");
+        assert_eq!(e.aws_condition_key, None, "{claim}");
+        assert_eq!(
+            e.aws_note, "AWS cannot match on this claim directly; match it through sub",
+            "{claim}"
+        );
+    }
+    for claim in ["source_namespace_id", "source_namespace_path"] {
+        assert_eq!(explained(claim).aws_note, "AWS cannot match on this claim", "{claim}");
+    }
+    assert_eq!(
+        explained("source_project_id").since,
+        Some("18.10 or later (release unconfirmed)")
+    );
+    assert_eq!(
+        explained("job_project_id").since,
+        Some("18.4 (and 18.2.x, 18.3.x patch releases)")
+    );
+    // The fork's project_id is what AWS matches on gitlab.com.
+    assert_eq!(
+        explained("project_id").aws_condition_key.as_deref(),
+        Some("gitlab.com:project_id")
+    );
+    assert!(explained("namespace_id").presence.unwrap().contains("fork"));
+    // user_access_level is null: the contributor is no member of the parent.
+    assert_eq!(explained("user_access_level").value, serde_json::Value::Null);
+}
+
+/// GitLab checks only the setting's first element and membership: a component listed twice is
+/// written twice (the same value), and a project component may come again later. Both parse;
+/// a repeat is advice (TOK018, info), a later project component needs no word.
+#[test]
+fn a_repeated_component_is_advice_not_an_error() {
+    let inspection = inspect("repeated-sub-component");
+    let advice: Vec<_> = inspection.findings.iter().filter(|f| f.code == "TOK018").collect();
+    assert_eq!(advice.len(), 1, "{:#?}", inspection.findings);
+    assert_eq!(advice[0].severity, gitlab_aws_oidc::finding::Severity::Info);
+    assert_eq!(advice[0].claim.as_deref(), Some("sub"));
+    assert!(
+        advice[0].message.starts_with("sub has ref more than once"),
+        "{}",
+        advice[0].message
+    );
+    assert!(!advice[0].message.contains("cannot"), "{}", advice[0].message);
+    let names: Vec<&str> = inspection.subject.unwrap().components.iter().map(|c| c.name).collect();
+    assert_eq!(names, ["project_path", "ref_type", "ref", "ref"]);
+
+    for (sub, expected) in [
+        (
+            "project_path:acme/platform/deployer:ref_type:branch:ref:main:project_id:46573356",
+            &[][..],
+        ),
+        (
+            "project_id:46573356:ref_type:branch:ref:main:project_path:acme/platform/deployer",
+            &[][..],
+        ),
+        (
+            "project_path:acme/platform/deployer:ref:main:project_path:acme/platform/deployer:ref:main",
+            &["TOK018", "TOK018"][..],
+        ),
+        // One claim, two values: GitLab cannot emit it.
+        (
+            "project_path:acme/platform/deployer:ref:main:ref:develop",
+            &["TOK010"][..],
+        ),
+    ] {
+        let claims = main_claims(|c| {
+            c.insert("sub".into(), sub.into());
+        });
+        assert_eq!(found(&claims), expected, "{sub}");
+    }
+}
+
+/// Each component is the claim of the same name: a sub that disagrees with the job or source
+/// project claims was not built by GitLab from them.
+#[test]
+fn new_components_are_checked_against_their_claims() {
+    for (component, claim_value, sub_value) in [
+        ("job_project_id", "46573356", "46573357"),
+        ("job_project_path", "acme/platform/deployer", "acme/platform/other"),
+        ("source_project_id", "71234567", "1"),
+        ("source_project_path", "contributor/deployer", "acme/platform/deployer"),
+    ] {
+        let claims = main_claims(|c| {
+            c.insert(component.into(), claim_value.into());
+            c.insert(
+                "sub".into(),
+                format!("{component}:{sub_value}:ref_type:branch:ref:main").into(),
+            );
+        });
+        assert_eq!(found(&claims), ["TOK011"], "{component}");
+        let claims = main_claims(|c| {
+            c.insert(component.into(), claim_value.into());
+            c.insert(
+                "sub".into(),
+                format!("{component}:{claim_value}:ref_type:branch:ref:main").into(),
+            );
+        });
+        assert_eq!(found(&claims), Vec::<&str>::new(), "{component}");
+    }
+}
+
+/// `user_login`, `user_email` and `user_access_level` are JSON null when the job has no user
+/// (`user&.username`, not compacted): no type finding. A number is still one.
+#[test]
+fn null_user_claims_are_what_gitlab_sends() {
+    let claims = main_claims(|c| {
+        for name in ["user_login", "user_email", "user_access_level"] {
+            c.insert(name.into(), serde_json::Value::Null);
+        }
+        c.insert("user_id".into(), "".into());
+    });
+    assert_eq!(found(&claims), Vec::<&str>::new());
+    let claims = main_claims(|c| {
+        c.insert("user_login".into(), 7.into());
+    });
+    assert_eq!(found(&claims), ["TOK012"]);
+}
+
+/// Catalog corrections: `target_audience` is never in an `id_tokens` token (no version to give),
+/// `deployment_tier` arrived in ID tokens with them (15.7; 15.2 was `CI_JOB_JWT`).
+#[test]
+fn explanations_carry_the_corrected_catalog() {
+    let claims = main_claims(|c| {
+        c.insert("target_audience".into(), "//iam.googleapis.com/x".into());
+        c.insert("deployment_tier".into(), "production".into());
+    });
+    let inspection = inspect_token(&unsigned(&claims), NOW).unwrap();
+    let explained = |claim: &str| inspection.explanations.iter().find(|e| e.claim == claim).unwrap();
+    let target = explained("target_audience");
+    assert_eq!(target.since, None);
+    assert!(target.presence.unwrap().starts_with("never in an id_tokens token"));
+    assert_eq!(explained("deployment_tier").since, Some("15.7"));
 }

@@ -995,3 +995,129 @@ fn a_token_ref_iam_refuses_is_named_as_the_tokens() {
         "{err}"
     );
 }
+
+/// GitLab accepts a project's path or id first in `sub`, as `project_*`, `job_project_*` or
+/// `source_project_*` (MR 258245), and checks later elements only for membership: the spec
+/// takes each first and later, holds each value to its kind (a project path, digits; no
+/// wildcard in an id, a literal top-level group in a path), and refuses a repeat with a message
+/// that says GitLab would accept it.
+#[test]
+fn every_project_component_builds_a_policy() {
+    let spec_for = |components: &[&str], subject: Value| {
+        spec(&json!({ "accountId": "123456789012", "subClaimComponents": components, "subjects": [subject] }))
+    };
+    for (first, exact) in [
+        ("project_path", "acme/app"),
+        ("project_id", "42"),
+        ("job_project_path", "acme/app"),
+        ("job_project_id", "42"),
+        ("source_project_path", "contributor/app"),
+        ("source_project_id", "71234567"),
+    ] {
+        let result = trust_policy(&spec_for(
+            &[first, "ref_type", "ref"],
+            json!({ first: exact, "ref_type": "branch", "ref": "main" }),
+        ))
+        .unwrap_or_else(|e| panic!("{first}: {e}"));
+        assert_eq!(result.subjects, [format!("{first}:{exact}:ref_type:branch:ref:main")]);
+        let codes: Vec<&str> = result.findings.iter().map(|f| f.code).collect();
+        assert!(
+            !codes.contains(&"POL011") && !codes.contains(&"POL005"),
+            "{first}: {codes:?}"
+        );
+        // The path ones are by path: on gitlab.com without a project_id pin, POL014.
+        assert_eq!(
+            codes.contains(&"POL014"),
+            first.ends_with("_path"),
+            "{first}: {codes:?}"
+        );
+
+        // Later, after another project component.
+        let other = if first == "project_id" {
+            "job_project_id"
+        } else {
+            "project_id"
+        };
+        let result = trust_policy(&spec_for(
+            &[other, "ref_type", "ref", first],
+            json!({ other: "7", first: exact, "ref_type": "branch", "ref": "main" }),
+        ))
+        .unwrap_or_else(|e| panic!("{first} later: {e}"));
+        assert_eq!(
+            result.subjects,
+            [format!("{other}:7:ref_type:branch:ref:main:{first}:{exact}")]
+        );
+
+        // Twice: GitLab would accept it, this form does not.
+        let err = trust_policy(&spec_for(
+            &[first, "ref", first],
+            json!({ first: exact, "ref": "main" }),
+        ))
+        .unwrap_err();
+        assert_eq!(err.code(), "spec.sub_claim_components", "{first}");
+        assert!(
+            err.to_string().contains("appears twice; GitLab would accept it"),
+            "{err}"
+        );
+
+        // Values: a project path for *_path, digits for *_id, no wildcard in an id.
+        let (bad, pattern) = if first.ends_with("_path") {
+            ("acme", "*/app")
+        } else {
+            ("4x", "4*")
+        };
+        for value in [bad, pattern] {
+            let err = trust_policy(&spec_for(&[first, "ref"], json!({ first: value, "ref": "main" }))).unwrap_err();
+            assert_eq!(err.code(), "spec.subjects", "{first} {value}: {err}");
+        }
+        if first.ends_with("_path") {
+            let group = trust_policy(&spec_for(&[first, "ref"], json!({ first: "acme/*", "ref": "main" }))).unwrap();
+            let codes: Vec<&str> = group.findings.iter().map(|f| f.code).collect();
+            assert!(
+                codes.contains(&"POL006") && !codes.contains(&"POL005"),
+                "{first}: {codes:?}"
+            );
+        }
+    }
+    let err = trust_policy(&spec_for(
+        &["ref", "job_project_id"],
+        json!({ "ref": "main", "job_project_id": "1" }),
+    ))
+    .unwrap_err();
+    assert_eq!(err.code(), "spec.sub_claim_components");
+    assert!(
+        err.to_string().contains("source_project_id"),
+        "names every first component: {err}"
+    );
+}
+
+/// The fork's merge request pipeline, sub `job_project_id:…:source_project_path:…`: the policy
+/// built from it admits it, and refuses the same job in another parent or from another fork.
+/// A token whose sub repeats a component (legal in GitLab) is refused with the spec's message.
+#[test]
+fn policies_from_tokens_with_job_and_source_components() {
+    let token = |name: &str| fs::read_to_string(format!("tests/fixtures/tokens/{name}.jwt")).unwrap();
+    let options = TokenPolicyOptions::from_json(r#"{"accountId":"123456789012"}"#).unwrap();
+    let result = trust_policy_for_token(&token("fork-mr-job-project-sub"), &options).unwrap();
+    assert_eq!(
+        result.subjects,
+        ["job_project_id:46573356:source_project_path:contributor/deployer:ref_type:branch:ref:fix-typo"]
+    );
+    let own = claims("fork-mr-job-project-sub", |_| {});
+    assert!(allows(&result, &own), "{}", result.policy);
+    let other_parent = claims("fork-mr-job-project-sub", |c| {
+        c["sub"] = json!("job_project_id:1:source_project_path:contributor/deployer:ref_type:branch:ref:fix-typo");
+    });
+    assert!(!allows(&result, &other_parent));
+    let other_fork = claims("fork-mr-job-project-sub", |c| {
+        c["sub"] = json!("job_project_id:46573356:source_project_path:mallory/deployer:ref_type:branch:ref:fix-typo");
+    });
+    assert!(!allows(&result, &other_fork));
+
+    let err = trust_policy_for_token(&token("repeated-sub-component"), &options).unwrap_err();
+    assert_eq!(err.code(), "spec.sub_claim_components");
+    assert!(
+        err.to_string().contains("ref appears twice; GitLab would accept it"),
+        "{err}"
+    );
+}

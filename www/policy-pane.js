@@ -12,10 +12,18 @@ import { formKeyOf, h, patch, renderErrorBox, renderFieldErrors, renderNeedsCard
 import { countBySeverity, findingItems } from "./findings.js";
 import { renderFiles } from "./outputs.js";
 
-/** Every sub component GitLab can put in `sub`, in GitLab's order. */
+/**
+ * Every sub component GitLab can put in `sub`: the six that may come first, then the rest.
+ * The core's list (`Component::ALL` in src/subject.rs) is the source; a Rust test holds this
+ * copy to it, which the page needs before the module has loaded.
+ */
 export const COMPONENTS = [
   "project_path",
   "project_id",
+  "job_project_path",
+  "job_project_id",
+  "source_project_path",
+  "source_project_id",
   "ref_type",
   "ref",
   "ref_protected",
@@ -36,6 +44,10 @@ const LIST_PINS = new Set(["project_id", "namespace_id", "pipeline_source"]);
 const PLACEHOLDER = {
   project_path: "group/project",
   project_id: "digits, e.g. 46573356",
+  job_project_path: "group/project",
+  job_project_id: "digits, e.g. 46573356",
+  source_project_path: "group/project",
+  source_project_id: "digits, e.g. 46573356",
   ref_type: "branch, tag or *",
   ref: "main, release/*, v*",
   ref_protected: "true or false",
@@ -151,7 +163,8 @@ function tokenRefProtected(inspection) {
  */
 export function specOf(form) {
   const components = parseComponents(form.components);
-  const known = components.filter((c) => COMPONENTS.includes(c));
+  // Each once: a component listed twice has one value (the core says what it thinks of the repeat).
+  const known = [...new Set(components.filter((c) => COMPONENTS.includes(c)))];
   const missing = [];
   if (!form.accountId.trim()) missing.push({ field: "accountId", label: "the AWS account ID" });
   form.subjects.forEach((row, i) => {
@@ -302,7 +315,7 @@ export function renderPolicyPane(root, p, token) {
   }
 
   // Subject rows: rebuilt when their shape changes, values synced always.
-  const components = parseComponents(form.components).filter((c) => COMPONENTS.includes(c));
+  const components = [...new Set(parseComponents(form.components).filter((c) => COMPONENTS.includes(c)))];
   const rows = part("subjects");
   renderIfChanged(rows, JSON.stringify([components, form.subjects.length]), () =>
     form.subjects.map((_, i) => subjectRow(i, components, form.subjects.length)),

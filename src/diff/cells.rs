@@ -111,7 +111,11 @@ pub fn cells(languages: &[Language], preferred: &[String], limit: usize) -> Resu
         }
     }
     // One character for all the others: any that no pattern names.
-    if let Some(other) = ('a'..='z').chain('0'..='9').chain(['-', '_', '.']).find(|c| !alphabet.contains(c)) {
+    if let Some(other) = ('a'..='z')
+        .chain('0'..='9')
+        .chain(['-', '_', '.'])
+        .find(|c| !alphabet.contains(c))
+    {
         alphabet.push(other);
     } else if let Some(other) = ('\u{c0}'..='\u{ff}').find(|c| !alphabet.contains(c)) {
         alphabet.push(other);
@@ -124,9 +128,8 @@ pub fn cells(languages: &[Language], preferred: &[String], limit: usize) -> Resu
             states
         })
         .collect();
-    let accepting = |state: &[Vec<usize>]| -> Vec<bool> {
-        languages.iter().zip(state).map(|(l, s)| l.accepts(s)).collect()
-    };
+    let accepting =
+        |state: &[Vec<usize>]| -> Vec<bool> { languages.iter().zip(state).map(|(l, s)| l.accepts(s)).collect() };
     let mut found: HashMap<Vec<bool>, String> = HashMap::new();
     let mut seen: HashSet<Vec<Vec<usize>>> = HashSet::new();
     let mut queue = VecDeque::new();
@@ -254,7 +257,9 @@ mod tests {
             10_000,
         )
         .unwrap();
-        assert!(more.iter().any(|c| c.witness == "g/sub/app" && c.inside == [true, true, false]));
+        assert!(more
+            .iter()
+            .any(|c| c.witness == "g/sub/app" && c.inside == [true, true, false]));
     }
 
     #[test]

@@ -130,10 +130,11 @@ fn languages(documents: [&Document; 2], key: &str) -> Result<(Vec<Language>, Vec
                 let base = Operator::parse(&condition.operator).base;
                 let ignore_case = crate::text::contains(base, "IgnoreCase");
                 let lookup = |name: &str| KeyValue::Unknown(format!("${{{name}}}"));
-                for (value, resolved) in condition
-                    .values
-                    .iter()
-                    .zip(expected_values(condition, document.version.as_deref(), &lookup))
+                for (value, resolved) in
+                    condition
+                        .values
+                        .iter()
+                        .zip(expected_values(condition, document.version.as_deref(), &lookup))
                 {
                     let globs = match resolved {
                         Resolved::Pattern(globs) => globs,
@@ -171,12 +172,18 @@ fn example_of(globs: &[Glob]) -> String {
 
 /// One key's cells, as values (`None`: the claim left out).
 /// A key's cells: `(values, read)`, where `read` says whether any condition names the key.
-fn key_cells(documents: [&Document; 2], host: &ProviderHost, claim: &str) -> Result<(Vec<Option<String>>, bool), Undecidable> {
+fn key_cells(
+    documents: [&Document; 2],
+    host: &ProviderHost,
+    claim: &str,
+) -> Result<(Vec<Option<String>>, bool), Undecidable> {
     let key = host.condition_key(claim);
     let (languages, mut preferred) = languages(documents, &key)?;
     let (fixed, nullable) = domain(claim);
     let mut values: Vec<Option<String>> = if languages.is_empty() {
-        vec![Some(fixed.as_ref().map_or_else(|| default_value(claim), |f| f[0].clone()))]
+        vec![Some(
+            fixed.as_ref().map_or_else(|| default_value(claim), |f| f[0].clone()),
+        )]
     } else if let Some(fixed) = fixed {
         cells::cells_of_values(&languages, &fixed)
             .into_iter()
@@ -194,9 +201,11 @@ fn key_cells(documents: [&Document; 2], host: &ProviderHost, claim: &str) -> Res
             .map(|cell: Cell| Some(cell.witness))
             .gather()
     };
-    let read = documents
-        .iter()
-        .any(|d| d.statements.iter().any(|s| s.conditions.iter().any(|c| c.key.eq_ignore_ascii_case(&key))));
+    let read = documents.iter().any(|d| {
+        d.statements
+            .iter()
+            .any(|s| s.conditions.iter().any(|c| c.key.eq_ignore_ascii_case(&key)))
+    });
     if nullable && read {
         values.push(None);
     }
@@ -350,7 +359,13 @@ fn witness(
 ) -> Map<String, Value> {
     let mut claims = Map::new();
     claims.insert("iss".to_owned(), format!("https://{host}").into());
-    for (((claim, values), &index), _) in keys.iter().zip(per_key).zip(choice).zip(shown).filter(|(_, shown)| **shown) {
+    for (((claim, values), &index), _) in keys
+        .iter()
+        .zip(per_key)
+        .zip(choice)
+        .zip(shown)
+        .filter(|(_, shown)| **shown)
+    {
         if let Some(value) = &values[index] {
             claims.insert((*claim).to_owned(), value.as_str().into());
         }
@@ -439,7 +454,12 @@ pub fn sub_words(pattern: &str) -> String {
     words
 }
 
-fn change(claims: &Map<String, Value>, allowing: &Evaluation, denying: &Evaluation, allowing_policy: &Document) -> Change {
+fn change(
+    claims: &Map<String, Value>,
+    allowing: &Evaluation,
+    denying: &Evaluation,
+    allowing_policy: &Document,
+) -> Change {
     Change {
         description: class_words(claims, allowing_policy),
         witness: claims.clone(),
@@ -455,13 +475,25 @@ mod tests {
     #[test]
     fn sub_patterns_in_gitlabs_words() {
         for (pattern, words) in [
-            ("project_path:g/*:ref_type:branch:ref:release/*", "branches release/* of projects g/*"),
-            ("project_path:g/app:ref_type:branch:ref:*", "every branch of project g/app"),
+            (
+                "project_path:g/*:ref_type:branch:ref:release/*",
+                "branches release/* of projects g/*",
+            ),
+            (
+                "project_path:g/app:ref_type:branch:ref:*",
+                "every branch of project g/app",
+            ),
             ("project_path:g/app:ref_type:tag:ref:v1", "tag v1 of project g/app"),
             ("project_path:g/app", "every ref of project g/app"),
-            ("project_id:42:ref_type:branch:ref:main:ref_protected:true", "branch main of project id 42, ref_protected true"),
+            (
+                "project_id:42:ref_type:branch:ref:main:ref_protected:true",
+                "branch main of project id 42, ref_protected true",
+            ),
             ("project_path:g/app:*", "every ref of project g/app, anything after"),
-            ("repo:g/app:ref:refs/heads/main", "sub like \"repo:g/app:ref:refs/heads/main\""),
+            (
+                "repo:g/app:ref:refs/heads/main",
+                "sub like \"repo:g/app:ref:refs/heads/main\"",
+            ),
         ] {
             assert_eq!(sub_words(pattern), words, "{pattern}");
         }

@@ -12,7 +12,7 @@ use super::{variables, Condition, Document, Statement, ASSUME_ROLE_WITH_WEB_IDEN
 use crate::error::Coded;
 use crate::input::{self, Fields, InputError};
 use crate::issuer::{IssuerError, ProviderHost};
-use crate::subject::{check_value, Component};
+use crate::subject::{check_value, Component, FIRST_NAMES};
 use crate::token::{catalog, Claims};
 
 /// GitLab's current advice: the audience names the service that consumes
@@ -309,20 +309,21 @@ fn components(names: Option<&[String]>) -> Result<Vec<Component>, SpecError> {
     };
     let fail = |message: String| Err(SpecError::SubClaimComponents(message));
     let mut components: Vec<Component> = Vec::new();
+    // As GitLab validates the setting: a project component first, then any allowed component
+    // (a project component again included). GitLab does not refuse a repeat; this form does.
     for name in names {
         let Some(component) = Component::from_name(name) else {
             return fail(format!(
-                "{name:?} is not a component GitLab supports; expected project_path or project_id first, then any of ref_type, ref, ref_protected, environment_protected, deployment_tier"
+                "{name:?} is not a component GitLab supports; expected {FIRST_NAMES} first, then any of those or ref_type, ref, ref_protected, environment_protected, deployment_tier"
             ));
         };
         if components.contains(&component) {
-            return fail(format!("{name} appears twice"));
-        }
-        if components.is_empty() != component.identifies_project() {
             return fail(format!(
-                "{name} is in position {}; GitLab requires project_path or project_id first, and only first",
-                components.len() + 1
+                "{name} appears twice; GitLab would accept it and write {name} into sub twice, but a repeat is almost always a slip, so this form refuses it: list each component once, here and in the project's ci_id_token_sub_claim_components"
             ));
+        }
+        if components.is_empty() && !component.identifies_project() {
+            return fail(format!("{name} is first; GitLab requires {FIRST_NAMES} first"));
         }
         components.push(component);
     }
@@ -390,14 +391,14 @@ fn check_subject_value(component: Component, value: &str) -> Result<(), String> 
     // StringLike's * and ? cross '/' and ':': a pattern that leaves the top-level group
     // (or the id) open admits projects anyone can create, as the linter's POL005 says.
     match component {
-        Component::ProjectId => Err(
+        c if c.is_project_id() => Err(
             "admits any project: ids go to whoever creates the next project, so a wildcard in an id matches projects you do not own; give the exact id".to_owned(),
         ),
-        Component::ProjectPath if is_pattern(crate::text::split_ascii(value, b'/').next().unwrap_or_default()) => Err(
+        c if c.is_project_path() && is_pattern(crate::text::split_ascii(value, b'/').next().unwrap_or_default()) => Err(
             "admits any project: * and ? cross '/', so a wildcard in the top-level group matches groups anyone can register; start with your group (e.g. acme/*)".to_owned(),
         ),
         _ if value.chars().all(|c| c == '*') => Ok(()),
-        Component::ProjectPath | Component::Ref => {
+        c if c.is_project_path() || c == Component::Ref => {
             // Check the literal parts: a pattern must still look like the component.
             let literal = crate::text::replace_wildcards(value, "a");
             check_value(component, &literal).map_err(|e| format!("is not a valid pattern: {e}"))

@@ -179,10 +179,14 @@ fn explain_token(token: &UnverifiedToken, now: i64) -> Inspection {
     }
 }
 
-/// `CI_JOB_JWT` v1: `iss` is a bare host and `sub` is `job_<id>`.
+/// `CI_JOB_JWT` v1: `iss` is a bare host and `sub` is `job_<id>` (digits only: an ID token's
+/// `sub` may start with `job_project_path:` or `job_project_id:`).
 fn is_legacy_v1(claims: &Claims) -> bool {
     let bare_issuer = claims.issuer().is_some_and(|iss| !crate::text::contains(iss, "://"));
-    let job_subject = claims.subject().is_some_and(|sub| sub.starts_with("job_"));
+    let job_subject = claims.subject().is_some_and(|sub| {
+        sub.strip_prefix("job_")
+            .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+    });
     bare_issuer || job_subject
 }
 
@@ -319,17 +323,9 @@ fn check_subject(claims: &Claims, legacy: bool, findings: &mut Vec<Finding>) -> 
             return None;
         }
     };
-    let pairs = [
-        (Component::ProjectPath, claims.project_path()),
-        (Component::ProjectId, claims.project_id()),
-        (Component::RefType, claims.ref_type()),
-        (Component::Ref, claims.ref_name()),
-        (Component::RefProtected, claims.string("ref_protected")),
-        (Component::EnvironmentProtected, claims.string("environment_protected")),
-        (Component::DeploymentTier, claims.string("deployment_tier")),
-    ];
-    for (component, claim) in pairs {
-        let (Some(in_sub), Some(in_claim)) = (subject.get(component), claim) else {
+    // Every component is the claim of the same name (a repeated one has one value: see parse).
+    for component in Component::ALL {
+        let (Some(in_sub), Some(in_claim)) = (subject.get(component), claims.string(component.name())) else {
             continue;
         };
         if in_sub != in_claim {
@@ -341,6 +337,17 @@ fn check_subject(claims: &Claims, legacy: bool, findings: &mut Vec<Finding>) -> 
                 .about("sub"),
             );
         }
+    }
+    // GitLab validates only the setting's first element and that each is a known component,
+    // so a repeated one is legal (it is emitted again): advice, not an error.
+    for component in subject.repeated() {
+        findings.push(
+            Finding::new(
+                &rules::SUB_REPEATED_COMPONENT,
+                format!("sub has {component} more than once because the project's ci_id_token_sub_claim_components repeats it: GitLab accepts that and writes it each time, and a trust policy must repeat it too; list it once unless that is meant"),
+            )
+            .about("sub"),
+        );
     }
     Some(subject)
 }
@@ -401,12 +408,8 @@ fn explain(name: &str, value: &Value, host: Option<&ProviderHost>, gitlab_com: b
         (Some(AwsConditionKey::GitlabComOnly), None) => format!(
             "AWS evaluates {name} only for tokens from gitlab.com; for this issuer only sub and aud can be matched"
         ),
-        (Some(AwsConditionKey::No), None)
-            if matches!(
-                name,
-                "ref" | "ref_type" | "project_path" | "ref_protected" | "environment_protected" | "deployment_tier"
-            ) =>
-        {
+        // A claim that can be a sub component (ref, job_project_id, …).
+        (Some(AwsConditionKey::No), None) if Component::from_name(name).is_some() => {
             "AWS cannot match on this claim directly; match it through sub".to_owned()
         }
         (Some(AwsConditionKey::No), None) => "AWS cannot match on this claim".to_owned(),
@@ -418,7 +421,7 @@ fn explain(name: &str, value: &Value, host: Option<&ProviderHost>, gitlab_com: b
         known: info.is_some(),
         meaning: info.map(|i| i.meaning),
         presence: info.map(|i| i.presence),
-        since: info.map(|i| i.since),
+        since: info.map(|i| i.since).filter(|since| !since.is_empty()),
         value_type: info.map(|i| i.value_type),
         aws_condition_key,
         aws_key_scope: info.map(|i| i.aws_condition_key),

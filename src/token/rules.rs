@@ -32,7 +32,7 @@ rules! {
     SUB_NOT_GITLAB = "TOK010", "sub-not-gitlab", Error,
         "GitLab cannot emit this sub, so a trust policy that expects it never matches.";
     SUB_MISMATCH = "TOK011", "sub-mismatch", Error,
-        "GitLab builds sub from the project_path, project_id, ref_type and ref claims; when they disagree the token was not made by GitLab as shown.";
+        "GitLab builds sub from the claims it names (project_path, project_id, ref_type, ref, …); when they disagree the token was not made by GitLab as shown.";
     CLAIM_WRONG_TYPE = "TOK012", "claim-wrong-type", Error,
         "GitLab gives each claim a fixed JSON type (ids are strings, ref_protected is \"true\"/\"false\", runner_id is a number); a policy written for the other type never matches.";
     MISSING_CLAIM = "TOK013", "missing-claim", Error,
@@ -45,4 +45,6 @@ rules! {
         "The value is outside the set GitLab documents for this claim; a policy written for documented values will not match it.";
     CLAIMS_NOT_VERIFIED = "TOK017", "not-verified", Info,
         "Decoding shows what a token claims, not who signed it; verify the signature against the instance's keys before trusting it.";
+    SUB_REPEATED_COMPONENT = "TOK018", "sub-repeated-component", Info,
+        "GitLab writes a component into sub as often as the project's ci_id_token_sub_claim_components lists it: legal, but every trust policy must repeat it too, and it is usually a slip.";
 }

@@ -53,11 +53,15 @@ export interface ClaimExplanation {
   awsNote: string;
 }
 
-/** One component of the `sub` claim. */
+/** One component of the `sub` claim (a component the project lists twice appears twice). */
 export interface SubjectComponent {
   name:
     | "project_path"
     | "project_id"
+    | "job_project_path"
+    | "job_project_id"
+    | "source_project_path"
+    | "source_project_id"
     | "ref_type"
     | "ref"
     | "ref_protected"

@@ -1,7 +1,7 @@
 use crate::finding::{Finding, Rule, Severity};
 use crate::lint::{sub_conditions, Context, Docs, LintRule};
 use crate::policy::{Document, Operator};
-use crate::subject::{Component, Subject};
+use crate::subject::{Component, Subject, FIRST_NAMES};
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -15,8 +15,8 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags `sub` values no GitLab job can carry: GitHub's `repo:` form, `ref_type:mr`, `refs/heads/…` in `ref`, unknown components, or components out of order.",
-    why_is_this_bad: "GitLab builds `sub` as `project_path:{path}:ref_type:{branch|tag}:ref:{short name}` (or the project's customised components, `project_path` or `project_id` first). Merge request pipelines carry `ref_type:branch` and the source branch.",
+    what_it_does: "Flags `sub` values no GitLab job can carry: GitHub's `repo:` form, `ref_type:mr`, `refs/heads/…` in `ref`, unknown components, a first component that does not name the project, or one component with two values.",
+    why_is_this_bad: "GitLab builds `sub` as `project_path:{path}:ref_type:{branch|tag}:ref:{short name}` (or the project's customised components, a project's path or id first: `project_path`, `project_id`, `job_project_path`, `job_project_id`, `source_project_path` or `source_project_id`). Merge request pipelines carry `ref_type:branch` and the source branch. A component listed twice, or a project component after the first, is legal: GitLab checks only the first element and that each is a known component.",
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:refs/heads/main"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
@@ -38,7 +38,10 @@ fn problem(value: &str) -> Option<String> {
     if crate::text::contains(value, ":ref:refs/") {
         return Some("has a full ref path; GitLab puts the short name in sub".to_owned());
     }
-    // Check the component names before the first wildcard: each must be GitLab's, project first.
+    // Check the component names before the first wildcard: each must be GitLab's, a project
+    // component first. Later ones GitLab checks only for membership (MR 258245; the 17.10 model
+    // in app/models/project_ci_cd_setting.rb): a repeat or a later project component is legal,
+    // and the inspector, not this rule, has a word about a repeat (TOK018).
     let literal = &value[..value.bytes().position(|b| matches!(b, b'*' | b'?')).unwrap_or(value.len())];
     for (index, name) in crate::text::split_ascii(literal, b':').step_by(2).enumerate() {
         let complete = crate::text::split_ascii(literal, b':').count() > index * 2 + 1;
@@ -47,11 +50,8 @@ fn problem(value: &str) -> Option<String> {
         }
         match Component::from_name(name) {
             None => return Some(format!("has unknown component {name:?}")),
-            Some(c) if (index == 0) != c.identifies_project() => {
-                return Some(format!(
-                    "has {name} in position {}; project_path or project_id comes first, and only first",
-                    index + 1
-                ));
+            Some(c) if index == 0 && !c.identifies_project() => {
+                return Some(format!("starts with {name:?}; GitLab always starts it with {FIRST_NAMES}"));
             }
             Some(_) => {}
         }
@@ -101,7 +101,45 @@ mod tests {
         assert!(problem("project_path:g/p:branch:main*")
             .unwrap()
             .contains("unknown component"));
-        assert!(problem("ref:main:project_path:g/*").unwrap().contains("position 1"));
+        assert!(problem("ref:main:project_path:g/*").unwrap().contains("starts with \"ref\""));
         assert!(problem("project_path:g/p:ref_type:pipeline:ref:main").is_some());
+    }
+
+    /// Every project component may come first, and again later; a repeat is legal (GitLab
+    /// writes it as often as the setting lists it); only a first component that does not name
+    /// the project, a value GitLab cannot emit, or one component with two values is flagged.
+    #[test]
+    fn the_project_components_and_repeats_gitlab_accepts() {
+        for first in [
+            "project_path:g/p",
+            "project_id:42",
+            "job_project_path:g/p",
+            "job_project_id:42",
+            "source_project_path:fork/p",
+            "source_project_id:42",
+        ] {
+            for value in [
+                format!("{first}:ref_type:branch:ref:main"),
+                format!("{first}:ref_type:branch:ref:*"),
+                format!("{first}:ref_type:branch:ref:main:project_path:g/p"),
+                format!("{first}:ref_type:branch:ref:main:job_project_id:42:ref:main"),
+                format!("{first}:ref:main:ref:main"),
+                format!("{first}:ref:main:ref:ma*"),
+            ] {
+                assert_eq!(problem(&value), None, "{value}");
+            }
+        }
+        for (value, says) in [
+            ("ref_type:branch:job_project_id:42", "starts with \"ref_type\""),
+            ("ref_type:branch:job_project_id:*", "starts with \"ref_type\""),
+            ("job_project_id:4x:ref:main", "job_project_id \"4x\" is not a number"),
+            ("source_project_path:single:ref:main", "source_project_path \"single\" is not a GitLab project path"),
+            ("job_project_path:g/p:ref:main:ref:dev", "ref twice with different values"),
+            ("project_path:g/p:ref:main:source_project:g/p", "unknown component \"source_project\""),
+        ] {
+            let why = problem(value).unwrap_or_else(|| panic!("{value} is flagged"));
+            assert!(why.contains(says), "{value}: {why}");
+        }
+        assert!(problem("ref:main:project_path:g/*").unwrap().contains("job_project_id"));
     }
 }
