@@ -310,18 +310,14 @@ fn components(names: Option<&[String]>) -> Result<Vec<Component>, SpecError> {
     let fail = |message: String| Err(SpecError::SubClaimComponents(message));
     let mut components: Vec<Component> = Vec::new();
     // As GitLab validates the setting: a project component first, then any allowed component
-    // (a project component again included). GitLab does not refuse a repeat; this form does.
+    // (a project component again, or a repeat, included: GitLab checks only membership, and
+    // writes a repeated component into sub each time, so the policy must too).
     for name in names {
         let Some(component) = Component::from_name(name) else {
             return fail(format!(
                 "{name:?} is not a component GitLab supports; expected {FIRST_NAMES} first, then any of those or ref_type, ref, ref_protected, environment_protected, deployment_tier"
             ));
         };
-        if components.contains(&component) {
-            return fail(format!(
-                "{name} appears twice; GitLab would accept it and write {name} into sub twice, but a repeat is almost always a slip, so this form refuses it: list each component once, here and in the project's ci_id_token_sub_claim_components"
-            ));
-        }
         if components.is_empty() && !component.identifies_project() {
             return fail(format!("{name} is first; GitLab requires {FIRST_NAMES} first"));
         }
