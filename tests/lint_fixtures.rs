@@ -50,6 +50,8 @@ fn the_expected_rules_fire() {
         ("release-branches-self-managed", vec!["POL025", "POL025"]),
         ("for-any-value", vec!["POL009", "POL009", "POL014", "POL004"]),
         ("unrendered-template", vec!["POL011", "POL014", "POL026"]),
+        // GitLab 18.x components: job_project_* first is legal; `ref:*` is still any branch.
+        ("job-project-sub-self-managed", vec!["POL007", "POL020"]),
     ];
     for (case, codes) in expect {
         let policy = fs::read_to_string(format!("tests/fixtures/lint/{case}.json")).unwrap();
@@ -723,4 +725,26 @@ fn characters_iam_refuses_are_found_where_they_are() {
         r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:déploiement"}}"#,
     );
     assert!(!codes(&latin).contains(&"POL027"));
+}
+
+/// A `job_project_path` sub on gitlab.com: POL014 says to start the sub with `job_project_id`,
+/// since the `project_id` key is the fork's in merge request pipelines from forks; the new
+/// components are GitLab's, so POL011 stays quiet.
+#[test]
+fn job_project_subs_get_their_own_advice() {
+    let policy = gitlab_com_policy(
+        r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"job_project_path:acme/app:ref_type:branch:ref:main"}}"#,
+    );
+    let findings = lint_text(&policy, "{}").unwrap();
+    let codes: Vec<&str> = findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["POL014"], "{findings:?}");
+    assert!(
+        findings[0].message.contains("start sub with job_project_id"),
+        "{}",
+        findings[0].message
+    );
+    let by_id = gitlab_com_policy(
+        r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"job_project_id:42:source_project_path:acme/app:ref_type:branch:ref:main"}}"#,
+    );
+    assert!(lint_text(&by_id, "{}").unwrap().is_empty());
 }

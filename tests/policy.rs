@@ -1049,8 +1049,11 @@ fn every_project_component_builds_a_policy() {
         );
 
         // Twice: GitLab accepts it and writes the component each time, so the policy does too.
-        let twice = trust_policy(&spec_for(&[first, "ref", first], json!({ first: exact, "ref": "main" })))
-            .unwrap_or_else(|e| panic!("{first} twice: {e}"));
+        let twice = trust_policy(&spec_for(
+            &[first, "ref", first],
+            json!({ first: exact, "ref": "main" }),
+        ))
+        .unwrap_or_else(|e| panic!("{first} twice: {e}"));
         assert_eq!(twice.subjects, [format!("{first}:{exact}:ref:main:{first}:{exact}")]);
 
         // Values: a project path for *_path, digits for *_id, no wildcard in an id.
@@ -1108,5 +1111,9 @@ fn policies_from_tokens_with_job_and_source_components() {
     assert!(!allows(&result, &other_fork));
 
     let repeated = trust_policy_for_token(&token("repeated-sub-component"), &options).unwrap();
-    assert!(allows(&repeated, &claims("repeated-sub-component", |_| {})), "{}", repeated.policy);
+    assert!(
+        allows(&repeated, &claims("repeated-sub-component", |_| {})),
+        "{}",
+        repeated.policy
+    );
 }

@@ -55,17 +55,29 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if project_pinned(document, statement) {
             continue;
         }
-        let by_path = granted_sub_conditions(index, statement).find(|(c, _)| {
-            c.values.iter().any(|v| {
-                let scope = sub_scope(document, v);
-                scope.by_path && !scope.any_project
-            })
+        let by_path = granted_sub_conditions(index, statement).find_map(|(c, path)| {
+            c.values
+                .iter()
+                .find(|v| {
+                    let scope = sub_scope(document, v);
+                    scope.by_path && !scope.any_project
+                })
+                .map(|v| (v, path))
         });
-        if let Some((_, path)) = by_path {
+        if let Some((value, path)) = by_path {
+            // In a merge request pipeline from a fork, project_id (the key AWS has) is the
+            // fork's, while job_project_path names the project the job runs in: the stable
+            // identity for that sub is job_project_id in sub itself (GitLab's reclaimed-path
+            // advice: start sub with the id component that matches the path component).
+            let advice = if value.starts_with("job_project_path:") {
+                "start sub with job_project_id instead (ci_id_token_sub_claim_components): AWS has no job_project_id key, and gitlab.com:project_id is the fork's in merge request pipelines from forks"
+            } else {
+                "pin the project id"
+            };
             findings.push(
                 Finding::new(
                     &RULE.rule,
-                    "sub names the project by path and nothing pins gitlab.com:project_id; the trust follows the path through renames and transfers (and, before GitLab refused reclaimed paths, to a new project at the old path): pin the project id",
+                    format!("sub names the project by path and nothing pins gitlab.com:project_id; the trust follows the path through renames and transfers (and, before GitLab refused reclaimed paths, to a new project at the old path): {advice}"),
                 )
                 .about("project_id")
                 .at(path),
