@@ -184,8 +184,8 @@ fn what_it_cannot_decide_it_says() {
     assert_ne!(result.verdict, Verdict::NoNewAccess, "{}", result.reason);
 }
 
-/// A policy from parts: statements of (effect, sub operator, subs, extra StringEquals pins).
-fn build(statements: &[(bool, &str, Vec<String>, Vec<(String, String)>)]) -> String {
+/// A policy from parts: statements of (effect, `sub` operator, subs, extra `StringEquals` pins).
+fn build(statements: &[Statement]) -> String {
     let statements: Vec<String> = statements
         .iter()
         .map(|(allow, operator, subs, pins)| {
@@ -325,8 +325,10 @@ proptest! {
 #[test]
 fn worst_cases_end() {
     let stars = |n: usize| {
-        (0..n)
-            .map(|i| format!("*{}", (b'a' + (i % 26) as u8) as char))
+        "abcdefghijklmnopqrstuvwxyz"
+            .chars()
+            .take(n)
+            .flat_map(|c| ['*', c])
             .collect::<String>()
     };
     let before = policy(&format!(r#"{{"StringLike":{{"gitlab.com:sub":"{}*"}}}}"#, stars(12)));
