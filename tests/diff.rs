@@ -345,3 +345,35 @@ fn worst_cases_end() {
     );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }
+
+#[test]
+fn text_input_names_the_broken_side() {
+    use gitlab_aws_oidc::diff::compare_text;
+    use gitlab_aws_oidc::error::Coded;
+    let good = policy(&format!(r#"{{"StringEquals":{{{AUD}}}}}"#));
+    let err = compare_text("{", &good, "{}").unwrap_err();
+    assert_eq!((err.code(), err.field().as_deref()), ("policy.json", Some("before")));
+    assert!(
+        err.position().is_some() && err.to_string().starts_with("before: "),
+        "{err}"
+    );
+    let err = compare_text(&good, "[]", "{}").unwrap_err();
+    assert_eq!(
+        (err.code(), err.field().as_deref()),
+        ("policy.not_object", Some("after"))
+    );
+    let err = compare_text(&good, &good, r#"{"issuer":"http://x"}"#).unwrap_err();
+    assert_eq!(
+        (err.code(), err.field().as_deref()),
+        ("context.invalid", Some("issuer"))
+    );
+    let err = compare_text(&good, &good, r#"{"aud":"x"}"#).unwrap_err();
+    assert_eq!(err.code(), "context.invalid");
+    // The issuer limits the comparison to that provider's tokens.
+    let other = good.replace("gitlab.com", "gitlab.example.com");
+    let all = compare_text(&good, &other, "{}").unwrap();
+    assert_eq!(all.verdict, Verdict::NewAccess);
+    let only_com = compare_text(&good, &other, r#"{"issuer":"https://gitlab.com"}"#).unwrap();
+    assert_eq!(only_com.verdict, Verdict::NoNewAccess, "{}", only_com.reason);
+    assert!(only_com.no_longer_admitted_count > 0);
+}

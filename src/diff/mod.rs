@@ -239,16 +239,103 @@ fn hosts(documents: [&Document; 2]) -> Vec<ProviderHost> {
     hosts
 }
 
+/// Why a comparison cannot run: a policy that is not one, or an unusable context.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DiffError {
+    /// `which` is `before` or `after`.
+    #[error("{which}: {error}")]
+    Policy {
+        which: &'static str,
+        error: crate::policy::parse::PolicyError,
+    },
+    #[error("context is not valid: {0}")]
+    Context(crate::input::InputError),
+}
+
+impl crate::error::Coded for DiffError {
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Policy { error, .. } => error.code(),
+            Self::Context(_) => "context.invalid",
+        }
+    }
+
+    fn field(&self) -> Option<String> {
+        match self {
+            Self::Policy { which, .. } => Some((*which).to_owned()),
+            Self::Context(error) => error.field().map(str::to_owned),
+        }
+    }
+
+    fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Policy { error, .. } => error.position(),
+            Self::Context(_) => None,
+        }
+    }
+}
+
+/// What the comparison is limited to.
+#[derive(Debug, Clone, Default)]
+pub struct DiffContext {
+    /// Only tokens from this GitLab instance (its issuer URL); every provider either policy
+    /// trusts when absent.
+    pub issuer: Option<ProviderHost>,
+}
+
+impl DiffContext {
+    /// Parses a context from JSON text: `{ "issuer": "https://gitlab.com" }` or `{}`.
+    ///
+    /// # Errors
+    /// [`DiffError::Context`] naming the field that cannot be used.
+    pub fn from_json(text: &str) -> Result<Self, DiffError> {
+        let map = crate::input::parse_object(text, &["issuer"]).map_err(DiffError::Context)?;
+        let issuer = crate::input::Fields::new(&map, "")
+            .string("issuer")
+            .map_err(DiffError::Context)?;
+        let issuer =
+            match issuer {
+                None => None,
+                Some(url) => Some(ProviderHost::from_issuer(&url).map_err(|e| {
+                    DiffError::Context(crate::input::InputError::at("issuer".to_owned(), e.to_string()))
+                })?),
+            };
+        Ok(Self { issuer })
+    }
+}
+
+/// Parses both policies and the context, and compares.
+///
+/// # Errors
+/// A [`DiffError`] naming the policy (`before` or `after`) or the context field that cannot be used.
+pub fn compare_text(before: &str, after: &str, context_json: &str) -> Result<Comparison, DiffError> {
+    let parse =
+        |which, text| crate::policy::parse::parse_policy(text).map_err(|error| DiffError::Policy { which, error });
+    let (before, after) = (parse("before", before)?, parse("after", after)?);
+    let context = DiffContext::from_json(context_json)?;
+    Ok(compare_within(&before, &after, &context))
+}
+
 /// Compares two trust policies: which tokens `after` newly admits, and which it no longer does.
 #[must_use]
 pub fn compare(before: &Document, after: &Document) -> Comparison {
+    compare_within(before, after, &DiffContext::default())
+}
+
+/// [`compare`], limited to what the context says.
+#[must_use]
+pub fn compare_within(before: &Document, after: &Document, context: &DiffContext) -> Comparison {
     let mut newly = Vec::new();
     let mut gone = Vec::new();
     let mut counts = (0, 0);
     let mut open: Option<String> = None;
     let documents = [before, after];
     let mut classes = 0usize;
-    for host in hosts(documents) {
+    let hosts = match &context.issuer {
+        Some(issuer) => vec![issuer.clone()],
+        None => hosts(documents),
+    };
+    for host in hosts {
         let keys = evaluated_keys(&host);
         let mut per_key = Vec::with_capacity(keys.len());
         let mut shown = Vec::with_capacity(keys.len());
