@@ -14,6 +14,7 @@ pub mod issuer;
 pub mod keys;
 pub mod lint;
 pub mod policy;
+pub mod sources;
 pub mod subject;
 pub mod text;
 pub mod token;

@@ -109,6 +109,7 @@ const state = {
     form: defaultPipelineForm(),
     follows: { roleArn: true, audience: true },
     existingJob: "",
+    against: "generated",
     tab: "yaml",
     result: null,
     error: null,
@@ -297,7 +298,8 @@ function buildPipeline() {
   p.result = null;
   p.error = null;
   const iss = state.inspection?.claims.iss;
-  const { spec, missing } = pipelineSpecOf(p, state.policy.result, typeof iss === "string" ? iss : null);
+  const pasted = state.check.text.trim() ? state.check.text : null;
+  const { spec, missing } = pipelineSpecOf(p, state.policy.result, typeof iss === "string" ? iss : null, pasted);
   p.missing = missing;
   if (state.decoder !== "ready" || missing.length) return;
   try {
@@ -340,8 +342,9 @@ function render() {
     inspection: state.inspection,
     generated: state.policy.result?.policy ?? null,
   });
-  renderPaneIfChanged(pipelinePane, JSON.stringify([state.pipeline, state.policy.result]), () =>
-    renderPipelinePane(pipelinePane, state.pipeline, state.policy.result),
+  const pasted = state.check.text.trim() !== "";
+  renderPaneIfChanged(pipelinePane, JSON.stringify([state.pipeline, state.policy.result, pasted]), () =>
+    renderPipelinePane(pipelinePane, state.pipeline, state.policy.result, pasted),
   );
   syncTabs(steps, state.pane);
   const title = `${PANE_TITLES[state.pane]} · gitlab-aws-oidc`;
@@ -632,6 +635,15 @@ wirePipelinePane(pipelinePane, {
     state.pipeline.follows[field] = true;
     update();
     /** @type {HTMLElement | null} */ (pipelinePane.querySelector(`[data-field="${field}"]`))?.focus();
+  },
+  checkAgainst(which) {
+    if (state.pipeline.against === which) return;
+    state.pipeline.against = which;
+    update();
+    // The button that was pressed is gone; its counterpart takes the focus where there is one.
+    const other = which === "pasted" ? "generated" : "pasted";
+    /** @type {HTMLElement | null} */ (pipelinePane.querySelector(`[data-action="against"][data-against="${other}"]`) ?? pipelinePane.querySelector("#pipeline-pane-title"))?.focus();
+    announce(which === "pasted" ? "The job is checked against the policy pasted in step 3" : "The job is checked against the policy from step 2");
   },
   setExistingJob(text) {
     if (state.pipeline.existingJob === text) return;

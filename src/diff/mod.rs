@@ -354,13 +354,15 @@ pub fn compare_within(before: &Document, after: &Document, context: &DiffContext
         let total = per_key.iter().try_fold(1usize, |n, v| n.checked_mul(v.len()));
         match total {
             Some(n) if classes + n <= CLASS_LIMIT => classes += n,
-            _ => return cannot_decide(
-                format!(
+            _ => {
+                return cannot_decide(
+                    format!(
                     "the policies split {host} tokens into more than {CLASS_LIMIT} classes; compare smaller changes"
                 ),
-                before,
-                after,
-            ),
+                    before,
+                    after,
+                )
+            }
         }
         let mut choice = vec![0usize; keys.len()];
         loop {

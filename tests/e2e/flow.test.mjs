@@ -19,6 +19,7 @@ import {
   keyFile,
   openPage,
   root,
+  screenshotPage,
   showPane,
   setup,
   token,
@@ -210,6 +211,24 @@ describe("the flow", { concurrency: 2 }, () => {
     assert.ok(yaml.includes(`value: "${expected.roleArn}"`), "the role ARN is in the job");
     assert.ok(yaml.includes('aud: "sts.amazonaws.com"'), "the audience is in the job");
     assert.match(await byTestId(page, "pipeline-policy-link").textContent(), /Checked against the trust policy from step 2/);
+    // Step 3 holds the blog recipe: the job can be checked against that instead, and back.
+    await byTestId(page, "pipeline-against-pasted").click();
+    await waitForText(page, "pipeline-policy-link", "Checked against the policy pasted in step 3");
+    const againstBlog = env.core.ciSnippet({
+      kind: "assume-role",
+      roleArn: expected.roleArn,
+      audience: expected.audience,
+      issuer: "https://gitlab.com",
+      policy: blog,
+    });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="pipeline-finding"]').length === n,
+      againstBlog.findings.length,
+    );
+    assert.deepEqual(await codesOf(page, "pipeline-finding"), againstBlog.findings.map((f) => f.code));
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "pipeline-against-generated");
+    await byTestId(page, "pipeline-against-generated").click();
+    await waitForText(page, "pipeline-policy-link", "Checked against the trust policy from step 2");
     const ci = await download(page, "pipeline-download");
     assert.equal(ci.text, job.yaml);
     assert.equal(ci.name, "gitlab-ci.yml", "browsers drop the leading dot; the page says so");
@@ -520,6 +539,63 @@ describe("the flow", { concurrency: 2 }, () => {
     assert.equal(await byTestId(page, "check-error").textContent(), "");
     assert.equal(await page.locator('[data-testid="verdict"]').getAttribute("data-state"), "no-token");
     assert.match(await byTestId(page, "verdict").textContent(), /Not evaluated/);
+    await finish(session);
+  });
+
+  test("pipeline against the policy pasted in step 3: the recipe's policy and job (issue 20)", async () => {
+    const recipe = JSON.parse(fixture("ci", "recipe.spec.json"));
+    const policy = JSON.stringify(recipe.policy, null, 2);
+    const session = await openPage({ acceptDownloads: false, secrets: [policy, recipe.existingJob] });
+    const { page } = session;
+
+    // Step 3 holds the recipe's trust policy; step 4 the role it is for and the job to migrate.
+    await showPane(page, "check");
+    await byTestId(page, "check-input").fill(policy);
+    await page.waitForSelector('[data-testid="check-finding"]');
+    await showPane(page, "pipeline");
+    await byTestId(page, "pipeline-role-arn").fill(recipe.roleArn);
+    await page.locator("details.existing summary").click();
+    await byTestId(page, "pipeline-existing").fill(recipe.existingJob);
+    await page.waitForSelector('[data-testid="pipeline-finding"][data-code="CI006"]');
+    assert.match(await byTestId(page, "pipeline-policy-link").textContent(), /^Not checked against a trust policy/);
+    assert.equal(await page.locator('[data-testid="pipeline-finding"][data-code="CI004"]').count(), 0);
+
+    // Offered, not imposed: the job is checked against the pasted text once asked, by the core.
+    await byTestId(page, "pipeline-policy-link").screenshot({ path: join(root, "tests", "e2e", "screenshots", "pipeline-pasted-policy-offer.png") });
+    await byTestId(page, "pipeline-against-pasted").click();
+    await page.waitForSelector('[data-testid="pipeline-finding"][data-code="CI004"]');
+    assert.match(await byTestId(page, "pipeline-policy-link").textContent(), /^Checked against the policy pasted in step 3\./);
+    const expected = env.core.ciSnippet({ kind: "assume-role", roleArn: recipe.roleArn, existingJob: recipe.existingJob, policy }).findings;
+    assert.deepEqual(expected.map((f) => f.code), ["CI004", "CI006", "CI010", "CI007"]);
+    assert.deepEqual(await codesOf(page, "pipeline-finding"), expected.map((f) => f.code));
+    for (const f of expected) {
+      const text = await page.locator(`[data-testid="pipeline-finding"][data-code="${f.code}"]`).textContent();
+      assert.ok(text.includes(f.message), `${f.code} shows its message`);
+      if (f.path) assert.ok(text.includes(f.path), `${f.code} shows its statement's path`);
+    }
+    await screenshotPage(page, "pipeline-pasted-policy.png");
+
+    // The pasted text is read as it stands: text that is not a policy is refused, and the page says where to fix it.
+    await showPane(page, "check");
+    await byTestId(page, "check-input").fill('{"Role": {"RoleName": "dev-web-console-identity"}}');
+    await showPane(page, "pipeline");
+    await waitForText(page, "pipeline-error", "snippet.policy");
+    assert.match(await byTestId(page, "pipeline-error").textContent(), /policy\.Role\.AssumeRolePolicyDocument: found nothing/);
+    await page.getByRole("button", { name: "Open the pasted policy in step 3" }).click();
+    await page.waitForSelector("#pane-check:not([hidden])");
+    // As aws iam get-role prints it, the document URL-encoded as IAM's API returns it: the same findings.
+    const role = { Role: { RoleName: "dev-web-console-identity", Arn: recipe.roleArn, AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(recipe.policy)) } };
+    await byTestId(page, "check-input").fill(JSON.stringify(role, null, 2));
+    await showPane(page, "pipeline");
+    await page.waitForSelector('[data-testid="pipeline-finding"][data-code="CI004"]');
+    assert.deepEqual(await codesOf(page, "pipeline-finding"), expected.map((f) => f.code));
+
+    // Without pasted text the job is checked against nothing again.
+    await showPane(page, "check");
+    await byTestId(page, "check-input").fill("");
+    await showPane(page, "pipeline");
+    await page.waitForFunction(() => !document.querySelector('[data-testid="pipeline-finding"][data-code="CI004"]'));
+    assert.equal(await byTestId(page, "pipeline-against-pasted").count(), 0);
     await finish(session);
   });
 
