@@ -13,6 +13,7 @@
 import {
   checkKeys,
   ciSnippet,
+  compareTrustPolicies,
   evaluateTrustPolicy,
   inspectToken,
   lintTrustPolicy,
@@ -102,7 +103,16 @@ const state = {
   },
 
   /** Step 3 (see check-pane.js CheckPaneState). */
-  check: { text: "", findings: null, error: null, evaluation: null, evalError: null, applied: null },
+  check: {
+    text: "",
+    findings: null,
+    error: null,
+    evaluation: null,
+    evalError: null,
+    applied: null,
+    compare: { text: "", comparison: null, error: null },
+    witness: null,
+  },
 
   /** Step 4 (see pipeline-pane.js PipelinePaneState). */
   pipeline: {
@@ -126,6 +136,7 @@ const steps = $('[data-part="steps"]');
 const input = /** @type {HTMLTextAreaElement} */ ($("#token-input"));
 const keysInput = /** @type {HTMLTextAreaElement} */ ($("#keys-input"));
 const checkInput = /** @type {HTMLTextAreaElement} */ ($("#check-input"));
+const compareInput = /** @type {HTMLTextAreaElement} */ ($("#compare-input"));
 let refreshTimer = 0;
 let fragmentTimer = 0;
 /** Numbers signature checks: only the latest one's outcome may reach the state. */
@@ -275,6 +286,8 @@ function checkPolicy() {
   c.error = null;
   c.evaluation = null;
   c.evalError = null;
+  c.compare.comparison = null;
+  c.compare.error = null;
   if (state.decoder !== "ready" || c.text.trim() === "") return;
   const token = state.inspection ? state.token.trim() : null;
   try {
@@ -283,9 +296,19 @@ function checkPolicy() {
   } catch (e) {
     c.error = errorOf(e);
   }
-  if (c.error || !token) return;
+  if (c.error) return;
+  if (c.compare.text.trim() !== "") {
+    try {
+      c.compare.comparison = compareTrustPolicies(c.compare.text, c.text);
+    } catch (e) {
+      c.compare.error = errorOf(e);
+    }
+  }
+  // A witness from the comparison, when one was chosen, stands in for step 1's token.
+  const subject = c.witness ? c.witness.claims : token;
+  if (!subject) return;
   try {
-    c.evaluation = evaluateTrustPolicy(c.text, token);
+    c.evaluation = evaluateTrustPolicy(c.text, subject);
   } catch (e) {
     c.evalError = errorOf(e);
   }
@@ -555,6 +578,7 @@ wireCheckPane(checkPane, {
   setText(text) {
     state.check.text = text;
     state.check.applied = null;
+    state.check.witness = null;
     update();
   },
   useGenerated() {
@@ -570,6 +594,35 @@ wireCheckPane(checkPane, {
     state.check.applied = null;
     update();
     checkInput.focus();
+  },
+  setCompareText(text) {
+    state.check.compare.text = text;
+    state.check.witness = null;
+    update();
+  },
+  compareWithGenerated() {
+    if (!state.policy.result) return;
+    replaceText(compareInput, state.policy.result.policy);
+  },
+  clearCompare() {
+    compareInput.value = "";
+    state.check.compare.text = "";
+    state.check.witness = null;
+    update();
+    compareInput.focus();
+  },
+  evaluateWitness(kind, index) {
+    const comparison = state.check.compare.comparison;
+    const change = (kind === "gone" ? comparison?.noLongerAdmitted : comparison?.newlyAdmitted)?.[index];
+    if (!change) return;
+    state.check.witness = { kind, index, claims: change.witness };
+    update();
+    $('[data-part="verdict"]').scrollIntoView({ block: "nearest" });
+    announce("Evaluating the comparison's token against the policy.");
+  },
+  backToToken() {
+    state.check.witness = null;
+    update();
   },
   applyFix(finding) {
     if (!finding.fix) return;
@@ -694,6 +747,7 @@ document.addEventListener("visibilitychange", () => {
 state.token = input.value;
 state.keys = keysInput.value;
 state.check.text = checkInput.value;
+state.check.compare.text = compareInput.value;
 restore(location.hash);
 inspect();
 // On the token step (the usual cold load) only that step is rendered until the

@@ -6,6 +6,7 @@
 // Contract of the data: src/wasm/types.d.ts (Comparison, PolicyChange).
 
 import { h, renderErrorBox, renderIfChanged, setAttr, setHidden, setText } from "./dom.js";
+import { findingItems } from "./findings.js";
 
 /**
  * What the card renders from (a slice of the check pane's state).
@@ -25,21 +26,23 @@ const LOOKS = {
 };
 
 /**
- * Renders the card.
- * @param {HTMLElement} card the `[data-part="compare"]` section
+ * Renders the comparison: the input card's error and buttons, and the result card.
+ * @param {HTMLElement} root the check pane
  * @param {CompareState} state
- * @param {boolean} hasPolicy whether the pane holds a policy to compare
+ * @param {boolean} hasPolicy whether the pane holds a policy that can be compared
  */
-export function renderCompare(card, state, hasPolicy) {
-  const part = (name) => /** @type {HTMLElement} */ (card.querySelector(`[data-part="${name}"]`));
-  setAttr(card.querySelector('[data-action="compare-clear"]'), "disabled", state.text === "" ? "" : null);
+export function renderCompare(root, state, hasPolicy) {
+  const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
+  setAttr(root.querySelector('[data-action="compare-clear"]'), "disabled", state.text === "" ? "" : null);
   renderErrorBox(part("compare-error"), state.error, "Cannot compare");
+  const result = hasPolicy ? state.comparison : null;
+  const card = part("compare-card");
+  setHidden(card, !result && !(state.text.trim() && !hasPolicy && !state.error));
   const verdict = part("compare-verdict");
-  const result = state.comparison;
-  setHidden(verdict, !result || !hasPolicy);
-  setHidden(part("compare-changes"), !result || !hasPolicy);
-  if (!result || !hasPolicy) {
-    setText(part("compare-status"), state.text.trim() && !hasPolicy ? "Paste the new version above to compare." : "");
+  setHidden(verdict, !result);
+  setHidden(part("compare-changes"), !result);
+  if (!result) {
+    setText(part("compare-status"), state.text.trim() && !hasPolicy ? "Paste the new version in the trust policy box above to compare." : "");
     return;
   }
   const look = LOOKS[result.verdict];
@@ -57,6 +60,14 @@ export function renderCompare(card, state, hasPolicy) {
   renderIfChanged(part("compare-changes"), JSON.stringify(result), () => [
     changeList("Newly admitted", "newly", result.newlyAdmitted, result.newlyAdmittedCount, "allowed now", "refused before"),
     changeList("No longer admitted", "gone", result.noLongerAdmitted, result.noLongerAdmittedCount, "allowed before", "refused now"),
+    result.findings.length
+      ? h(
+          "section",
+          { class: "compare-list", dataset: { testid: "compare-findings" } },
+          h("h3", { class: "compare-list-title", text: `Findings the change brings (${result.findings.length})` }),
+          h("ul", { class: "findings" }, findingItems(result.findings, { testid: "compare-finding" })),
+        )
+      : null,
   ]);
   setText(
     part("compare-status"),

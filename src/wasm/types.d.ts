@@ -281,6 +281,40 @@ export interface LintContext {
 }
 
 /** Context for `evaluateTrustPolicy`. */
+/** What `compareTrustPolicies` is limited to. */
+export interface DiffContext {
+  /** Only tokens from this GitLab instance (its issuer URL, e.g. `https://gitlab.com`); every provider either policy trusts when absent. */
+  issuer?: string;
+}
+
+/** One class of tokens whose verdict a policy change flips, with a token that shows it. */
+export interface PolicyChange {
+  /** The class in words: the `sub` pattern it falls under, read as GitLab's components, and the other keys' values. */
+  description: string;
+  /** Claims of a token in the class (`iss`, `sub`, `aud` and the keys the policies read): allowed under one policy, denied under the other, by `evaluateTrustPolicy`. */
+  witness: Record<string, string>;
+  /** The evaluator's reason under the policy that allows it. */
+  allowedBecause: string;
+  /** The evaluator's reason under the policy that denies it. */
+  deniedBecause: string;
+}
+
+/** `compareTrustPolicies`' answer. */
+export interface Comparison {
+  /** `cannot-decide` never hides new access: it is said when the answer could not be made exact. */
+  verdict: "no-new-access" | "new-access" | "cannot-decide";
+  /** One sentence: why this verdict. */
+  reason: string;
+  /** Tokens `after` allows and `before` denies (at most 20 listed). */
+  newlyAdmitted: PolicyChange[];
+  newlyAdmittedCount: number;
+  /** Tokens `before` allows and `after` denies: jobs the change would break (at most 20 listed). */
+  noLongerAdmitted: PolicyChange[];
+  noLongerAdmittedCount: number;
+  /** Lint findings of `after` that `before` did not have. */
+  findings: Finding[];
+}
+
 export interface EvaluateContext {
   /** The IAM OIDC provider's client IDs: STS refuses a token whose aud is not among them. */
   clientIds?: string[];

@@ -542,6 +542,56 @@ describe("the flow", { concurrency: 2 }, () => {
     await finish(session);
   });
 
+  test("compare with a previous version: the core's verdict, each class with its witness, which the evaluator then shows (issue 18)", async () => {
+    const session = await openPage({ path: "/#pane=check" });
+    const { page } = session;
+    await page.waitForSelector("#pane-check:not([hidden])");
+    const before = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{
+        Effect: "Allow",
+        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.com` },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": "project_path:acme/app:ref_type:branch:ref:main" } },
+      }],
+    }, null, 2);
+    const after = before.replace('"StringEquals"', '"StringLike"').replace(":ref:main", ":ref:*");
+    // The previous version alone: nothing to compare yet, and it says what to do.
+    await byTestId(page, "compare-input").fill(before);
+    await waitForText(page, "compare-card", "Paste the new version");
+    await byTestId(page, "check-input").fill(after);
+    const expected = env.core.compareTrustPolicies(before, after);
+    assert.equal(expected.verdict, "new-access");
+    await waitForText(page, "compare-title", "New access");
+    assert.equal(await byTestId(page, "compare-verdict").getAttribute("data-state"), "new-access");
+    assert.equal(await byTestId(page, "compare-reason").textContent(), expected.reason);
+    const shown = await page.locator('[data-testid="compare-newly"] [data-testid="compare-change"]').count();
+    assert.equal(shown, expected.newlyAdmitted.length);
+    const words = await page.locator('[data-testid="compare-newly"] .compare-words').first().textContent();
+    assert.equal(words, expected.newlyAdmitted[0].description);
+    // The change brings POL007 (any branch): listed with the comparison.
+    assert.deepEqual(await codesOf(page, "compare-finding"), expected.findings.map((f) => f.code));
+    // A witness into the evaluator: allowed by the new version, as the core says.
+    await page.locator('[data-testid="compare-newly"] [data-testid="evaluate-witness"]').first().click();
+    await waitForText(page, "check-token", "a token from the comparison");
+    assert.ok((await byTestId(page, "check-token").textContent()).includes(expected.newlyAdmitted[0].witness.sub));
+    assert.equal(await byTestId(page, "verdict").getAttribute("data-state"), "allowed");
+    await byTestId(page, "back-to-token").click();
+    await waitForText(page, "check-token", "No token yet");
+    // The reverse: no new access, and the branches lost are listed.
+    await byTestId(page, "compare-input").fill(after);
+    await byTestId(page, "check-input").fill(before);
+    await waitForText(page, "compare-title", "No new access");
+    assert.ok(await page.locator('[data-testid="compare-gone"] [data-testid="compare-change"]').count() > 0);
+    await screenshotPage(page, "check-compare.png");
+    // A previous version that is not a policy: the error names it.
+    await byTestId(page, "compare-input").fill("{");
+    await waitForText(page, "compare-error", "policy.json");
+    assert.match(await byTestId(page, "compare-error").textContent(), /before:/);
+    assert.ok(!(await page.evaluate(() => location.hash)).includes("Statement"), "no policy text is in the link");
+    await finish(session);
+  });
+
   test("pipeline against the policy pasted in step 3: the recipe's policy and job (issue 20)", async () => {
     const recipe = JSON.parse(fixture("ci", "recipe.spec.json"));
     const policy = JSON.stringify(recipe.policy, null, 2);

@@ -1,6 +1,6 @@
 // Compiled with tsc --strict by package.test.mjs: the published types must
 // describe inspectToken's result precisely enough for this to type-check.
-import init, { checkKeys, ciSnippet, inspectToken, lintTrustPolicy, specForToken, trustPolicy, type CiSnippetSpec, type Finding, type GetRoleOutput, type GitlabAwsOidcError, type KeySummary, type TokenInspection, type TrustPolicyDocument } from "../../pkg/gitlab_aws_oidc.js";
+import init, { checkKeys, ciSnippet, compareTrustPolicies, inspectToken, lintTrustPolicy, specForToken, trustPolicy, type CiSnippetSpec, type Comparison, type Finding, type GetRoleOutput, type GitlabAwsOidcError, type KeySummary, type TokenInspection, type TrustPolicyDocument } from "../../pkg/gitlab_aws_oidc.js";
 
 export async function summarize(token: string): Promise<string> {
   await init();
@@ -67,4 +67,12 @@ export function jobFindings(role: GetRoleOutput, pasted: string): string[] {
     { audience: "sts.amazonaws.com" },
   ];
   return policies.flatMap((policy) => ciSnippet({ roleArn, issuer: "https://gitlab.com", policy }).findings.map((f) => `${f.code} ${f.path ?? ""}`));
+}
+
+/** compareTrustPolicies is typed to the verdict, each class's witness claims and the findings. */
+export function newAccess(before: string, after: string): string[] {
+  const result: Comparison = compareTrustPolicies(before, after, { issuer: "https://gitlab.com" });
+  const verdict: "no-new-access" | "new-access" | "cannot-decide" = result.verdict;
+  const subs: string[] = result.newlyAdmitted.map((c) => c.witness.sub ?? "");
+  return [verdict, ...subs, ...result.findings.map((f) => f.code), String(compareTrustPolicies(before, after).newlyAdmittedCount)];
 }

@@ -13,7 +13,7 @@ const pkg = join(root, "pkg");
 const fixture = (path) => readFileSync(join(root, "tests/fixtures", path), "utf8");
 const NOW = 1764000000 + 20 * 60;
 
-const { default: init, inspectToken, lintTrustPolicy, ciSnippet } = await import(join(pkg, "gitlab_aws_oidc.js"));
+const { default: init, inspectToken, lintTrustPolicy, ciSnippet, compareTrustPolicies, evaluateTrustPolicy } = await import(join(pkg, "gitlab_aws_oidc.js"));
 await init({ module_or_path: readFileSync(join(pkg, "gitlab_aws_oidc_bg.wasm")) });
 
 test("inspectToken explains a gitlab.com token", () => {
@@ -158,4 +158,19 @@ test("the TypeScript types are precise: a strict consumer compiles, misuse does 
     () => execFileSync(tsc, [...config, bad], { stdio: "pipe" }),
     (error) => /TS2353: Object literal may only specify known properties, and 'providerArm' does not exist/.test(String(error.stdout)),
   );
+});
+
+test("compareTrustPolicies: a widened ref is new access, with a witness the evaluator allows only under the new policy", () => {
+  const before = fixture("lint/gitlab-doc-current.json");
+  const after = before.replace('"StringEquals"', '"StringLike"').replace(/ref:main"/g, 'ref:*"');
+  assert.notEqual(after, before);
+  const result = compareTrustPolicies(before, after);
+  assert.equal(result.verdict, "new-access");
+  assert.ok(result.newlyAdmittedCount >= 1);
+  for (const change of result.newlyAdmitted) {
+    assert.equal(evaluateTrustPolicy(after, change.witness).allowed, true, change.description);
+    assert.equal(evaluateTrustPolicy(before, change.witness).allowed, false, change.description);
+  }
+  assert.equal(compareTrustPolicies(after, before).verdict, "no-new-access");
+  assert.throws(() => compareTrustPolicies(before, after, { issuer: 1 }), (error) => error.code === "context.invalid" && error.field === "issuer");
 });
