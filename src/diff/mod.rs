@@ -398,7 +398,9 @@ pub fn compare_within(before: &Document, after: &Document, context: &DiffContext
     let (verdict, reason) = match (counts.0, &open) {
         (0, None) => (
             Verdict::NoNewAccess,
-            "every token the new policy allows, the old one allowed too".to_owned(),
+            format!(
+                "{classes} class(es) of tokens compared, every combination of values the two policies tell apart: none is allowed now and was denied before"
+            ),
         ),
         (0, Some(open)) => (
             Verdict::CannotDecide,
