@@ -6,6 +6,7 @@
 
 pub mod base64url;
 pub mod ci;
+pub mod diagnose;
 pub mod diff;
 pub mod error;
 pub mod finding;
