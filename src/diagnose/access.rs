@@ -368,12 +368,12 @@ fn fix_of(index: usize, attempt: &Attempt, claims: &Claims, host: Option<&Provid
 fn widening_note(claims: &Claims, host: Option<&ProviderHost>) -> String {
     let reference = claims.ref_name().unwrap_or("this ref");
     let kind = claims.ref_type().unwrap_or("ref");
+    let kinds = if kind == "branch" { "branches" } else { "tags" };
     let protect = match claims.ref_protected() {
         Some(false) => format!(
-            "The {kind} {} is not protected: anyone who can push to it could then assume the role; protect it first (Settings → Repository → Protected {kind}es).",
+            "The {kind} {} is not protected: anyone who can push to it could then assume the role; protect it first (Settings → Repository → Protected {kinds}).",
             q(reference)
-        )
-        .replace("tages", "tags"),
+        ),
         _ => String::new(),
     };
     let pin = if host.is_some_and(ProviderHost::is_gitlab_com) {
@@ -857,7 +857,7 @@ fn fix_condition(
                 .iter()
                 .filter(|v| crate::text::has_wildcard(v))
                 .all(|v| names_the_project(v, claims, &prefix));
-        let like_operator = condition.operator.replace("StringEquals", "StringLike");
+        let like_operator = super::replace_all(&condition.operator, "StringEquals", "StringLike");
         if would_match && scoped && statement.condition(&like_operator, &condition.key).is_none() {
             statement.conditions[index].operator.clone_from(&like_operator);
             return Ok(step(
@@ -950,11 +950,11 @@ fn neighbours(claims: &Claims) -> Vec<Claims> {
         return Vec::new();
     };
     let id = claims.project_id().unwrap_or("1");
-    let group = path.rsplit_once('/').map_or(path, |(g, _)| g);
+    let group = crate::text::rsplit_once_ascii(path, b'/').map_or(path, |(g, _)| g);
     let variants = [
         format!("{path}-x"),
         format!("{path}/x"),
-        format!("{group}/x{}", path.rsplit('/').next().unwrap_or("")),
+        format!("{group}/x{}", super::last_segment(path)),
         "neighbour-group/app".to_owned(),
         format!("{group}x/app"),
     ];
@@ -987,7 +987,11 @@ fn neighbours(claims: &Claims) -> Vec<Claims> {
             }
             raw.insert(
                 "namespace_path".to_owned(),
-                Value::String(other.rsplit_once('/').map_or("x", |(g, _)| g).to_owned()),
+                Value::String(
+                    crate::text::rsplit_once_ascii(other, b'/')
+                        .map_or("x", |(g, _)| g)
+                        .to_owned(),
+                ),
             );
             raw.insert("namespace_id".to_owned(), Value::String(format!("{id}{n}9")));
             if let Some(sub) = claims.subject() {
@@ -1006,7 +1010,7 @@ fn neighbours(claims: &Claims) -> Vec<Claims> {
                         .gather();
                     Subject::from_components(&components).ok().map(|s| s.to_string())
                 });
-                let rebuilt = rebuilt.unwrap_or_else(|| sub.replace(path, other));
+                let rebuilt = rebuilt.unwrap_or_else(|| super::replace_all(sub, path, other));
                 raw.insert("sub".to_owned(), Value::String(rebuilt));
             }
             Claims::new(raw)

@@ -152,8 +152,7 @@ impl Facts {
     /// The role's name (without its path), or a placeholder.
     fn role_name(&self) -> String {
         self.role()
-            .and_then(|r| r.text.rsplit('/').next().map(str::to_owned))
-            .unwrap_or_else(|| "<role-name>".to_owned())
+            .map_or_else(|| "<role-name>".to_owned(), |r| super::last_segment(&r.text).to_owned())
     }
 
     /// `(arn, partition, account, host)` of every OIDC provider the policy trusts.
@@ -290,10 +289,15 @@ pub struct Details {
 fn word_after<'a>(message: &'a str, lower: &str, needle: &str) -> Option<&'a str> {
     let start = find(lower, needle)? + needle.len();
     let rest = message[start..].trim_start();
-    let word = rest.split(char::is_whitespace).next()?;
-    let word = word
-        .trim_matches(|c: char| matches!(c, '`' | '"' | '\'' | ')' | '(' | ','))
-        .trim_end_matches('.');
+    let end = rest.bytes().position(|b| b.is_ascii_whitespace()).unwrap_or(rest.len());
+    let mut word = &rest[..end];
+    // Quotes, brackets and a sentence's full stop around it.
+    while let Some(stripped) = word
+        .strip_prefix(['`', '"', '\'', '(', ')'])
+        .or_else(|| word.strip_suffix(['`', '"', '\'', ')', '(', ',', '.']))
+    {
+        word = stripped;
+    }
     (!word.is_empty()).then_some(word)
 }
 
@@ -301,7 +305,7 @@ fn digits_after(lower: &str, needle: &str) -> Option<i64> {
     let start = find(lower, needle)? + needle.len();
     let rest = lower[start..].trim_start();
     let digits = rest.bytes().take(19).take_while(u8::is_ascii_digit).count();
-    rest[..digits].parse().ok()
+    super::number(&rest[..digits])
 }
 
 impl Details {
@@ -343,7 +347,8 @@ impl Details {
             let member = &lower[member_start..];
             let value = find(member, "value: ").map(|v| {
                 let tail = &message[member_start + v + "value: ".len()..];
-                tail.split([',', ' ']).next().unwrap_or_default().to_owned()
+                let end = tail.bytes().position(|b| b == b',' || b == b' ').unwrap_or(tail.len());
+                tail[..end].to_owned()
             });
             if let Some((_, slot)) = members.iter_mut().find(|(kind, _)| member_kind(member) == Some(*kind)) {
                 if slot.is_none() {
@@ -613,11 +618,13 @@ pub fn catalogue() -> impl Iterator<Item = (&'static str, &'static str)> {
 }
 
 /// `value` in backticks.
+#[inline(never)]
 fn q(value: &str) -> String {
     format!("`{value}`")
 }
 
 /// Values in backticks, comma-separated.
+#[inline(never)]
 fn quoted(values: &[impl AsRef<str>]) -> String {
     values.iter().map(|v| q(v.as_ref())).gather().joined(", ")
 }
@@ -626,7 +633,9 @@ struct Builder {
     cause: Cause,
 }
 
+// The builders are never inlined: each inlined copy moved the whole `Cause` at every call.
 impl Builder {
+    #[inline(never)]
     fn fix(mut self, kind: FixKind, description: impl Into<String>, code: Option<String>) -> Self {
         self.cause.fix = Some(Fix {
             kind,
@@ -637,16 +646,19 @@ impl Builder {
         self
     }
 
+    #[inline(never)]
     fn confirm(mut self, command: impl Into<String>) -> Self {
         self.cause.confirm = Some(command.into());
         self
     }
 
+    #[inline(never)]
     fn done(self) -> Cause {
         self.cause
     }
 }
 
+#[inline(never)]
 fn cause(check: Check, verdict: Verdict, evidence: impl Into<String>) -> Builder {
     let (id, title) = identity(check);
     Builder {
@@ -1235,9 +1247,11 @@ fn claim_missing(details: &Details, facts: &Facts) -> Cause {
 
 /// Whether a host looks reachable only from inside a network.
 fn private_host(host: &str) -> bool {
-    let name = host.split('/').next().unwrap_or(host).to_ascii_lowercase();
+    let name = crate::text::split_once_ascii(host, b'/')
+        .map_or(host, |(name, _)| name)
+        .to_ascii_lowercase();
     let octets = crate::text::split_ascii(&name, b'.')
-        .map(|p| p.parse::<u8>().ok())
+        .map(|p| super::number(p).and_then(|n| u8::try_from(n).ok()))
         .gather();
     if octets.len() == 4 && octets.iter().all(Option::is_some) {
         let o = octets.iter().map(|o| o.unwrap_or(0)).gather();
@@ -1338,7 +1352,9 @@ fn thumbprint(facts: &Facts) -> Cause {
         )
         .done();
     }
-    let name = host.as_str().split('/').next().unwrap_or(host.as_str()).to_owned();
+    let name = crate::text::split_once_ascii(host.as_str(), b'/')
+        .map_or(host.as_str(), |(name, _)| name)
+        .to_owned();
     cause(
         C::Thumbprint,
         Verdict::CannotTellOffline,
@@ -1401,7 +1417,10 @@ fn certificate_chain(details: &Details, facts: &Facts) -> Cause {
         .and_then(|u| crate::text::split_once(u, "://").map(|(_, rest)| rest))
         .map_or_else(
             || "<gitlab-host>".to_owned(),
-            |rest| rest.split(['/', ':']).next().unwrap_or(rest).to_owned(),
+            |rest| {
+                let end = rest.bytes().position(|b| b == b'/' || b == b':').unwrap_or(rest.len());
+                rest[..end].to_owned()
+            },
         );
     cause(
         C::CertificateChain,
@@ -1750,7 +1769,7 @@ fn job_duration(facts: &Facts) -> Option<(String, Option<i64>)> {
     let job = facts.job.as_ref()?;
     let written = job.call.as_ref()?.duration.as_deref()?;
     let resolved = job.resolve(written);
-    let number = resolved.parse::<i64>().ok();
+    let number = super::number(&resolved);
     Some((resolved, number))
 }
 
@@ -1829,7 +1848,7 @@ fn duration_range(details: &Details, facts: &Facts) -> Cause {
             Some("--duration-seconds 3600".to_owned()),
         )
     };
-    match value.parse::<i64>() {
+    match super::number(&value).ok_or(()) {
         Ok(seconds) if (900..=43_200).contains(&seconds) => cause(
             C::DurationRange,
             Verdict::RuledOut,
@@ -1842,13 +1861,13 @@ fn duration_range(details: &Details, facts: &Facts) -> Cause {
             format!("{source} --duration-seconds {seconds}, outside 900 to 43200"),
         ))
         .done(),
-        Err(_) if value.is_empty() => fix(cause(
+        Err(()) if value.is_empty() => fix(cause(
             C::DurationRange,
             Verdict::Confirmed,
             format!("{source} an empty --duration-seconds"),
         ))
         .done(),
-        Err(_) => cause(
+        Err(()) => cause(
             C::DurationRange,
             Verdict::CannotTellOffline,
             format!(
@@ -1895,7 +1914,8 @@ fn slug(text: &str) -> String {
         })
         .take(63)
         .collect();
-    lowered.trim_matches('-').to_owned()
+    let start = lowered.bytes().position(|b| b != b'-').unwrap_or(lowered.len());
+    crate::text::trim_end_ascii(&lowered[start..], b'-').to_owned()
 }
 
 /// A predefined CI/CD variable's value, as the token's claims give it.
@@ -1908,10 +1928,7 @@ fn ci_variable(name: &str, claims: &Claims) -> Option<String> {
         "CI_JOB_ID" => claim("job_id"),
         "CI_PROJECT_PATH" => claim("project_path"),
         "CI_PROJECT_NAMESPACE" => claim("namespace_path"),
-        "CI_PROJECT_NAME" => claims
-            .project_path()
-            .and_then(|p| p.rsplit('/').next())
-            .map(str::to_owned),
+        "CI_PROJECT_NAME" => claims.project_path().map(super::last_segment).map(str::to_owned),
         "CI_COMMIT_REF_NAME" => claim("ref"),
         "CI_COMMIT_BRANCH" if branch => claim("ref"),
         "CI_COMMIT_TAG" if !branch => claim("ref"),
@@ -1955,9 +1972,8 @@ fn built_session_name(written: &str, names: &[&str], claims: &Claims, job: Optio
     let mut built = written.to_owned();
     for name in names {
         let value = ci_variable(name, claims).or_else(|| job.and_then(|j| j.variable(name)).map(str::to_owned))?;
-        built = built
-            .replace(&format!("${{{name}}}"), &value)
-            .replace(&format!("${name}"), &value);
+        built = super::replace_all(&built, &format!("${{{name}}}"), &value);
+        built = super::replace_all(&built, &format!("${name}"), &value);
     }
     Some(built)
 }
@@ -2022,8 +2038,11 @@ fn session_name(details: &Details, facts: &Facts) -> Cause {
         .done();
     }
     let literal = names.iter().fold(written.clone(), |text, name| {
-        text.replace(&format!("${{{name}}}"), "")
-            .replace(&format!("${name}"), "")
+        super::replace_all(
+            &super::replace_all(&text, &format!("${{{name}}}"), ""),
+            &format!("${name}"),
+            "",
+        )
     });
     if let Some(problem) = session_name_problem(&literal).filter(|_| !literal.is_empty()) {
         if !contains(&problem, "fewer than") {

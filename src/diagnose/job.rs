@@ -5,7 +5,7 @@
 //! scripts, which is what a job that assumes a role is made of. Anything it cannot read is
 //! simply not known, never guessed.
 
-use crate::text::{contains, Gather as _};
+use crate::text::{contains, Gather as _, Joined as _};
 
 /// The most of a pasted job that is read.
 pub const MAX_JOB_BYTES: usize = 256 * 1024;
@@ -286,7 +286,7 @@ pub fn duration_seconds(text: &str) -> Option<i64> {
             continue;
         }
         let digits = bytes[at..].iter().take(9).take_while(|b| b.is_ascii_digit()).count();
-        let number: i64 = text[at..at + digits].parse().ok()?;
+        let number = super::number(&text[at..at + digits])?;
         at += digits;
         while bytes.get(at) == Some(&b' ') {
             at += 1;
@@ -312,7 +312,7 @@ pub fn duration_seconds(text: &str) -> Option<i64> {
 fn shell_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     let mut word = String::new();
-    let mut chars = text.chars().peekable();
+    let mut chars = text.chars();
     let mut quoted = false;
     let flush = |word: &mut String, quoted: &mut bool, words: &mut Vec<String>| {
         if !word.is_empty() || *quoted {
@@ -347,7 +347,7 @@ fn shell_words(text: &str) -> Vec<String> {
                     }
                 }
             }
-            '\\' if chars.peek() == Some(&'\n') => {
+            '\\' if chars.clone().next() == Some('\n') => {
                 chars.next();
             }
             '(' | ')' | '|' | ';' | '&' => {
@@ -378,12 +378,14 @@ fn sts_call(text: &str) -> Option<StsCall> {
             }
         })
         .gather()
-        .join("\n");
+        .joined("\n");
     let words = shell_words(&script);
     let at = words.iter().position(|w| w == "assume-role-with-web-identity")?;
     let mut call = StsCall::default();
-    let mut rest = words[at + 1..].iter().peekable();
-    while let Some(word) = rest.next() {
+    let rest = &words[at + 1..];
+    let mut index = 0;
+    while let Some(word) = rest.get(index) {
+        index += 1;
         let Some(flag) = word.strip_prefix("--") else {
             break;
         };
@@ -391,8 +393,10 @@ fn sts_call(text: &str) -> Option<StsCall> {
             (flag, Some(value.to_owned()))
         } else {
             let value = rest
-                .next_if(|w| !w.starts_with("--") && !matches!(w.as_str(), "(" | ")" | "|" | ";" | "&"))
+                .get(index)
+                .filter(|w| !w.starts_with("--") && !matches!(w.as_str(), "(" | ")" | "|" | ";" | "&"))
                 .cloned();
+            index += usize::from(value.is_some());
             (flag, value)
         };
         let slot = match flag {
@@ -467,11 +471,17 @@ fn is_job_body(block: &[Line<'_>]) -> bool {
 }
 
 fn block_text(lines: &[Line<'_>]) -> String {
-    lines
-        .iter()
-        .map(|l| format!("{}{}", " ".repeat(l.indent), l.text))
-        .gather()
-        .join("\n")
+    let mut text = String::new();
+    for line in lines {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        for _ in 0..line.indent {
+            text.push(' ');
+        }
+        text.push_str(line.text);
+    }
+    text
 }
 
 /// The templates a job extends, transitively (a few levels), as `(key, lines)`.

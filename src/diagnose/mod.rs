@@ -450,6 +450,33 @@ fn input_findings(
     }
 }
 
+/// `text` with every `from` replaced by `to`, through `text::find` (core's `&str` searcher
+/// costs more WebAssembly than this loop).
+fn replace_all(text: &str, from: &str, to: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = crate::text::find(rest, from).filter(|_| !from.is_empty()) {
+        out.push_str(&rest[..at]);
+        out.push_str(to);
+        rest = &rest[at + from.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A whole number of at most 18 digits (no sign).
+fn number(text: &str) -> Option<i64> {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(text.bytes().fold(0, |n, b| n * 10 + i64::from(b - b'0')))
+}
+
+/// The last `/`-separated segment.
+fn last_segment(text: &str) -> &str {
+    crate::text::rsplit_once_ascii(text, b'/').map_or(text, |(_, last)| last)
+}
+
 /// Masks every string of a diagnosis: nothing it returns can carry a token.
 fn mask_all(diagnosis: &mut Diagnosis) {
     fn one(text: &mut String) {

@@ -481,7 +481,7 @@ pub fn tail(text: &str) -> &str {
 #[must_use]
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 1);
-    let mut chars = text.chars().peekable();
+    let mut chars = text.chars();
     let (mut line_start, mut previous_start) = (0, 0);
     let (mut pending_space, mut box_line, mut joinable) = (false, false, false);
     while let Some(c) = chars.next() {
@@ -495,15 +495,19 @@ pub fn normalize(text: &str) -> String {
                     }
                 }
                 Some(']') => {
+                    // An operating-system command ends at BEL or at ESC (its `\\` is then dropped).
                     while let Some(c) = chars.next() {
-                        if c == '\u{7}' || (c == '\u{1b}' && chars.next_if_eq(&'\\').is_some()) {
+                        if c == '\u{1b}' && chars.clone().next() == Some('\\') {
+                            chars.next();
+                        }
+                        if c == '\u{7}' || c == '\u{1b}' {
                             break;
                         }
                     }
                 }
                 _ => {}
             },
-            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' if chars.clone().next() == Some('\n') => {}
             '\n' | '\r' => {
                 let line = &out[line_start..];
                 joinable =
@@ -761,16 +765,23 @@ pub fn scan(text: &str) -> Scan {
 /// Two lists in text order, merged into one (no sort: it costs WebAssembly).
 fn in_order(a: Vec<Found>, b: Vec<Found>) -> Vec<Found> {
     let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => x.start <= y.start,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => return out,
-        };
-        out.extend(if take_a { a.next() } else { b.next() });
+    let mut b = b.into_iter();
+    let mut pending = b.next();
+    for x in a {
+        while let Some(y) = pending.take() {
+            if y.start < x.start {
+                out.push(y);
+                pending = b.next();
+            } else {
+                pending = Some(y);
+                break;
+            }
+        }
+        out.push(x);
     }
+    out.extend(pending);
+    out.extend(b);
+    out
 }
 
 /// Needles indexed by their first two bytes: a lookup per position, then a chain of the few
@@ -1012,7 +1023,7 @@ fn exception_class(norm: &str, lower: &str, at: usize, wrapper: Wrapper) -> Opti
         .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$'))
         .count();
     let class_path = &norm[at..at + length];
-    let class = class_path.rsplit('.').next().unwrap_or(class_path);
+    let class = crate::text::rsplit_once_ascii(class_path, b'.').map_or(class_path, |(_, last)| last);
     let after = at + length;
     if class.is_empty() || !norm[after..].starts_with(": ") {
         return None;
@@ -1123,7 +1134,7 @@ fn rust(norm: &str, lower: &str, at: usize) -> Option<Found> {
 }
 
 fn unescape_xml(text: &str) -> String {
-    let mut out = text.replace('\n', " ");
+    let mut out = super::replace_all(text, "\n", " ");
     for (entity, c) in [
         ("&apos;", "'"),
         ("&quot;", "\""),
@@ -1132,7 +1143,7 @@ fn unescape_xml(text: &str) -> String {
         ("&amp;", "&"),
     ] {
         if contains(&out, entity) {
-            out = out.replace(entity, c);
+            out = super::replace_all(&out, entity, c);
         }
     }
     out
@@ -1402,8 +1413,12 @@ pub fn validation_members(lower: &str) -> Vec<Kind> {
             members.push((at, kind));
         }
     }
-    members.sort_by_key(|(at, _)| *at);
-    members.into_iter().map(|(_, kind)| kind).collect()
+    // In the order the message names them (a selection: no sort in the module).
+    let mut ordered = Vec::with_capacity(members.len());
+    while let Some(first) = (0..members.len()).min_by_key(|&i| members[i].0) {
+        ordered.push(members.swap_remove(first).1);
+    }
+    ordered
 }
 
 /// A validation message's kind: that of the first member it names. A `WebIdentityToken` that
