@@ -1525,7 +1525,7 @@ fn token_variable(facts: &Facts) -> Cause {
     let fix = |b: Builder| {
         b.fix(
             FixKind::Job,
-            "Declare the ID token in the job (id_tokens: is not inherited by jobs that override it) and pass that variable.",
+            "Declare the ID token in this job (a job's own id_tokens: replaces default:'s) and pass that variable.",
             Some(id_tokens_yaml(facts)),
         )
     };

@@ -5,12 +5,27 @@
 //!
 //! It sits above the token inspector, the policy evaluator and linter and the snippet
 //! checks, and calls them; nothing below calls it. Recognition is data ([`recognize`]); each
-//! cause is one check ([`causes`], [`access`] for the trust policy). Every string the result
-//! carries is masked ([`mask`]): a log can hold a token, and none is ever echoed.
+//! cause is one check (`causes`, `access` for the trust policy). Every string the result
+//! carries is masked (`mask`): a log can hold a token, and none is ever echoed.
 //!
 //! Several errors in one text: the first STS or IAM error (in text order, before any later
 //! consequence such as `Unable to locate credentials`) is `error`, with its `causes`; every
 //! other distinct error is in `others`, each with its own causes; `findings` cover them all.
+//!
+//! The result as JSON (optional fields are left out when absent):
+//!
+//! ```text
+//! { error: { code, kind, summary, operation?, message, client, status? },
+//!   causes: [{ id, title, verdict, evidence,
+//!              fix?: { kind, description, code?, policy? }, confirm?,
+//!              failed?: { statement, element, operator?, key?, actual: [], expected: [] } }],
+//!   others: [{ error, causes }],
+//!   findings: [{ code, name, severity, message, why }] }
+//! ```
+//!
+//! `verdict` is `confirmed`, `possible`, `cannot-tell-offline` or `ruled-out`; `fix.kind` is
+//! `policy`, `job`, `aws-cli`, `gitlab` or `retry`; `client` and `kind` are kebab-case
+//! ([`Client`], [`Kind`]); the cause ids and titles are [`catalogue`].
 
 mod access;
 mod causes;

@@ -3,12 +3,12 @@
 //! Terraform's diagnostics, or the raw XML body.
 //!
 //! Patterns are data: [`PHRASES`] maps the messages STS and IAM send to what they mean,
-//! [`ANCHORS`] names the marks each wrapper leaves, and [`CODES`] the spellings of each error
+//! `ANCHORS` names the marks each wrapper leaves, and `CODES` the spellings of each error
 //! code. One pass over the text finds every anchor (indexed by first byte, so the work is
 //! linear in the text); each wrapper's parser then reads a bounded window around its anchor.
 //! The text is first normalized, line by line: escape sequences and Terraform's box drawing
 //! dropped, runs of whitespace (doubled spaces, tabs) made one space, Terraform's wrapped
-//! lines joined; and every secret masked ([`super::mask`]) before anything is read from it.
+//! lines joined; and every secret masked (`super::mask`) before anything is read from it.
 
 use serde::Serialize;
 
@@ -132,7 +132,7 @@ const fn phrase(needle: &'static str, kind: Kind, code: &'static str) -> Phrase 
 /// Every message this tool recognizes. Sources: the catalogue of errors people paste (AWS and
 /// GitLab docs, re:Post, public issue trackers), and for the client-side ones the AWS CLI's
 /// own output. `ValidationError` phrases are decided by the member they name (see
-/// [`validation_kind`]).
+/// `validation_kind`).
 pub static PHRASES: [Phrase; 29] = [
     phrase(
         "no openidconnect provider found in your account",
