@@ -74,7 +74,15 @@ export async function openPage({
   permissions = [],
   acceptDownloads = false,
   secrets = [],
-  expect = ["/style.css", "/app.js", "/pkg/gitlab_aws_oidc.js", "/pkg/gitlab_aws_oidc_bg.wasm"],
+  // The core's two modules: the inspector on load, the tools once the page is idle (www/core.js).
+  expect = [
+    "/style.css",
+    "/app.js",
+    "/pkg/gitlab_aws_oidc_inspector.js",
+    "/pkg/gitlab_aws_oidc_inspector_bg.wasm",
+    "/pkg/gitlab_aws_oidc_tools.js",
+    "/pkg/gitlab_aws_oidc_tools_bg.wasm",
+  ],
 } = {}) {
   const file = target === "file";
   const context = await env.browser.newContext({
