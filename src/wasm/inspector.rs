@@ -7,6 +7,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{coded_error, js_error, to_js};
 use crate::keys::{describe_keys, parse_keys};
+use crate::token::catalog::CLAIMS;
 use crate::token::decode_unverified;
 use crate::token::inspect::inspect_token as inspect;
 use crate::verify::{self, Outcome, Plan};
@@ -34,8 +35,25 @@ fn now_from_js(now_seconds: f64) -> Result<i64, JsValue> {
 #[wasm_bindgen(js_name = inspectToken, unchecked_return_type = "TokenInspection")]
 pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seconds: f64) -> Result<JsValue, JsValue> {
     let now = now_from_js(now_seconds)?;
-    let inspection = inspect(token, now).map_err(|e| js_error(&e))?;
-    to_js(&inspection)
+    let mut inspection = inspect(token, now).map_err(|e| js_error(&e))?;
+    // The catalog's fixed texts cross the boundary once, not in every result: `inspectionFromJson`
+    // puts each known claim's back from its copy, so the result is the same object. They were a
+    // quarter of the JSON text and cost about a fifth of the call in Node.
+    for explanation in &mut inspection.explanations {
+        if explanation.meaning.is_some() {
+            explanation.meaning = Some("");
+            explanation.presence = Some("");
+        }
+    }
+    let catalog = if catalog_wanted() { Some(catalog_json()) } else { None };
+    let json = serde_json::to_string(&inspection).map_err(|e| coded_error("internal.serialize", &e.to_string()))?;
+    Ok(inspection_from_json(&json, catalog))
+}
+
+/// The claim catalog's texts as `[[name, meaning, presence], …]`.
+fn catalog_json() -> String {
+    let texts: Vec<[&str; 3]> = CLAIMS.iter().map(|c| [c.name, c.meaning, c.presence]).gather();
+    serde_json::to_string(&texts).unwrap_or_default()
 }
 
 /// Checks a token's RS256 signature against pasted keys (a JWKS, one JWK or a
@@ -94,7 +112,22 @@ fn start_verification(token: &str, keys: &str) -> Result<Promise, JsValue> {
 // stopping at the first that verifies; `conclude` gets an outcome per key tried:
 // `true`, `false`, or WebCrypto's message when it refused the key or the call;
 // `null` when there is no WebCrypto.
+//
+// inspectionFromJson: `inspectToken`'s result from its JSON, with the catalog texts the Rust side
+// left empty (`""`) put back from the copy it sent once (`catalog`, on the first call).
 #[wasm_bindgen(inline_js = r#"
+let catalog = null;
+export function catalogWanted() {
+  return catalog === null;
+}
+export function inspectionFromJson(json, catalogJson) {
+  if (catalogJson !== undefined) catalog = new Map(JSON.parse(catalogJson).map(([name, ...texts]) => [name, texts]));
+  const inspection = JSON.parse(json);
+  for (const e of inspection.explanations) {
+    if (e.meaning === "") [e.meaning, e.presence] = catalog.get(e.claim);
+  }
+  return inspection;
+}
 export function rs256VerifyCandidates(keys, data, signature, conclude) {
   return check(keys, data, signature).then(conclude);
 }
@@ -120,6 +153,10 @@ async function check(keys, data, signature) {
 extern "C" {
     /// `data` and `signature` are copied into JavaScript (owned `Vec`s): a view
     /// into wasm memory could move while the promise is pending.
+    #[wasm_bindgen(js_name = catalogWanted)]
+    fn catalog_wanted() -> bool;
+    #[wasm_bindgen(js_name = inspectionFromJson)]
+    fn inspection_from_json(json: &str, catalog: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = rs256VerifyCandidates)]
     fn rs256_verify_candidates(keys: &Array, data: Vec<u8>, signature: Vec<u8>, conclude: &JsValue) -> Promise;
 }
