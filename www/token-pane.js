@@ -87,11 +87,21 @@ function partOf(root, name) {
 }
 
 /**
+ * Claim rows rendered in a cold load's first frame (see renderTokenPane's firstScreen): more than the first
+ * screen of a tall desktop window shows.
+ */
+const FIRST_SCREEN_ROWS = 8;
+
+/**
  * Renders the token pane.
  * @param {HTMLElement} root the `<section data-pane="token">`
  * @param {TokenPaneState} state
+ * @param {{ firstScreen?: boolean }} [options] firstScreen: render only what the first screen shows (the
+ *   signature, the findings and the first claim rows), for a cold load's first frame; the next full render
+ *   adds the rest (the other rows, the times, provider and subject cards, the header and payload), which
+ *   would otherwise double that frame's work (issue 21).
  */
-export function renderTokenPane(root, state) {
+export function renderTokenPane(root, state, { firstScreen = false } = {}) {
   const part = (name) => partOf(root, name);
   const { inspection, error } = state;
   const hasInput = state.token.trim() !== "";
@@ -115,7 +125,8 @@ export function renderTokenPane(root, state) {
   renderStatus(part("status"), state, signature, findings);
 
   setHidden(part("empty"), hasInput);
-  for (const name of ["results", "times", "provider", "next"]) setHidden(part(name), !inspection);
+  setHidden(part("results"), !inspection);
+  for (const name of ["times", "provider", "next"]) setHidden(part(name), !inspection || firstScreen);
   if (!inspection) return;
 
   const badge = part("signature");
@@ -126,6 +137,12 @@ export function renderTokenPane(root, state) {
   // None of these parts has event listeners (see patchIfChanged).
   patchIfChanged(badge, JSON.stringify(signature), () => signatureBadge(signature));
   const { times } = inspection;
+  patchIfChanged(part("findings"), JSON.stringify(findings), () => findingItems(findings));
+  patch(part("findings-count"), countBySeverity(findings));
+  renderClaimRows(part("claims"), inspection.explanations, groupFindings(findings), times, firstScreen ? FIRST_SCREEN_ROWS : Infinity);
+  patch(part("claims-count"), plural(inspection.explanations.length, "claim"));
+  if (firstScreen) return;
+
   patchIfChanged(part("times-body"), JSON.stringify(times), () => timesBox(times));
   patchIfChanged(part("provider-body"), JSON.stringify(inspection.providerHost), () =>
     providerBox(inspection.providerHost),
@@ -133,11 +150,6 @@ export function renderTokenPane(root, state) {
   patchIfChanged(part("subject-body"), JSON.stringify([inspection.subject, inspection.claims.sub]), () =>
     subjectBox(inspection.subject, inspection.claims.sub),
   );
-  patchIfChanged(part("findings"), JSON.stringify(findings), () => findingItems(findings));
-  patch(part("findings-count"), countBySeverity(findings));
-
-  renderClaimRows(part("claims"), inspection.explanations, groupFindings(findings), times);
-  patch(part("claims-count"), plural(inspection.explanations.length, "claim"));
   renderJsonTree(part("header"), inspection.header);
   renderJsonTree(part("payload"), inspection.claims);
 }
@@ -405,10 +417,12 @@ function rowIsCurrent(last, e, value, findings, utc) {
  * @param {import("./pkg/gitlab_aws_oidc.js").ClaimExplanation[]} explanations
  * @param {Map<string, import("./pkg/gitlab_aws_oidc.js").Finding[]>} findingsByClaim
  * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection["times"]} times
+ * @param {number} limit render only the first `limit` rows (and leave any after them alone)
  */
-function renderClaimRows(tbody, explanations, findingsByClaim, times) {
+function renderClaimRows(tbody, explanations, findingsByClaim, times, limit) {
   const unused = new Map([...tbody.rows].map((row) => [row.dataset.claim, row]));
   explanations.forEach((e, i) => {
+    if (i >= limit) return;
     const findings = findingsByClaim.get(e.claim) ?? [];
     let row = unused.get(e.claim);
     unused.delete(e.claim); // a duplicated claim name gets a row of its own
@@ -426,6 +440,7 @@ function renderClaimRows(tbody, explanations, findingsByClaim, times) {
     if (tbody.rows[i] !== row) tbody.insertBefore(row, tbody.rows[i] ?? null);
   });
   // Rows 0..n-1 are now this token's; whatever follows is left from an earlier one.
+  if (limit < explanations.length) return;
   while (tbody.rows.length > explanations.length) tbody.rows[explanations.length].remove();
 }
 
