@@ -115,6 +115,8 @@ replaceOnce(
 );
 replaceOnce(/<link rel="icon" href="icon\.svg" type="image\/svg\+xml">/, `<link rel="icon" href="${iconUri}" type="image/svg+xml">`, "icon link");
 replaceOnce(/<link rel="stylesheet" href="style\.css">/, `<style>${style}</style>`, "stylesheet link");
+// No early compile (boot.js): the file's one module is inline, and core.js compiles it from there.
+replaceOnce(/\s*<!--(?:(?!-->)[\s\S])*-->\s*<script src="boot\.js" async><\/script>/, "", "boot.js script");
 replaceOnce(/<script type="module" src="app\.js"><\/script>/, `<script type="module">${script}</script>`, "app.js script");
 replaceOnce(
   /<\/body>/,

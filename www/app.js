@@ -11,7 +11,7 @@
 // the non-secret form values (share.js), written with history.replaceState.
 
 import { checkKeys, inspectToken, verifyToken } from "./pkg/gitlab_aws_oidc_inspector.js";
-import { coreLoaded, loadTools } from "./core.js";
+import { coreLoaded, coreReadyNow, loadTools } from "./core.js";
 import { EXAMPLE_TOKEN } from "./example-token.js";
 import { EXAMPLE_POLICY } from "./example-policy.js";
 import { renderTokenPane } from "./token-pane.js";
@@ -730,11 +730,16 @@ stepsPending = state.pane === "token";
 if (stepsPending) renderTokenPane(tokenPane, state);
 else update();
 
-state.decoder = await coreLoaded;
+// Usually ready already (boot.js compiled the wasm while the page was parsed): then the first token is
+// decoded and rendered before the browser lays the page out at the end of parsing, in that one layout.
+state.decoder = coreReadyNow ?? (await coreLoaded);
 state.token = input.value;
 inspect();
 verify();
 if (stepsPending) {
+  // The first screen of the decoded token first, the rest of step 1 in the frame after (token-pane.js).
+  renderTokenPane(tokenPane, state, { firstScreen: true });
+  await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
   renderTokenPane(tokenPane, state);
   await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
   await new Promise((idle) => (window.requestIdleCallback ? requestIdleCallback(idle, { timeout: 1000 }) : setTimeout(idle, 0)));
