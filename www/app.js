@@ -218,9 +218,12 @@ function verify() {
 function requestTools() {
   if (state.tools === "idle") {
     state.tools = "loading";
+    // For automation (tests): where the tools module is.
+    document.documentElement.dataset.tools = state.tools;
     toolsSettled = loadTools().then((module) => {
       tools = module;
       state.tools = module ? "ready" : "failed";
+      document.documentElement.dataset.tools = state.tools;
       // What was derived without the tools is derived again before it is next shown.
       stepsPending = true;
       if (state.pane !== "token") render();
@@ -292,7 +295,7 @@ function buildPolicy() {
   p.error = null;
   const { spec, missing } = policySpecOf(p.form);
   p.missing = missing;
-  if (missing.length || !toolsAvailable(p)) return;
+  if (!toolsAvailable(p) || missing.length) return;
   try {
     p.result = tools.trustPolicy(spec);
   } catch (e) {
@@ -333,7 +336,7 @@ function buildPipeline() {
   const iss = state.inspection?.claims.iss;
   const { spec, missing } = pipelineSpecOf(p, state.policy.result, typeof iss === "string" ? iss : null);
   p.missing = missing;
-  if (missing.length || !toolsAvailable(p)) return;
+  if (!toolsAvailable(p) || missing.length) return;
   try {
     p.result = tools.ciSnippet(spec);
   } catch (e) {
@@ -749,5 +752,4 @@ if (stepsPending) {
 await requestTools();
 render();
 // For automation (tests, benchmarks): every step is rendered and the core (both modules) answers.
-document.documentElement.dataset.tools = state.tools;
 document.documentElement.dataset.decoder = state.decoder;

@@ -42,3 +42,14 @@ export function whereWrong(policy: string): string {
 export function withoutOptions(policy: string, token: string): [Finding[], string | undefined] {
   return [lintTrustPolicy(policy), specForToken(token).issuer];
 }
+
+// The two smaller entry points (gitlab-aws-oidc/inspector and gitlab-aws-oidc/tools): the same types.
+import initInspector, { inspectToken as inspectOnly } from "../../pkg/gitlab_aws_oidc_inspector.js";
+import initTools, { trustPolicy as policyOnly, type TrustPolicyResult } from "../../pkg/gitlab_aws_oidc_tools.js";
+
+export async function fromParts(token: string): Promise<[string | null, string]> {
+  await Promise.all([initInspector(), initTools()]);
+  const inspection: TokenInspection = inspectOnly(token, Date.now() / 1000);
+  const result: TrustPolicyResult = policyOnly({ accountId: "123456789012", subjects: [{ project_path: "acme/app", ref_type: "branch", ref: "main" }] });
+  return [inspection.providerHost, result.policy];
+}
