@@ -282,3 +282,42 @@ mod wildcard {
             .bench(|| matches(black_box(&pattern), black_box(&value)));
     }
 }
+
+/// The trust-policy diff: realistic edits, and patterns with many `*` against each other (the
+/// search over each key's cells is bounded, so the worst case ends in `cannot-decide` rather
+/// than running on).
+#[cfg(not(target_arch = "wasm32"))]
+mod diff {
+    use divan::black_box;
+    use gitlab_aws_oidc::diff::compare_text;
+
+    fn policy(sub_operator: &str, subs: &str, extra: &str) -> String {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"gitlab.com:aud":"sts.amazonaws.com"{extra}}},"{sub_operator}":{{"gitlab.com:sub":{subs}}}}}}}]}}"#
+        )
+    }
+
+    /// `ref:main` widened to `ref:*` with `project_id` and `ref_protected` pinned.
+    #[divan::bench]
+    fn widen_a_ref() {
+        let pins = r#","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true""#;
+        let before = policy("StringEquals", r#""project_path:g/app:ref_type:branch:ref:main""#, pins);
+        let after = policy("StringLike", r#""project_path:g/app:ref_type:branch:ref:*""#, pins);
+        compare_text(black_box(&before), black_box(&after), "{}").unwrap();
+    }
+
+    /// n `*`s in one pattern against n-1 in the other and a second pattern of five.
+    #[divan::bench(args = [4, 8, 12])]
+    fn many_stars(n: usize) {
+        let stars = |n: usize| {
+            "abcdefghijklmnopqrstuvwxyz"
+                .chars()
+                .take(n)
+                .flat_map(|c| ['*', c])
+                .collect::<String>()
+        };
+        let before = policy("StringLike", &format!(r#""{}*""#, stars(n)), "");
+        let after = policy("StringLike", &format!(r#"["{}*","*z*y*x*w*v*"]"#, stars(n - 1)), "");
+        compare_text(black_box(&before), black_box(&after), "{}").unwrap();
+    }
+}

@@ -6,6 +6,7 @@
 
 pub mod base64url;
 pub mod ci;
+pub mod diagnose;
 pub mod diff;
 pub mod error;
 pub mod finding;
@@ -14,6 +15,7 @@ pub mod issuer;
 pub mod keys;
 pub mod lint;
 pub mod policy;
+pub mod sources;
 pub mod subject;
 pub mod text;
 pub mod token;

@@ -368,3 +368,252 @@ fn every_documented_partition_is_accepted() {
         }
     }
 }
+
+fn findings_of(value: &Value) -> Vec<gitlab_aws_oidc::Finding> {
+    let spec = SnippetSpec::from_json(&value.to_string()).unwrap_or_else(|e| panic!("{value}: {e}"));
+    ci_snippet(&spec).unwrap().findings
+}
+
+fn codes(findings: &[gitlab_aws_oidc::Finding]) -> Vec<&'static str> {
+    findings.iter().map(|f| f.code).collect()
+}
+
+/// Issue 20: the recipe this project started from, checked as a new user would check it: its
+/// trust policy as pasted, and its job. The policy trusts a provider in another account than the
+/// role's and has no aud condition; the job uses `CI_JOB_JWT_V2` inside `export $(…)`.
+#[test]
+fn the_recipe_against_its_own_policy() {
+    let (_, spec) = fixture_specs().into_iter().find(|(c, _)| c == "recipe").unwrap();
+    let findings = ci_snippet(&spec).unwrap().findings;
+    assert_eq!(codes(&findings), ["CI004", "CI006", "CI010", "CI007"]);
+    assert!(
+        findings[0].message.contains("account 676487226531"),
+        "{}",
+        findings[0].message
+    );
+    assert!(findings[0].message.contains("123487226531"), "{}", findings[0].message);
+    assert_eq!(findings[0].path.as_deref(), Some("$.Statement[0].Principal.Federated"));
+    assert_eq!(findings[2].path.as_deref(), Some("$.Statement[0]"));
+    assert!(
+        findings[2].message.starts_with("statement 0 has no aud condition"),
+        "{}",
+        findings[2].message
+    );
+}
+
+/// The policy as people hold it: the document (object or text), `aws iam get-role` output (its
+/// document an object, text, or URL-encoded as IAM's API returns it), a bare role. All say the same.
+#[test]
+fn the_policy_as_users_hold_it() {
+    let text = fs::read_to_string("tests/fixtures/ci/recipe.spec.json").unwrap();
+    let recipe: Value = serde_json::from_str(&text).unwrap();
+    let document = recipe["policy"].clone();
+    let encoded: String = document
+        .to_string()
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let base = json!({ "roleArn": recipe["roleArn"], "issuer": "https://gitlab.com" });
+    let with = |policy: Value| {
+        let mut spec = base.clone();
+        spec["policy"] = policy;
+        findings_of(&spec)
+    };
+    let expected = with(document.clone());
+    assert_eq!(codes(&expected), ["CI004", "CI010"]);
+    for policy in [
+        Value::from(serde_json::to_string_pretty(&document).unwrap()),
+        json!({ "Role": { "RoleName": "dev-web-console-identity", "Path": "/", "RoleId": "AROAEXAMPLE", "Arn": recipe["roleArn"], "CreateDate": "2024-01-01T00:00:00+00:00", "AssumeRolePolicyDocument": document, "MaxSessionDuration": 3600, "RoleLastUsed": {} } }),
+        json!({ "Role": { "AssumeRolePolicyDocument": document.to_string() } }),
+        json!({ "Role": { "AssumeRolePolicyDocument": encoded } }),
+        Value::from(json!({ "Role": { "AssumeRolePolicyDocument": encoded } }).to_string()),
+        json!({ "RoleName": "dev-web-console-identity", "AssumeRolePolicyDocument": document.to_string() }),
+    ] {
+        assert_eq!(with(policy.clone()), expected, "{policy}");
+    }
+    // A trustPolicy result, as today: its audience, provider and subjects (other fields allowed).
+    let result = json!({ "policy": "{}", "formats": {}, "findings": [], "roleName": "r", "roleArn": "arn:aws:iam::676487226531:role/r", "providerHost": "gitlab.com", "issuer": "https://gitlab.com", "audience": "sts.amazonaws.com", "providerArn": "arn:aws:iam::123487226531:oidc-provider/gitlab.com", "subjects": ["project_path:g/p:ref_type:branch:ref:main"] });
+    assert_eq!(codes(&with(result)), ["CI004"]);
+}
+
+/// Every Allow statement that could admit the job counts (statements OR), `StringLike` patterns
+/// included; mismatches are reported only when none admits it, each naming its statement.
+#[test]
+fn statements_or_and_each_finding_names_its_statement() {
+    let statement = |sid: &str, aud: Value, sub: &str| json!({ "Sid": sid, "Effect": "Allow", "Principal": { "Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com" }, "Action": "sts:AssumeRoleWithWebIdentity", "Condition": { "StringLike": { "gitlab.com:aud": aud, "gitlab.com:sub": sub } } });
+    let policy = json!({ "Version": "2012-10-17", "Statement": [
+        { "Effect": "Allow", "Principal": { "Service": "ec2.amazonaws.com" }, "Action": "sts:AssumeRole" },
+        statement("Main", json!("sts.amazonaws.*"), "project_path:g/p:ref_type:branch:ref:main"),
+        statement("Releases", json!(["https://gitlab.com"]), "project_path:g/p:ref_type:tag:ref:v*"),
+    ]});
+    let job = |extra: Value| {
+        let mut spec = json!({ "roleArn": "arn:aws:iam::123456789012:role/deploy", "issuer": "https://gitlab.com", "policy": policy });
+        for (key, value) in extra.as_object().unwrap() {
+            spec[key] = value.clone();
+        }
+        findings_of(&spec)
+    };
+    // Statement 1 admits a job on main with the default audience; statement 2 need not.
+    assert!(job(json!({ "branch": "main" })).is_empty());
+    // Statement 2 admits a tag job with its audience; statement 1 need not.
+    assert!(job(json!({ "when": "tags", "audience": "https://gitlab.com" })).is_empty());
+    // Neither admits a job on develop: each statement says why, where.
+    let findings = job(json!({ "branch": "develop" }));
+    let said: Vec<(&str, &str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f.code,
+                f.path.as_deref().unwrap_or(""),
+                f.message.split(':').next().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (
+                "CI005",
+                "$.Statement[1].Condition.StringLike[\"gitlab.com:sub\"]",
+                "statement 1 (Sid \"Main\")"
+            ),
+            (
+                "CI002",
+                "$.Statement[2].Condition.StringLike[\"gitlab.com:aud\"]",
+                "statement 2 (Sid \"Releases\")"
+            ),
+            (
+                "CI005",
+                "$.Statement[2].Condition.StringLike[\"gitlab.com:sub\"]",
+                "statement 2 (Sid \"Releases\")"
+            ),
+        ]
+    );
+    assert!(
+        findings[1].message.contains("\"sts.amazonaws.com\""),
+        "{}",
+        findings[1].message
+    );
+    // Another instance, another account: every statement is about another provider.
+    let elsewhere = job(
+        json!({ "branch": "main", "issuer": "https://gitlab.example.com", "roleArn": "arn:aws-us-gov:iam::123456789012:role/deploy" }),
+    );
+    assert_eq!(
+        codes(&elsewhere),
+        ["CI003", "CI004", "CI002", "CI003", "CI004", "CI005"]
+    );
+    assert!(
+        elsewhere[0].message.contains("but the job runs on gitlab.example.com"),
+        "{}",
+        elsewhere[0].message
+    );
+    // A policy no GitLab job can use at all.
+    let service = json!({ "Statement": { "Effect": "Allow", "Principal": { "Service": "lambda.amazonaws.com" }, "Action": "sts:AssumeRole" } });
+    let findings = findings_of(&json!({ "roleArn": "arn:aws:iam::123456789012:role/x", "policy": service }));
+    assert_eq!(codes(&findings), ["CI011"]);
+    // sts:* covers the action; a wildcard aud does not restrict it.
+    let star = json!({ "Statement": { "Effect": "Allow", "Principal": { "Federated": "arn:aws:iam::123456789012:oidc-provider/gitlab.com" }, "Action": "sts:*", "Condition": { "StringLike": { "gitlab.com:aud": "*", "gitlab.com:sub": "project_path:g/p:*" } } } });
+    let findings = findings_of(&json!({ "roleArn": "arn:aws:iam::123456789012:role/x", "policy": star }));
+    assert_eq!(codes(&findings), ["CI010"]);
+}
+
+#[test]
+fn a_policy_of_no_known_shape_is_refused_naming_the_shapes() {
+    let arn = "arn:aws:iam::123456789012:role/x";
+    let cases = [
+        (
+            json!(7),
+            "policy",
+            "policy: found a number; expected a trust policy document",
+        ),
+        (
+            json!({}),
+            "policy",
+            "or a trustPolicy result { audience, providerArn, subjects }",
+        ),
+        (
+            json!({ "Principal": "x" }),
+            "policy",
+            "found an object with none of Statement, Role and AssumeRolePolicyDocument",
+        ),
+        (
+            json!({ "audience": "x", "providerArm": "y" }),
+            "policy.providerArm",
+            "unknown field `policy.providerArm`",
+        ),
+        (
+            json!({ "audience": 1 }),
+            "policy.audience",
+            "policy.audience: expected a string",
+        ),
+        (
+            json!({ "Role": { "AssumeRolePolicyDocument": "{" } }),
+            "policy.Role.AssumeRolePolicyDocument",
+            "policy.Role.AssumeRolePolicyDocument: policy is not JSON",
+        ),
+        (
+            json!({ "Role": { "Arn": "x" } }),
+            "policy.Role.AssumeRolePolicyDocument",
+            "found nothing; expected the trust policy",
+        ),
+        (
+            json!({ "Role": { "AssumeRolePolicyDocument": {}, "Foo": 1 } }),
+            "policy.Role.Foo",
+            "found an unknown field",
+        ),
+        (json!(""), "policy", "policy is empty"),
+        (
+            json!("{\n  \"Statement\": [,]\n}"),
+            "policy",
+            "policy is not JSON: expected value at line 2, column 17",
+        ),
+        (
+            json!({ "Statement": [{ "Effect": 1 }] }),
+            "policy",
+            "policy: $.Statement[0].Effect is a number; expected a string",
+        ),
+    ];
+    for (policy, field, message) in cases {
+        let spec = json!({ "roleArn": arn, "policy": policy });
+        let error = SnippetSpec::from_json(&spec.to_string()).unwrap_err();
+        assert_eq!(error.code(), "snippet.policy", "{policy}: {error}");
+        assert_eq!(error.field().as_deref(), Some(field), "{policy}: {error}");
+        assert!(error.to_string().contains(message), "{policy}: {error}");
+    }
+    let error = SnippetSpec::from_json(&json!({ "policy": "{\n  \"Statement\": [,]\n}" }).to_string()).unwrap_err();
+    assert_eq!(error.position(), Some((2, 17)));
+}
+
+/// The documented snippet rules: each example fires its rule and only it, each fix fires none,
+/// and the README lists every snippet rule.
+#[test]
+fn documented_rules_fire_on_their_examples_only() {
+    use gitlab_aws_oidc::ci::rules::{ALL, DOCUMENTED};
+    for (rule, docs) in DOCUMENTED {
+        for text in [docs.what_it_does, docs.why_is_this_bad, rule.why] {
+            assert!(text.len() > 40, "{}: documentation is missing", rule.code);
+        }
+        let fired = |spec: &str| codes(&findings_of(&serde_json::from_str(spec).unwrap()));
+        let example = fired(docs.example);
+        assert!(
+            !example.is_empty() && example.iter().all(|c| *c == rule.code),
+            "{} example fired {example:?}",
+            rule.code
+        );
+        assert_eq!(fired(docs.use_instead), Vec::<&str>::new(), "{} use_instead", rule.code);
+    }
+    let readme = fs::read_to_string("README.md").unwrap();
+    for rule in ALL {
+        assert!(
+            readme.contains(&format!("| {} | `{}` |", rule.code, rule.name)),
+            "README lacks {}",
+            rule.code
+        );
+    }
+}

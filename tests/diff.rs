@@ -377,3 +377,17 @@ fn text_input_names_the_broken_side() {
     assert_eq!(only_com.verdict, Verdict::NoNewAccess, "{}", only_com.reason);
     assert!(only_com.no_longer_admitted_count > 0);
 }
+
+/// The findings are what the change brings: lint findings of `after` that `before` lacked.
+#[test]
+fn findings_are_the_new_ones() {
+    let main = policy(&format!(
+        r#"{{"StringEquals":{{{AUD},"gitlab.com:project_id":"42","gitlab.com:sub":"project_path:g/app:ref_type:branch:ref:main"}}}}"#
+    ));
+    let tags = policy(&format!(
+        r#"{{"StringEquals":{{{AUD},"gitlab.com:project_id":"42"}},"StringLike":{{"gitlab.com:sub":"project_path:g/app:ref_type:tag:ref:v*"}}}}"#
+    ));
+    let codes: Vec<&str> = diff(&main, &tags).findings.iter().map(|f| f.code).collect();
+    assert_eq!(codes, ["POL025"]);
+    assert!(diff(&tags, &main).findings.is_empty());
+}

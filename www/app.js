@@ -98,13 +98,23 @@ const state = {
   },
 
   /** Step 3 (see check-pane.js CheckPaneState). */
-  check: { text: "", findings: null, error: null, evaluation: null, evalError: null, applied: null },
+  check: {
+    text: "",
+    findings: null,
+    error: null,
+    evaluation: null,
+    evalError: null,
+    applied: null,
+    compare: { text: "", comparison: null, error: null },
+    witness: null,
+  },
 
   /** Step 4 (see pipeline-pane.js PipelinePaneState). */
   pipeline: {
     form: defaultPipelineForm(),
     follows: { roleArn: true, audience: true },
     existingJob: "",
+    against: "generated",
     tab: "yaml",
     result: null,
     error: null,
@@ -121,6 +131,7 @@ const steps = $('[data-part="steps"]');
 const input = /** @type {HTMLTextAreaElement} */ ($("#token-input"));
 const keysInput = /** @type {HTMLTextAreaElement} */ ($("#keys-input"));
 const checkInput = /** @type {HTMLTextAreaElement} */ ($("#check-input"));
+const compareInput = /** @type {HTMLTextAreaElement} */ ($("#compare-input"));
 /** The tools module's exports (steps 2–4) once loaded: see requestTools. */
 let tools = /** @type {typeof import("./pkg/gitlab_aws_oidc_tools.js") | null} */ (null);
 let refreshTimer = 0;
@@ -311,6 +322,8 @@ function checkPolicy() {
   c.error = null;
   c.evaluation = null;
   c.evalError = null;
+  c.compare.comparison = null;
+  c.compare.error = null;
   if (c.text.trim() === "" || !toolsAvailable(c)) return;
   const token = state.inspection ? state.token.trim() : null;
   try {
@@ -319,9 +332,19 @@ function checkPolicy() {
   } catch (e) {
     c.error = errorOf(e);
   }
-  if (c.error || !token) return;
+  if (c.error) return;
+  if (c.compare.text.trim() !== "") {
+    try {
+      c.compare.comparison = tools.compareTrustPolicies(c.compare.text, c.text);
+    } catch (e) {
+      c.compare.error = errorOf(e);
+    }
+  }
+  // A witness from the comparison, when one was chosen, stands in for step 1's token.
+  const subject = c.witness ? c.witness.claims : token;
+  if (!subject) return;
   try {
-    c.evaluation = tools.evaluateTrustPolicy(c.text, token);
+    c.evaluation = tools.evaluateTrustPolicy(c.text, subject);
   } catch (e) {
     c.evalError = errorOf(e);
   }
@@ -334,7 +357,8 @@ function buildPipeline() {
   p.result = null;
   p.error = null;
   const iss = state.inspection?.claims.iss;
-  const { spec, missing } = pipelineSpecOf(p, state.policy.result, typeof iss === "string" ? iss : null);
+  const pasted = state.check.text.trim() ? state.check.text : null;
+  const { spec, missing } = pipelineSpecOf(p, state.policy.result, typeof iss === "string" ? iss : null, pasted);
   p.missing = missing;
   if (!toolsAvailable(p) || missing.length) return;
   try {
@@ -379,8 +403,9 @@ function render() {
     inspection: state.inspection,
     generated: state.policy.result?.policy ?? null,
   });
-  renderPaneIfChanged(pipelinePane, JSON.stringify([state.pipeline, state.policy.result]), () =>
-    renderPipelinePane(pipelinePane, state.pipeline, state.policy.result),
+  const pasted = state.check.text.trim() !== "";
+  renderPaneIfChanged(pipelinePane, JSON.stringify([state.pipeline, state.policy.result, pasted]), () =>
+    renderPipelinePane(pipelinePane, state.pipeline, state.policy.result, pasted),
   );
   syncTabs(steps, state.pane);
   const title = `${PANE_TITLES[state.pane]} · gitlab-aws-oidc`;
@@ -591,6 +616,7 @@ wireCheckPane(checkPane, {
   setText(text) {
     state.check.text = text;
     state.check.applied = null;
+    state.check.witness = null;
     update();
   },
   useGenerated() {
@@ -606,6 +632,35 @@ wireCheckPane(checkPane, {
     state.check.applied = null;
     update();
     checkInput.focus();
+  },
+  setCompareText(text) {
+    state.check.compare.text = text;
+    state.check.witness = null;
+    update();
+  },
+  compareWithGenerated() {
+    if (!state.policy.result) return;
+    replaceText(compareInput, state.policy.result.policy);
+  },
+  clearCompare() {
+    compareInput.value = "";
+    state.check.compare.text = "";
+    state.check.witness = null;
+    update();
+    compareInput.focus();
+  },
+  evaluateWitness(kind, index) {
+    const comparison = state.check.compare.comparison;
+    const change = (kind === "gone" ? comparison?.noLongerAdmitted : comparison?.newlyAdmitted)?.[index];
+    if (!change) return;
+    state.check.witness = { kind, index, claims: change.witness };
+    update();
+    $('[data-part="verdict"]').scrollIntoView({ block: "nearest" });
+    announce("Evaluating the comparison's token against the policy.");
+  },
+  backToToken() {
+    state.check.witness = null;
+    update();
   },
   applyFix(finding) {
     if (!finding.fix) return;
@@ -672,6 +727,15 @@ wirePipelinePane(pipelinePane, {
     update();
     /** @type {HTMLElement | null} */ (pipelinePane.querySelector(`[data-field="${field}"]`))?.focus();
   },
+  checkAgainst(which) {
+    if (state.pipeline.against === which) return;
+    state.pipeline.against = which;
+    update();
+    // The button that was pressed is gone; its counterpart takes the focus where there is one.
+    const other = which === "pasted" ? "generated" : "pasted";
+    /** @type {HTMLElement | null} */ (pipelinePane.querySelector(`[data-action="against"][data-against="${other}"]`) ?? pipelinePane.querySelector("#pipeline-pane-title"))?.focus();
+    announce(which === "pasted" ? "The job is checked against the policy pasted in step 3" : "The job is checked against the policy from step 2");
+  },
   setExistingJob(text) {
     if (state.pipeline.existingJob === text) return;
     state.pipeline.existingJob = text;
@@ -723,6 +787,7 @@ document.addEventListener("visibilitychange", () => {
 state.token = input.value;
 state.keys = keysInput.value;
 state.check.text = checkInput.value;
+state.check.compare.text = compareInput.value;
 restore(location.hash);
 inspect();
 // On the token step (the usual cold load) only that step is rendered until the

@@ -11,6 +11,7 @@
 
 import { h, patch, renderErrorBox, renderIfChanged, setAttr, setHidden, setText } from "./dom.js";
 import { countBySeverity, findingItems, groupDigits } from "./findings.js";
+import { renderCompare } from "./compare.js";
 
 /**
  * What the check pane renders from (a slice of app.js's state).
@@ -21,6 +22,9 @@ import { countBySeverity, findingItems, groupDigits } from "./findings.js";
  * @property {import("./pkg/gitlab_aws_oidc.js").Evaluation | null} evaluation against the pasted token
  * @property {{ code: string, message: string } | null} evalError why the evaluation could not run
  * @property {string | null} applied the code of the fix applied last, for the status line
+ * @property {import("./compare.js").CompareState} compare the previous version and the comparison with it
+ * @property {{ kind: string, index: number, claims: Record<string, string> } | null} witness
+ *   a comparison's witness the evaluation runs on instead of step 1's token, or null
  */
 
 /**
@@ -33,11 +37,18 @@ import { countBySeverity, findingItems, groupDigits } from "./findings.js";
  *   clear: () => void,
  *   applyFix: (finding: import("./pkg/gitlab_aws_oidc.js").Finding) => void,
  *   goTo: (pane: string) => void,
+ *   setCompareText: (text: string) => void,
+ *   compareWithGenerated: () => void,
+ *   clearCompare: () => void,
+ *   evaluateWitness: (kind: string, index: number) => void,
+ *   backToToken: () => void,
  * }} handlers
  */
 export function wireCheckPane(root, handlers) {
   const input = /** @type {HTMLTextAreaElement} */ (root.querySelector("#check-input"));
   input.addEventListener("input", () => handlers.setText(input.value));
+  const previous = /** @type {HTMLTextAreaElement} */ (root.querySelector("#compare-input"));
+  previous.addEventListener("input", () => handlers.setCompareText(previous.value));
   root.addEventListener("click", (event) => {
     const button = /** @type {HTMLElement} */ (event.target).closest("button[data-action]");
     if (!button) return;
@@ -50,6 +61,12 @@ export function wireCheckPane(root, handlers) {
     else if (action === "check-clear") handlers.clear();
     else if (action === "go" && pane) handlers.goTo(pane);
     else if (action === "go-to-position") selectPosition(input, Number(line), Number(column));
+    else if (action === "compare-generated") handlers.compareWithGenerated();
+    else if (action === "compare-clear") handlers.clearCompare();
+    else if (action === "evaluate-witness") {
+      const { kind, index } = /** @type {HTMLButtonElement} */ (button).dataset;
+      handlers.evaluateWitness(String(kind), Number(index));
+    } else if (action === "back-to-token") handlers.backToToken();
   });
   handlersOf.set(root, handlers);
 }
@@ -111,7 +128,9 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   setAttr(root.querySelector('[data-action="check-clear"]'), "disabled", c.text === "" ? "" : null);
 
   renderErrorBox(part("check-error"), c.error, "Cannot check this policy", goToPosition);
-  renderTokenCard(part("check-token"), inspection);
+  setAttr(root.querySelector('[data-action="compare-generated"]'), "disabled", generated ? null : "");
+  renderTokenCard(part("check-token"), inspection, c.witness);
+  renderCompare(root, c.compare, hasText && !c.error);
 
   setHidden(part("check-empty"), hasText);
   const findingsCard = part("check-findings-card");
@@ -130,7 +149,7 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   const evaluation = hasText && !c.error ? c.evaluation : null;
   setHidden(verdict, !hasText || Boolean(c.error));
   if (!verdict.hidden) {
-    const look = verdictLook(evaluation, c.evalError, inspection);
+    const look = verdictLook(evaluation, c.evalError, inspection || c.witness, c.witness ? "the comparison's token" : "the pasted token's job");
     setAttr(verdict, "class", `verdict sig tone-${look.tone}`);
     setAttr(verdict, "data-state", look.state);
     renderIfChanged(verdict, JSON.stringify(look), () => verdictBody(look));
@@ -146,11 +165,12 @@ export function renderCheckPane(root, c, { inspection, generated }) {
   else if (c.findings) {
     text = `${c.applied ? `Applied the fix for ${c.applied}. ` : ""}Findings: ${countBySeverity(c.findings)}.`;
     if (evaluation) {
+      const who = c.witness ? "the comparison's token" : "the pasted token";
       text += evaluation.allowed
-        ? " The pasted token would be allowed."
+        ? ` ${who[0].toUpperCase()}${who.slice(1)} would be allowed.`
         : evaluation.undecided.length
-          ? " Whether the pasted token would be allowed depends on conditions it does not carry."
-          : " The pasted token would be denied.";
+          ? ` Whether ${who} would be allowed depends on conditions it does not carry.`
+          : ` ${who[0].toUpperCase()}${who.slice(1)} would be denied.`;
     }
   }
   setText(status, text);
@@ -171,8 +191,23 @@ function goToPosition(error) {
   });
 }
 
-function renderTokenCard(el, inspection) {
+function renderTokenCard(el, inspection, witness) {
   const sub = inspection && typeof inspection.claims.sub === "string" ? inspection.claims.sub : null;
+  if (witness) {
+    renderIfChanged(el, JSON.stringify(["witness", witness]), () => [
+      "Evaluated against a token from the comparison",
+      witness.claims.sub ? [": ", h("code", { class: "wrap", text: witness.claims.sub })] : null,
+      witness.claims.iss && witness.claims.iss !== "https://gitlab.com" ? [" from ", h("code", { text: witness.claims.iss })] : null,
+      ". ",
+      h("button", {
+        type: "button",
+        class: "btn btn-inline btn-link",
+        dataset: { action: "back-to-token", testid: "back-to-token" },
+        text: inspection ? "Back to the token from step 1" : "Stop evaluating it",
+      }),
+    ]);
+    return;
+  }
   renderIfChanged(el, JSON.stringify([Boolean(inspection), sub]), () =>
     inspection
       ? [
@@ -188,7 +223,7 @@ function renderTokenCard(el, inspection) {
   );
 }
 
-function verdictLook(evaluation, evalError, inspection) {
+function verdictLook(evaluation, evalError, inspection, who) {
   if (!inspection) {
     return { state: "no-token", tone: "neutral", icon: "?", title: "Not evaluated", reason: "Paste a token in step 1 to see whether its job would be allowed." };
   }
@@ -197,13 +232,13 @@ function verdictLook(evaluation, evalError, inspection) {
   }
   if (!evaluation) return { state: "no-token", tone: "neutral", icon: "…", title: "Evaluating…", reason: "" };
   if (evaluation.allowed) {
-    return { state: "allowed", tone: "ok", icon: "✓", title: "Allowed", reason: evaluation.reason, lead: "STS would let the pasted token's job assume this role" };
+    return { state: "allowed", tone: "ok", icon: "✓", title: "Allowed", reason: evaluation.reason, lead: `STS would let ${who} assume this role` };
   }
   if (evaluation.undecided.length) {
     // Conditions on what the STS request carries (aws:SourceIp, …) decide it: neither verdict would be true.
     return { state: "undecided", tone: "warning", icon: "?", title: "Undecided", reason: evaluation.reason, lead: "it depends on conditions the token does not carry" };
   }
-  return { state: "denied", tone: "error", icon: "✕", title: "Denied", reason: evaluation.reason, lead: "STS would refuse the pasted token's job" };
+  return { state: "denied", tone: "error", icon: "✕", title: "Denied", reason: evaluation.reason, lead: `STS would refuse ${who}` };
 }
 
 function verdictBody(look) {

@@ -1,7 +1,8 @@
 // The pipeline pane: the .gitlab-ci.yml job (and its companion files) for
 // the role and audience of the trust policy pane, a tab per kind of job, each
 // file with Copy and Download; findings from the core's ciSnippet(), which
-// checks the job against the trust policy and, when one is pasted, an
+// checks the job against the trust policy (step 2's, or the text pasted in
+// step 3, handed over as it is: the core reads it) and, when one is pasted, an
 // existing job to migrate from.
 //
 // Contract of the data: src/wasm/types.d.ts (CiSnippetSpec, CiSnippet).
@@ -59,6 +60,8 @@ export function defaultPipelineForm() {
  * @property {PipelineForm} form
  * @property {{ roleArn: boolean, audience: boolean }} follows whether role ARN / audience come from the policy pane
  * @property {string} existingJob pasted legacy job (never in the URL)
+ * @property {"generated" | "pasted"} against the policy the job is checked against: step 2's, or the text
+ *   pasted in step 3 while there is one (never in the URL)
  * @property {string} tab the selected output file
  * @property {import("./pkg/gitlab_aws_oidc.js").CiSnippet | null} result
  * @property {import("./dom.js").PageError | null} error
@@ -82,8 +85,9 @@ export function effective(p, policy) {
  * @param {PipelinePaneState} p
  * @param {import("./pkg/gitlab_aws_oidc.js").TrustPolicyResult | null} policy the policy pane's result
  * @param {string | null} jobIssuer the pasted token's iss (the instance the job runs on), if any
+ * @param {string | null} pasted the policy text pasted in step 3, if any
  */
-export function specOf(p, policy, jobIssuer) {
+export function specOf(p, policy, jobIssuer, pasted = null) {
   const { form } = p;
   const { roleArn, audience } = effective(p, policy);
   const t = (s) => (s ?? "").trim();
@@ -120,7 +124,9 @@ export function specOf(p, policy, jobIssuer) {
   }
   if (form.kind === "component") spec.component = opt(form.component);
   if (jobIssuer || policy) spec.issuer = jobIssuer ?? policy?.issuer;
-  if (policy) spec.policy = { audience: policy.audience, providerArn: policy.providerArn, subjects: policy.subjects };
+  // The pasted text goes to the core as it is: a document, a role or get-role output, the core decides.
+  if (p.against === "pasted" && pasted) spec.policy = pasted;
+  else if (policy) spec.policy = { audience: policy.audience, providerArn: policy.providerArn, subjects: policy.subjects };
   if (t(p.existingJob)) spec.existingJob = p.existingJob;
   return { spec, missing };
 }
@@ -140,6 +146,7 @@ const FILE_NOTES = {
  *   addRole: () => void,
  *   removeRole: (index: number) => void,
  *   follow: (field: "roleArn" | "audience") => void,
+ *   checkAgainst: (which: "generated" | "pasted") => void,
  *   setExistingJob: (text: string) => void,
  *   selectTab: (key: string) => void,
  *   goTo: (pane: string) => void,
@@ -160,6 +167,7 @@ export function wirePipelinePane(root, handlers) {
     if (action === "add-role") handlers.addRole();
     else if (action === "remove-role") handlers.removeRole(Number(index));
     else if (action === "follow" && (field === "roleArn" || field === "audience")) handlers.follow(field);
+    else if (action === "against") handlers.checkAgainst(/** @type {HTMLButtonElement} */ (button).dataset.against === "pasted" ? "pasted" : "generated");
     else if (action === "go" && pane) handlers.goTo(pane);
     else if (action === "focus") document.getElementById(/** @type {HTMLElement} */ (button).dataset.target ?? "")?.focus();
   });
@@ -174,8 +182,9 @@ const handlersOf = new WeakMap();
  * @param {HTMLElement} root the `<section data-pane="pipeline">`
  * @param {PipelinePaneState} p
  * @param {import("./pkg/gitlab_aws_oidc.js").TrustPolicyResult | null} policy the policy pane's result
+ * @param {boolean} pasted whether step 3 holds a pasted policy
  */
-export function renderPipelinePane(root, p, policy) {
+export function renderPipelinePane(root, p, policy, pasted) {
   const part = (name) => /** @type {HTMLElement} */ (root.querySelector(`[data-part="${name}"]`));
   const { form } = p;
   const kinds = part("kinds");
@@ -215,18 +224,17 @@ export function renderPipelinePane(root, p, policy) {
   renderFieldErrors(root, p.error, formKeyOf(p.error));
 
   const policyNote = part("policy-link");
-  renderIfChanged(policyNote, JSON.stringify([policy?.roleArn ?? null]), () =>
-    policy
-      ? ["Checked against the trust policy from step 2 (", h("code", { class: "wrap", text: policy.roleArn }), ")."]
-      : [
-          "Not checked against a trust policy: ",
-          h("button", { type: "button", class: "btn btn-inline btn-link", dataset: { action: "go", pane: "policy" }, text: "build one in step 2" }),
-          " and the job is checked against its audience, provider and subjects.",
-        ],
+  const againstPasted = pasted && p.against === "pasted";
+  renderIfChanged(policyNote, JSON.stringify([policy?.roleArn ?? null, pasted, againstPasted]), () =>
+    policyNoteBody(policy, pasted, againstPasted),
   );
 
   renderNeeds(part("pipeline-needs"), p);
-  renderErrorBox(part("pipeline-error"), p.error, "Cannot generate the job");
+  renderErrorBox(part("pipeline-error"), p.error, "Cannot generate the job", (error) =>
+    error.code === "snippet.policy"
+      ? h("button", { type: "button", class: "btn btn-small", dataset: { action: "go", pane: "check" }, text: "Open the pasted policy in step 3" })
+      : null,
+  );
   setHidden(part("pipeline-results"), !p.result);
   const status = part("pipeline-status");
   const statusText = p.result
@@ -268,6 +276,36 @@ export function renderPipelinePane(root, p, policy) {
     selected: p.tab,
     onSelect: (key) => handlersOf.get(root)?.selectTab(key),
   });
+}
+
+/** Which trust policy the job is checked against, with a button to check it against the other one. */
+function policyNoteBody(policy, pasted, againstPasted) {
+  const against = (which, text) =>
+    h("button", {
+      type: "button",
+      class: "btn btn-inline btn-link",
+      dataset: { action: "against", against: which, focusKey: `against-${which}`, testid: `pipeline-against-${which}` },
+      text,
+    });
+  const toStep2 = h("button", { type: "button", class: "btn btn-inline btn-link", dataset: { action: "go", pane: "policy" }, text: "build one in step 2" });
+  if (againstPasted) {
+    return [
+      "Checked against the policy pasted in step 3.",
+      ...(policy ? [" ", against("generated", "Check it against the policy from step 2 instead"), "."] : []),
+    ];
+  }
+  if (policy) {
+    return [
+      "Checked against the trust policy from step 2 (",
+      h("code", { class: "wrap", text: policy.roleArn }),
+      ").",
+      ...(pasted ? [" ", against("pasted", "Check it against the policy pasted in step 3 instead"), "."] : []),
+    ];
+  }
+  if (pasted) {
+    return ["Not checked against a trust policy yet: ", against("pasted", "check the job against the policy pasted in step 3"), ", or ", toStep2, "."];
+  }
+  return ["Not checked against a trust policy: ", toStep2, " and the job is checked against its audience, provider and subjects."];
 }
 
 function renderSource(el, field, follows, fromPolicy) {

@@ -6,6 +6,7 @@
 mod codebuild;
 mod legacy;
 pub mod rules;
+mod trust;
 
 use crate::text::Gather as _;
 use std::fmt::Write as _;
@@ -19,12 +20,12 @@ use crate::input::{self, Fields, InputError};
 use crate::issuer::ProviderHost;
 use crate::policy::arn::{is_account_id, is_role_name, Partition};
 use crate::policy::spec::DEFAULT_AUDIENCE;
-use crate::policy::wildcard;
 use crate::subject::check_ref_name;
 use crate::text::yaml_string;
 
 pub use codebuild::CodeBuildSpec;
 pub use legacy::check_existing_job;
+pub use trust::{PolicyFacts, PolicyInput};
 
 pub const DEFAULT_IMAGE: &str = "amazon/aws-cli:latest";
 pub const DEFAULT_TOKEN_VARIABLE: &str = "GITLAB_OIDC_TOKEN";
@@ -82,16 +83,6 @@ pub struct ProfileRole {
     pub role_arn: String,
 }
 
-/// What the job is checked against: the result of `trustPolicy`, or its parts.
-/// Other fields (the rest of a `trustPolicy` result) are ignored.
-#[derive(Debug, Clone, Default)]
-pub struct PolicyFacts {
-    pub audience: Option<String>,
-    pub provider_arn: Option<String>,
-    /// The `sub` values or patterns the policy admits.
-    pub subjects: Vec<String>,
-}
-
 /// The snippet spec as it arrives from JavaScript.
 #[derive(Debug, Clone, Default)]
 pub struct SnippetSpec {
@@ -116,7 +107,8 @@ pub struct SnippetSpec {
     pub codebuild: Option<CodeBuildSpec>,
     /// For `component`: where the component is published, e.g. `gitlab.com/acme/aws/assume-role@1.0.0`.
     pub component: Option<String>,
-    pub policy: Option<PolicyFacts>,
+    /// The trust policy the job is checked against.
+    pub policy: Option<PolicyInput>,
     /// A job someone pasted, checked for `CI_JOB_JWT*` and other legacy patterns.
     pub existing_job: Option<String>,
 }
@@ -157,6 +149,15 @@ pub enum SnippetError {
     },
     #[error("issuer: {0}")]
     Issuer(String),
+    /// `policy` is none of the shapes it takes, or holds no usable trust policy.
+    #[error("{message}")]
+    Policy {
+        /// `policy`, or the part of it: `policy.Role.AssumeRolePolicyDocument`, `policy.audience`.
+        field: String,
+        message: String,
+        /// Where a JSON syntax error is in `policy` given as text.
+        position: Option<(usize, usize)>,
+    },
     #[error(
         "existingJob is {0} bytes; paste one job or one .gitlab-ci.yml, at most {max} bytes",
         max = legacy::MAX_EXISTING_JOB_BYTES
@@ -185,14 +186,24 @@ impl Coded for SnippetError {
             },
             Self::CodeBuild { .. } => "snippet.codebuild",
             Self::Issuer(_) => "snippet.issuer",
+            Self::Policy { .. } => "snippet.policy",
             Self::ExistingJobTooLarge(_) => "snippet.existing_job",
+        }
+    }
+
+    fn position(&self) -> Option<(usize, usize)> {
+        match self {
+            Self::Policy { position, .. } => *position,
+            _ => None,
         }
     }
 
     fn field(&self) -> Option<String> {
         let name = match self {
             Self::Json(error) => return error.field().map(str::to_owned),
-            Self::RoleArn { field, .. } | Self::Roles { field, .. } => return Some(field.clone()),
+            Self::RoleArn { field, .. } | Self::Roles { field, .. } | Self::Policy { field, .. } => {
+                return Some(field.clone())
+            }
             Self::CodeBuild { field: Some(field), .. } => return Some(format!("codebuild.{field}")),
             Self::Name { field, .. } => field,
             Self::RoleArnMissing => "roleArn",
@@ -335,7 +346,13 @@ impl SnippetSpec {
     /// [`SnippetError::Json`] for JSON that is not a spec object.
     pub fn from_json(text: &str) -> Result<Self, SnippetError> {
         let map = input::parse_object(text, &Self::FIELDS).map_err(SnippetError::Json)?;
-        Self::from_fields(Fields::new(&map, "")).map_err(SnippetError::Json)
+        let fields = Fields::new(&map, "");
+        let mut spec = Self::from_fields(fields).map_err(SnippetError::Json)?;
+        // Its own code: a pasted policy is refused as `snippet.policy`, naming the shapes it may take.
+        if let Some(policy) = fields.value("policy") {
+            spec.policy = Some(trust::read(policy)?);
+        }
+        Ok(spec)
     }
 
     /// The field names, as JSON spells them.
@@ -376,23 +393,11 @@ impl SnippetSpec {
             None => None,
             Some(map) => Some(CodeBuildSpec::from_fields(Fields::new(map, "codebuild."))?),
         };
-        let policy = match fields.object_ref("policy")? {
-            None => None,
-            Some(map) => {
-                let facts = Fields::new(map, "policy.");
-                let mut policy = PolicyFacts::default();
-                facts.read_string(&mut policy.audience, "audience")?;
-                facts.read_string(&mut policy.provider_arn, "providerArn")?;
-                policy.subjects = facts.strings("subjects")?.unwrap_or_default();
-                Some(policy)
-            }
-        };
         // Field by field into a default: on an error only the whole spec is dropped,
         // not each field parsed so far, which keeps the error paths (and the module) small.
         let mut spec = Self {
             roles,
             codebuild,
-            policy,
             ..Self::default()
         };
         spec.kind = fields
@@ -663,7 +668,7 @@ pub fn ci_snippet(spec: &SnippetSpec) -> Result<Snippet, SnippetError> {
         ));
     }
     if let Some(policy) = &spec.policy {
-        findings.extend(check_policy(&valid, policy, spec.issuer.as_deref()));
+        findings.extend(trust::check(&valid, policy, spec.issuer.as_deref()));
     }
     if let Some(existing) = &spec.existing_job {
         // Checked last of all: nothing above can fail, so the limit still refuses the whole snippet.
@@ -944,104 +949,6 @@ fn component_usage(valid: &Valid) -> String {
     let _ = writeln!(out, "      role_arn: {}", yaml_string(role));
     let _ = writeln!(out, "      region: {}", yaml_string(&valid.region));
     out
-}
-
-/// Findings when the job cannot satisfy the trust policy it is meant for.
-fn check_policy(valid: &Valid, policy: &PolicyFacts, issuer: Option<&str>) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    if let Some(expected) = &policy.audience {
-        if *expected != valid.audience {
-            findings.push(Finding::new(
-                &rules::AUDIENCE_MISMATCH,
-                format!(
-                    "the job requests aud {:?}, but the trust policy expects {expected:?}",
-                    valid.audience
-                ),
-            ));
-        }
-    }
-    if let Some(provider) = &policy.provider_arn {
-        let host = crate::text::split_once(provider, ":oidc-provider/").map(|(_, h)| h);
-        if let (Some(host), Some(issuer)) = (host, issuer.and_then(|i| ProviderHost::from_issuer(i).ok())) {
-            if host != issuer.as_str() {
-                findings.push(Finding::new(
-                    &rules::PROVIDER_MISMATCH,
-                    format!("the trust policy trusts the provider {host}, but the job runs on {issuer}"),
-                ));
-            }
-        }
-        let roles = valid.role.iter().chain(valid.profiles.iter().map(|(_, r)| r));
-        for role in roles {
-            let expected = format!(
-                "arn:{}:iam::{}:oidc-provider/",
-                role.partition.as_str(),
-                role.account_id
-            );
-            if !provider.starts_with(&expected) {
-                findings.push(Finding::new(
-                    &rules::ACCOUNT_MISMATCH,
-                    format!(
-                        "the role {} is in another account or partition than the provider {provider}",
-                        role.text
-                    ),
-                ));
-            }
-        }
-    }
-    if let Some(why) = unsatisfiable(valid, &policy.subjects) {
-        findings.push(Finding::new(&rules::SUB_UNSATISFIABLE, why));
-    }
-    findings
-}
-
-/// Why no run of this job can produce a `sub` the policy admits, if so.
-fn unsatisfiable(valid: &Valid, subjects: &[String]) -> Option<String> {
-    if subjects.is_empty() {
-        return None;
-    }
-    let needs_environment = subjects
-        .iter()
-        .all(|s| crate::text::contains(s, ":environment_protected:") || crate::text::contains(s, ":deployment_tier:"));
-    if needs_environment && valid.environment.is_none() {
-        return Some("every sub in the policy includes environment components, but the job has no environment, so GitLab leaves them out of its sub; set environment".to_owned());
-    }
-    // The ref the job runs on, when its rules fix one: a branch name or any tag.
-    let (ref_type, reference) = match (valid.branch.as_deref(), valid.when) {
-        (Some(branch), _) => ("branch", branch),
-        (None, When::Tags) => ("tag", "any"),
-        _ => return None,
-    };
-    let admits = subjects.iter().any(|subject| {
-        // Put the job's ref into the policy's own subject and see whether the pattern still matches.
-        let Some((project, rest)) = crate::text::split_once(subject, ":ref_type:") else {
-            return !crate::text::contains(subject, ":ref:") || subject.ends_with('*');
-        };
-        let rest_after_type = crate::text::split_once(rest, ":ref:").map_or("", |(_, r)| r);
-        let candidate_ref = if reference == "any" {
-            crate::text::replace_wildcards(
-                crate::text::split_ascii(rest_after_type, b':')
-                    .next()
-                    .unwrap_or_default(),
-                "x",
-            )
-        } else {
-            reference.to_owned()
-        };
-        let candidate = format!("{project}:ref_type:{ref_type}:ref:{candidate_ref}");
-        let tail = crate::text::split_once_ascii(rest_after_type, b':').map(|(_, t)| t);
-        let candidate = match tail {
-            Some(tail) => format!("{candidate}:{tail}"),
-            None => candidate,
-        };
-        wildcard::matches(subject, &candidate)
-    });
-    (!admits).then(|| {
-        if reference == "any" {
-            "the job runs only for tags, but no sub in the policy admits ref_type:tag".to_owned()
-        } else {
-            format!("the job runs only on branch {reference:?}, but no sub in the policy admits it")
-        }
-    })
 }
 
 #[cfg(test)]

@@ -8,8 +8,6 @@
 //! all the patterns' automata together, breadth first, over an alphabet of the characters the
 //! patterns name plus one character that stands for every other; the search stops at a bound.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-
 use crate::policy::wildcard::Glob;
 
 /// One base language: a pattern, and whether letters match ignoring ASCII case.
@@ -130,31 +128,39 @@ pub fn cells(languages: &[Language], preferred: &[String], limit: usize) -> Resu
         .collect();
     let accepting =
         |state: &[Vec<usize>]| -> Vec<bool> { languages.iter().zip(state).map(|(l, s)| l.accepts(s)).collect() };
-    let mut found: HashMap<Vec<bool>, String> = HashMap::new();
-    let mut seen: HashSet<Vec<Vec<usize>>> = HashSet::new();
-    let mut queue = VecDeque::new();
-    seen.insert(start.clone());
-    queue.push_back((start, String::new()));
-    while let Some((state, text)) = queue.pop_front() {
-        found.entry(accepting(&state)).or_insert_with(|| text.clone());
+    // Cells in the order the search reaches them (shortest witness first). The states seen are
+    // keyed by their text in a serde_json map: the module already carries that map, where a
+    // std HashSet would add its own hashing code to the WebAssembly.
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut seen = serde_json::Map::new();
+    let mut queue: Vec<(Vec<Vec<usize>>, String)> = Vec::new();
+    seen.insert(state_key(&start), serde_json::Value::Null);
+    queue.push((start, String::new()));
+    let mut head = 0;
+    while let Some((state, text)) = queue.get(head).cloned() {
+        head += 1;
+        let inside = accepting(&state);
+        if !cells.iter().any(|c| c.inside == inside) {
+            cells.push(Cell {
+                inside,
+                witness: text.clone(),
+            });
+        }
         for &c in &alphabet {
             let next: Vec<Vec<usize>> = languages.iter().zip(&state).map(|(l, s)| l.step(s, c)).collect();
-            if seen.contains(&next) {
+            let key = state_key(&next);
+            if seen.contains_key(&key) {
                 continue;
             }
             if seen.len() >= limit {
                 return Err(TooMany);
             }
-            seen.insert(next.clone());
+            seen.insert(key, serde_json::Value::Null);
             let mut longer = text.clone();
             longer.push(c);
-            queue.push_back((next, longer));
+            queue.push((next, longer));
         }
     }
-    let mut cells: Vec<Cell> = found
-        .into_iter()
-        .map(|(inside, witness)| Cell { inside, witness })
-        .collect();
     for value in preferred {
         let inside: Vec<bool> = languages.iter().map(|l| l.contains(value)).collect();
         if let Some(cell) = cells.iter_mut().find(|c| c.inside == inside) {
@@ -163,9 +169,22 @@ pub fn cells(languages: &[Language], preferred: &[String], limit: usize) -> Resu
             }
         }
     }
-    // A stable order: by witness length, then text.
-    cells.sort_by(|a, b| (a.witness.len(), &a.witness).cmp(&(b.witness.len(), &b.witness)));
     Ok(cells)
+}
+
+/// A product state as text: each automaton's positions, `,` between positions, `;` after each.
+fn state_key(state: &[Vec<usize>]) -> String {
+    let mut key = String::new();
+    for positions in state {
+        for (index, at) in positions.iter().enumerate() {
+            if index > 0 {
+                key.push(',');
+            }
+            key.push_str(&at.to_string());
+        }
+        key.push(';');
+    }
+    key
 }
 
 fn is_preferred(witness: &str, preferred: &[String]) -> bool {

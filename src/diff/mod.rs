@@ -73,6 +73,8 @@ pub struct Comparison {
     /// Tokens `before` allows and `after` denies: jobs the change would break.
     pub no_longer_admitted: Vec<Change>,
     pub no_longer_admitted_count: usize,
+    /// What the linter says of `after` and did not say of `before`: the findings the change brings.
+    pub findings: Vec<crate::finding::Finding>,
 }
 
 /// Why no exact answer: the reason for `cannot-decide`.
@@ -346,16 +348,20 @@ pub fn compare_within(before: &Document, after: &Document, context: &DiffContext
                     // A real token always has sub and aud; other keys matter only when read.
                     shown.push(read || matches!(*claim, "sub" | "aud"));
                 }
-                Err(Undecidable(reason)) => return cannot_decide(reason),
+                Err(Undecidable(reason)) => return cannot_decide(reason, before, after),
             }
         }
         let total = per_key.iter().try_fold(1usize, |n, v| n.checked_mul(v.len()));
         match total {
             Some(n) if classes + n <= CLASS_LIMIT => classes += n,
             _ => {
-                return cannot_decide(format!(
+                return cannot_decide(
+                    format!(
                     "the policies split {host} tokens into more than {CLASS_LIMIT} classes; compare smaller changes"
-                ))
+                ),
+                    before,
+                    after,
+                )
             }
         }
         let mut choice = vec![0usize; keys.len()];
@@ -392,7 +398,9 @@ pub fn compare_within(before: &Document, after: &Document, context: &DiffContext
     let (verdict, reason) = match (counts.0, &open) {
         (0, None) => (
             Verdict::NoNewAccess,
-            "every token the new policy allows, the old one allowed too".to_owned(),
+            format!(
+                "{classes} class(es) of tokens compared, every combination of values the two policies tell apart: none is allowed now and was denied before"
+            ),
         ),
         (0, Some(open)) => (
             Verdict::CannotDecide,
@@ -410,10 +418,21 @@ pub fn compare_within(before: &Document, after: &Document, context: &DiffContext
         newly_admitted_count: counts.0,
         no_longer_admitted: gone,
         no_longer_admitted_count: counts.1,
+        findings: new_findings(before, after),
     }
 }
 
-fn cannot_decide(reason: String) -> Comparison {
+/// The lint findings of `after` that `before` does not have (same code and message).
+fn new_findings(before: &Document, after: &Document) -> Vec<crate::finding::Finding> {
+    let context = crate::lint::Context::default();
+    let old = crate::lint::lint(before, &context);
+    crate::lint::lint(after, &context)
+        .into_iter()
+        .filter(|f| !old.iter().any(|o| o.code == f.code && o.message == f.message))
+        .gather()
+}
+
+fn cannot_decide(reason: String, before: &Document, after: &Document) -> Comparison {
     Comparison {
         verdict: Verdict::CannotDecide,
         reason,
@@ -421,6 +440,7 @@ fn cannot_decide(reason: String) -> Comparison {
         newly_admitted_count: 0,
         no_longer_admitted: Vec::new(),
         no_longer_admitted_count: 0,
+        findings: new_findings(before, after),
     }
 }
 

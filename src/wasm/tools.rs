@@ -72,6 +72,23 @@ pub fn lint_trust_policy(
     to_js(&findings)
 }
 
+/// What `after` newly admits that `before` did not, and what it no longer admits: exact, with a
+/// witness token for each class of tokens.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` when a policy (its `field` says `before` or `after`) or the
+/// context cannot be used.
+#[wasm_bindgen(js_name = compareTrustPolicies, unchecked_return_type = "Comparison")]
+pub fn compare_trust_policies(
+    before: &str,
+    after: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "DiffContext")] context: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let context = json_text(context, "context", "context.invalid", true)?;
+    let comparison = crate::diff::compare_text(before, after, &context).map_err(|e| js_error(&e))?;
+    to_js(&comparison)
+}
+
 /// Would STS let this token (a compact JWT, or its claims as an object)
 /// assume the role? The decision and, per statement, why.
 ///

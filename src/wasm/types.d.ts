@@ -281,6 +281,40 @@ export interface LintContext {
 }
 
 /** Context for `evaluateTrustPolicy`. */
+/** What `compareTrustPolicies` is limited to. */
+export interface DiffContext {
+  /** Only tokens from this GitLab instance (its issuer URL, e.g. `https://gitlab.com`); every provider either policy trusts when absent. */
+  issuer?: string;
+}
+
+/** One class of tokens whose verdict a policy change flips, with a token that shows it. */
+export interface PolicyChange {
+  /** The class in words: the `sub` pattern it falls under, read as GitLab's components, and the other keys' values. */
+  description: string;
+  /** Claims of a token in the class (`iss`, `sub`, `aud` and the keys the policies read): allowed under one policy, denied under the other, by `evaluateTrustPolicy`. */
+  witness: Record<string, string>;
+  /** The evaluator's reason under the policy that allows it. */
+  allowedBecause: string;
+  /** The evaluator's reason under the policy that denies it. */
+  deniedBecause: string;
+}
+
+/** `compareTrustPolicies`' answer. */
+export interface Comparison {
+  /** `cannot-decide` never hides new access: it is said when the answer could not be made exact. */
+  verdict: "no-new-access" | "new-access" | "cannot-decide";
+  /** One sentence: why this verdict. */
+  reason: string;
+  /** Tokens `after` allows and `before` denies (at most 20 listed). */
+  newlyAdmitted: PolicyChange[];
+  newlyAdmittedCount: number;
+  /** Tokens `before` allows and `after` denies: jobs the change would break (at most 20 listed). */
+  noLongerAdmitted: PolicyChange[];
+  noLongerAdmittedCount: number;
+  /** Lint findings of `after` that `before` did not have. */
+  findings: Finding[];
+}
+
 export interface EvaluateContext {
   /** The IAM OIDC provider's client IDs: STS refuses a token whose aud is not among them. */
   clientIds?: string[];
@@ -387,10 +421,76 @@ export interface CiSnippetSpec {
   };
   /** component: where it is published, for the include: example. */
   component?: string;
-  /** Check the job against this trust policy (e.g. a `trustPolicy` result). */
-  policy?: { audience?: string; providerArn?: string; subjects?: string[] };
+  /**
+   * Check the job against this trust policy: a policy document (an object, or its JSON text), an IAM
+   * role holding one (`aws iam get-role` output or a role object, or their JSON text), or a
+   * `trustPolicy` result (its audience, providerArn and subjects are read). Anything else throws
+   * `snippet.policy`.
+   */
+  policy?: TrustPolicyDocument | GetRoleOutput | IamRole | TrustPolicySummary | string;
   /** A job someone pasted: findings say how to migrate from CI_JOB_JWT_V2 and friends. */
   existingJob?: string;
+}
+
+/** A condition value: IAM compares numbers and booleans as their text. */
+export type ConditionValue = string | number | boolean;
+
+/**
+ * One statement of a trust policy. Elements not listed here (`Resource`, `NotPrincipal`, …) are
+ * allowed: `lintTrustPolicy` reports them.
+ */
+export interface TrustPolicyStatement {
+  Sid?: string;
+  /** "Allow" or "Deny"; anything else makes IAM reject the policy (POL024). */
+  Effect: string;
+  /** "*", or principals by kind: `{ Federated: "arn:aws:iam::<account>:oidc-provider/<host>" }`. */
+  Principal?: "*" | { [kind: string]: string | string[] };
+  Action?: string | string[];
+  /** Operator → condition key → value(s), e.g. `{ StringEquals: { "gitlab.com:aud": "sts.amazonaws.com" } }`. */
+  Condition?: { [operator: string]: { [key: string]: ConditionValue | ConditionValue[] } };
+  [element: string]: JsonValue | undefined;
+}
+
+/** A trust policy document, as written or as `aws iam get-role` prints it. */
+export interface TrustPolicyDocument {
+  Version?: string;
+  Id?: string;
+  /** One statement, or a list. */
+  Statement: TrustPolicyStatement | TrustPolicyStatement[];
+}
+
+/**
+ * An IAM role as IAM's API returns it (`Role`, `RoleDetail`) and as `aws iam create-role
+ * --cli-input-json` reads it (the `role.json` format of `trustPolicy`). Other fields are refused.
+ */
+export interface IamRole {
+  /** The trust policy: an object, JSON text, or URL-encoded JSON text as IAM's API returns it. */
+  AssumeRolePolicyDocument: TrustPolicyDocument | string;
+  Path?: string;
+  RoleName?: string;
+  RoleId?: string;
+  Arn?: string;
+  CreateDate?: string;
+  Description?: string;
+  MaxSessionDuration?: number;
+  PermissionsBoundary?: { PermissionsBoundaryType?: string; PermissionsBoundaryArn?: string };
+  Tags?: { Key: string; Value: string }[];
+  RoleLastUsed?: { LastUsedDate?: string; Region?: string };
+  InstanceProfileList?: { [key: string]: JsonValue }[];
+  RolePolicyList?: { [key: string]: JsonValue }[];
+  AttachedManagedPolicies?: { PolicyName?: string; PolicyArn?: string }[];
+}
+
+/**
+ * A `trustPolicy` result, or the parts of it `ciSnippet` reads: at least one of `audience`,
+ * `providerArn` and `subjects`. Fields a `TrustPolicyResult` does not have are refused.
+ */
+export type TrustPolicySummary = Partial<TrustPolicyResult> &
+  ({ audience: string } | { providerArn: string } | { subjects: string[] });
+
+/** `aws iam get-role --role-name <name>` output: the role alone. */
+export interface GetRoleOutput {
+  Role: IamRole;
 }
 
 /** The result of `ciSnippet`. */
@@ -466,6 +566,7 @@ export type ErrorCode =
   | "snippet.component"
   | "snippet.codebuild"
   | "snippet.issuer"
+  | "snippet.policy"
   | "snippet.existing_job";
 
 /** What every export throws for unusable input: an Error with a stable code. */
@@ -478,8 +579,8 @@ export interface GitlabAwsOidcError extends Error {
    * absent when the input as a whole is unusable.
    */
   field?: string;
-  /** `policy.json` only: where the text stops being JSON, 1-based. */
+  /** `policy.json`, and `snippet.policy` for `policy` given as text: where the text stops being JSON, 1-based. */
   line?: number;
-  /** `policy.json` only: where the text stops being JSON, 1-based. */
+  /** `policy.json`, and `snippet.policy` for `policy` given as text: where the text stops being JSON, 1-based. */
   column?: number;
 }

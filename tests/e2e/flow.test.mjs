@@ -19,6 +19,7 @@ import {
   keyFile,
   openPage,
   root,
+  screenshotPage,
   showPane,
   setup,
   token,
@@ -210,6 +211,24 @@ describe("the flow", { concurrency: 2 }, () => {
     assert.ok(yaml.includes(`value: "${expected.roleArn}"`), "the role ARN is in the job");
     assert.ok(yaml.includes('aud: "sts.amazonaws.com"'), "the audience is in the job");
     assert.match(await byTestId(page, "pipeline-policy-link").textContent(), /Checked against the trust policy from step 2/);
+    // Step 3 holds the blog recipe: the job can be checked against that instead, and back.
+    await byTestId(page, "pipeline-against-pasted").click();
+    await waitForText(page, "pipeline-policy-link", "Checked against the policy pasted in step 3");
+    const againstBlog = env.core.ciSnippet({
+      kind: "assume-role",
+      roleArn: expected.roleArn,
+      audience: expected.audience,
+      issuer: "https://gitlab.com",
+      policy: blog,
+    });
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="pipeline-finding"]').length === n,
+      againstBlog.findings.length,
+    );
+    assert.deepEqual(await codesOf(page, "pipeline-finding"), againstBlog.findings.map((f) => f.code));
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "pipeline-against-generated");
+    await byTestId(page, "pipeline-against-generated").click();
+    await waitForText(page, "pipeline-policy-link", "Checked against the trust policy from step 2");
     const ci = await download(page, "pipeline-download");
     assert.equal(ci.text, job.yaml);
     assert.equal(ci.name, "gitlab-ci.yml", "browsers drop the leading dot; the page says so");
@@ -520,6 +539,113 @@ describe("the flow", { concurrency: 2 }, () => {
     assert.equal(await byTestId(page, "check-error").textContent(), "");
     assert.equal(await page.locator('[data-testid="verdict"]').getAttribute("data-state"), "no-token");
     assert.match(await byTestId(page, "verdict").textContent(), /Not evaluated/);
+    await finish(session);
+  });
+
+  test("compare with a previous version: the core's verdict, each class with its witness, which the evaluator then shows (issue 18)", async () => {
+    const session = await openPage({ path: "/#pane=check" });
+    const { page } = session;
+    await page.waitForSelector("#pane-check:not([hidden])");
+    const before = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{
+        Effect: "Allow",
+        Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/gitlab.com` },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringEquals: { "gitlab.com:aud": "sts.amazonaws.com", "gitlab.com:sub": "project_path:acme/app:ref_type:branch:ref:main" } },
+      }],
+    }, null, 2);
+    const after = before.replace('"StringEquals"', '"StringLike"').replace(":ref:main", ":ref:*");
+    // The previous version alone: nothing to compare yet, and it says what to do.
+    await byTestId(page, "compare-input").fill(before);
+    await waitForText(page, "compare-card", "Paste the new version");
+    await byTestId(page, "check-input").fill(after);
+    const expected = env.core.compareTrustPolicies(before, after);
+    assert.equal(expected.verdict, "new-access");
+    await waitForText(page, "compare-title", "New access");
+    assert.equal(await byTestId(page, "compare-verdict").getAttribute("data-state"), "new-access");
+    assert.equal(await byTestId(page, "compare-reason").textContent(), expected.reason);
+    const shown = await page.locator('[data-testid="compare-newly"] [data-testid="compare-change"]').count();
+    assert.equal(shown, expected.newlyAdmitted.length);
+    const words = await page.locator('[data-testid="compare-newly"] .compare-words').first().textContent();
+    assert.equal(words, expected.newlyAdmitted[0].description);
+    // The change brings POL007 (any branch): listed with the comparison.
+    assert.deepEqual(await codesOf(page, "compare-finding"), expected.findings.map((f) => f.code));
+    // A witness into the evaluator: allowed by the new version, as the core says.
+    await page.locator('[data-testid="compare-newly"] [data-testid="evaluate-witness"]').first().click();
+    await waitForText(page, "check-token", "a token from the comparison");
+    assert.ok((await byTestId(page, "check-token").textContent()).includes(expected.newlyAdmitted[0].witness.sub));
+    assert.equal(await byTestId(page, "verdict").getAttribute("data-state"), "allowed");
+    await byTestId(page, "back-to-token").click();
+    await waitForText(page, "check-token", "No token yet");
+    // The reverse: no new access, and the branches lost are listed.
+    await byTestId(page, "compare-input").fill(after);
+    await byTestId(page, "check-input").fill(before);
+    await waitForText(page, "compare-title", "No new access");
+    assert.ok(await page.locator('[data-testid="compare-gone"] [data-testid="compare-change"]').count() > 0);
+    await screenshotPage(page, "check-compare.png");
+    // A previous version that is not a policy: the error names it.
+    await byTestId(page, "compare-input").fill("{");
+    await waitForText(page, "compare-error", "policy.json");
+    assert.match(await byTestId(page, "compare-error").textContent(), /before:/);
+    assert.ok(!(await page.evaluate(() => location.hash)).includes("Statement"), "no policy text is in the link");
+    await finish(session);
+  });
+
+  test("pipeline against the policy pasted in step 3: the recipe's policy and job (issue 20)", async () => {
+    const recipe = JSON.parse(fixture("ci", "recipe.spec.json"));
+    const policy = JSON.stringify(recipe.policy, null, 2);
+    const session = await openPage({ acceptDownloads: false, secrets: [policy, recipe.existingJob] });
+    const { page } = session;
+
+    // Step 3 holds the recipe's trust policy; step 4 the role it is for and the job to migrate.
+    await showPane(page, "check");
+    await byTestId(page, "check-input").fill(policy);
+    await page.waitForSelector('[data-testid="check-finding"]');
+    await showPane(page, "pipeline");
+    await byTestId(page, "pipeline-role-arn").fill(recipe.roleArn);
+    await page.locator("details.existing summary").click();
+    await byTestId(page, "pipeline-existing").fill(recipe.existingJob);
+    await page.waitForSelector('[data-testid="pipeline-finding"][data-code="CI006"]');
+    assert.match(await byTestId(page, "pipeline-policy-link").textContent(), /^Not checked against a trust policy/);
+    assert.equal(await page.locator('[data-testid="pipeline-finding"][data-code="CI004"]').count(), 0);
+
+    // Offered, not imposed: the job is checked against the pasted text once asked, by the core.
+    await byTestId(page, "pipeline-policy-link").screenshot({ path: join(root, "tests", "e2e", "screenshots", "pipeline-pasted-policy-offer.png") });
+    await byTestId(page, "pipeline-against-pasted").click();
+    await page.waitForSelector('[data-testid="pipeline-finding"][data-code="CI004"]');
+    assert.match(await byTestId(page, "pipeline-policy-link").textContent(), /^Checked against the policy pasted in step 3\./);
+    const expected = env.core.ciSnippet({ kind: "assume-role", roleArn: recipe.roleArn, existingJob: recipe.existingJob, policy }).findings;
+    assert.deepEqual(expected.map((f) => f.code), ["CI004", "CI006", "CI010", "CI007"]);
+    assert.deepEqual(await codesOf(page, "pipeline-finding"), expected.map((f) => f.code));
+    for (const f of expected) {
+      const text = await page.locator(`[data-testid="pipeline-finding"][data-code="${f.code}"]`).textContent();
+      assert.ok(text.includes(f.message), `${f.code} shows its message`);
+      if (f.path) assert.ok(text.includes(f.path), `${f.code} shows its statement's path`);
+    }
+    await screenshotPage(page, "pipeline-pasted-policy.png");
+
+    // The pasted text is read as it stands: text that is not a policy is refused, and the page says where to fix it.
+    await showPane(page, "check");
+    await byTestId(page, "check-input").fill('{"Role": {"RoleName": "dev-web-console-identity"}}');
+    await showPane(page, "pipeline");
+    await waitForText(page, "pipeline-error", "snippet.policy");
+    assert.match(await byTestId(page, "pipeline-error").textContent(), /policy\.Role\.AssumeRolePolicyDocument: found nothing/);
+    await page.getByRole("button", { name: "Open the pasted policy in step 3" }).click();
+    await page.waitForSelector("#pane-check:not([hidden])");
+    // As aws iam get-role prints it, the document URL-encoded as IAM's API returns it: the same findings.
+    const role = { Role: { RoleName: "dev-web-console-identity", Arn: recipe.roleArn, AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(recipe.policy)) } };
+    await byTestId(page, "check-input").fill(JSON.stringify(role, null, 2));
+    await showPane(page, "pipeline");
+    await page.waitForSelector('[data-testid="pipeline-finding"][data-code="CI004"]');
+    assert.deepEqual(await codesOf(page, "pipeline-finding"), expected.map((f) => f.code));
+
+    // Without pasted text the job is checked against nothing again.
+    await showPane(page, "check");
+    await byTestId(page, "check-input").fill("");
+    await showPane(page, "pipeline");
+    await page.waitForFunction(() => !document.querySelector('[data-testid="pipeline-finding"][data-code="CI004"]'));
+    assert.equal(await byTestId(page, "pipeline-against-pasted").count(), 0);
     await finish(session);
   });
 

@@ -1,6 +1,6 @@
 // Compiled with tsc --strict by package.test.mjs: the published types must
 // describe inspectToken's result precisely enough for this to type-check.
-import init, { checkKeys, inspectToken, lintTrustPolicy, specForToken, type Finding, type GitlabAwsOidcError, type KeySummary, type TokenInspection } from "../../pkg/gitlab_aws_oidc.js";
+import init, { checkKeys, ciSnippet, compareTrustPolicies, inspectToken, lintTrustPolicy, specForToken, trustPolicy, type CiSnippetSpec, type Comparison, type Finding, type GetRoleOutput, type GitlabAwsOidcError, type KeySummary, type TokenInspection, type TrustPolicyDocument } from "../../pkg/gitlab_aws_oidc.js";
 
 export async function summarize(token: string): Promise<string> {
   await init();
@@ -41,6 +41,40 @@ export function whereWrong(policy: string): string {
 /** The README documents the context and options as optional: they may be left out. */
 export function withoutOptions(policy: string, token: string): [Finding[], string | undefined] {
   return [lintTrustPolicy(policy), specForToken(token).issuer];
+}
+
+/** ciSnippet's policy takes the shapes people hold, typed: a document, get-role output, text, a trustPolicy result. */
+export function jobFindings(role: GetRoleOutput, pasted: string): string[] {
+  const roleArn = role.Role.Arn ?? "arn:aws:iam::123456789012:role/x";
+  const document: TrustPolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "GitLab",
+        Effect: "Allow",
+        Principal: { Federated: "arn:aws:iam::123456789012:oidc-provider/gitlab.com" },
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: { StringLike: { "gitlab.com:sub": ["project_path:g/p:ref_type:branch:ref:main"] } },
+      },
+    ],
+  };
+  const policies: CiSnippetSpec["policy"][] = [
+    document,
+    role,
+    role.Role,
+    pasted,
+    trustPolicy({ accountId: "123456789012", subjects: [{ project_path: "g/p", ref_type: "branch", ref: "main" }] }),
+    { audience: "sts.amazonaws.com" },
+  ];
+  return policies.flatMap((policy) => ciSnippet({ roleArn, issuer: "https://gitlab.com", policy }).findings.map((f) => `${f.code} ${f.path ?? ""}`));
+}
+
+/** compareTrustPolicies is typed to the verdict, each class's witness claims and the findings. */
+export function newAccess(before: string, after: string): string[] {
+  const result: Comparison = compareTrustPolicies(before, after, { issuer: "https://gitlab.com" });
+  const verdict: "no-new-access" | "new-access" | "cannot-decide" = result.verdict;
+  const subs: string[] = result.newlyAdmitted.map((c) => c.witness.sub ?? "");
+  return [verdict, ...subs, ...result.findings.map((f) => f.code), String(compareTrustPolicies(before, after).newlyAdmittedCount)];
 }
 
 // The two smaller entry points (gitlab-aws-oidc/inspector and gitlab-aws-oidc/tools): the same types.

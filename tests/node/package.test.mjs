@@ -13,7 +13,7 @@ const pkg = join(root, "pkg");
 const fixture = (path) => readFileSync(join(root, "tests/fixtures", path), "utf8");
 const NOW = 1764000000 + 20 * 60;
 
-const { default: init, inspectToken, lintTrustPolicy, ciSnippet, trustPolicyForToken } = await import(join(pkg, "gitlab_aws_oidc.js"));
+const { default: init, inspectToken, lintTrustPolicy, ciSnippet, compareTrustPolicies, evaluateTrustPolicy, trustPolicyForToken } = await import(join(pkg, "gitlab_aws_oidc.js"));
 await init({ module_or_path: readFileSync(join(pkg, "gitlab_aws_oidc_bg.wasm")) });
 
 test("inspectToken explains a gitlab.com token", () => {
@@ -60,6 +60,33 @@ test("errors say where: the field's path, or the line and column of a policy tha
     assert.equal(error.line, undefined);
     return true;
   });
+});
+
+test("ciSnippet checks the job against the trust policy as users hold it (issue 20)", () => {
+  const recipe = JSON.parse(fixture("ci/recipe.spec.json"));
+  const codes = (spec) => ciSnippet(spec).findings.map((f) => f.code);
+  assert.deepEqual(codes(recipe), ["CI004", "CI006", "CI010", "CI007"]);
+  const text = JSON.stringify(recipe.policy, null, 2);
+  const getRole = { Role: { RoleName: "dev-web-console-identity", Arn: recipe.roleArn, AssumeRolePolicyDocument: encodeURIComponent(JSON.stringify(recipe.policy)) } };
+  for (const policy of [text, getRole, JSON.stringify(getRole), getRole.Role]) {
+    assert.deepEqual(ciSnippet({ ...recipe, policy }).findings, ciSnippet(recipe).findings, JSON.stringify(policy));
+  }
+  const [account] = ciSnippet(recipe).findings;
+  assert.equal(account.path, "$.Statement[0].Principal.Federated");
+  assert.match(account.message, /^statement 0 trusts the provider arn:aws:iam::123487226531:oidc-provider\/gitlab\.com, but the role .* is in account 676487226531/);
+  for (const [policy, field, line] of [
+    [{ audience: "sts.amazonaws.com", providerArm: "x" }, "policy.providerArm", undefined],
+    [{ Role: { AssumeRolePolicyDocument: "%7" } }, "policy.Role.AssumeRolePolicyDocument", undefined],
+    ['{\n  "Statement": [,]\n}', "policy", 2],
+    [42, "policy", undefined],
+  ]) {
+    assert.throws(() => ciSnippet({ roleArn: recipe.roleArn, policy }), (error) => {
+      assert.equal(error.code, "snippet.policy");
+      assert.equal(error.field, field);
+      assert.equal(error.line, line);
+      return true;
+    }, JSON.stringify(policy));
+  }
 });
 
 test("npm pack ships a package that installs and imports by name", () => {
@@ -192,4 +219,25 @@ test("the TypeScript types are precise: a strict consumer compiles, misuse does 
     () => execFileSync(tsc, [...config, wrongPart], { stdio: "pipe" }),
     (error) => /TS2614: Module .* has no exported member 'trustPolicy'/.test(String(error.stdout)),
   );
+  // A misspelt field of a trustPolicy result is caught before run time, as the core refuses it then.
+  writeFileSync(bad, `import { ciSnippet } from ${JSON.stringify(join(pkg, "gitlab_aws_oidc.js"))};\nciSnippet({ policy: { audience: "a", providerArm: "b" } });\n`);
+  assert.throws(
+    () => execFileSync(tsc, [...config, bad], { stdio: "pipe" }),
+    (error) => /TS2353: Object literal may only specify known properties, and 'providerArm' does not exist/.test(String(error.stdout)),
+  );
+});
+
+test("compareTrustPolicies: a widened ref is new access, with a witness the evaluator allows only under the new policy", () => {
+  const before = fixture("lint/gitlab-doc-current.json");
+  const after = before.replace('"StringEquals"', '"StringLike"').replace(/ref:main"/g, 'ref:*"');
+  assert.notEqual(after, before);
+  const result = compareTrustPolicies(before, after);
+  assert.equal(result.verdict, "new-access");
+  assert.ok(result.newlyAdmittedCount >= 1);
+  for (const change of result.newlyAdmitted) {
+    assert.equal(evaluateTrustPolicy(after, change.witness).allowed, true, change.description);
+    assert.equal(evaluateTrustPolicy(before, change.witness).allowed, false, change.description);
+  }
+  assert.equal(compareTrustPolicies(after, before).verdict, "no-new-access");
+  assert.throws(() => compareTrustPolicies(before, after, { issuer: 1 }), (error) => error.code === "context.invalid" && error.field === "issuer");
 });

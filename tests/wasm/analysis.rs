@@ -1,6 +1,6 @@
-//! `lintTrustPolicy` and `evaluateTrustPolicy` through wasm-bindgen.
+//! `lintTrustPolicy`, `evaluateTrustPolicy` and `compareTrustPolicies` through wasm-bindgen.
 
-use gitlab_aws_oidc::wasm::{evaluate_trust_policy, lint_trust_policy};
+use gitlab_aws_oidc::wasm::{compare_trust_policies, evaluate_trust_policy, lint_trust_policy};
 use js_sys::{Array, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -72,4 +72,36 @@ fn evaluate_takes_a_token_or_claims() {
     assert_eq!(get(&refused, "audience.matched").as_bool(), Some(false));
     let error = evaluate_trust_policy(GOOD, &JsValue::from(3), &JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("claims.invalid"));
+}
+
+#[wasm_bindgen_test]
+fn compare_finds_new_access_with_a_witness_the_evaluator_allows() {
+    // GOOD, and release branches too.
+    let wider = GOOD.replace(
+        r#","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"}"#,
+        r#"},"StringLike":{"gitlab.com:sub":["project_path:acme/platform/deployer:ref_type:branch:ref:main","project_path:acme/platform/deployer:ref_type:branch:ref:release/*"]}"#,
+    );
+    let comparison = compare_trust_policies(GOOD, &wider, &JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&comparison, "verdict").as_string().as_deref(), Some("new-access"));
+    let witness = get(&comparison, "newlyAdmitted.0.witness");
+    assert!(get(&witness, "sub").as_string().unwrap().contains(":ref:release/"));
+    assert_eq!(
+        get(
+            &evaluate_trust_policy(&wider, &witness, &JsValue::UNDEFINED).unwrap(),
+            "allowed"
+        )
+        .as_bool(),
+        Some(true)
+    );
+    assert_eq!(
+        get(
+            &evaluate_trust_policy(GOOD, &witness, &JsValue::UNDEFINED).unwrap(),
+            "allowed"
+        )
+        .as_bool(),
+        Some(false)
+    );
+    let error = compare_trust_policies(GOOD, "{", &JsValue::UNDEFINED).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("policy.json"));
+    assert_eq!(get(&error, "field").as_string().as_deref(), Some("after"));
 }
