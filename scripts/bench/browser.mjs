@@ -182,7 +182,8 @@ function coldLoadProbe(token) {
     if (String(args[0]?.url ?? args[0]).endsWith(".wasm")) mark.wasmStart ||= performance.now();
     return fetchOriginal.apply(this, args);
   };
-  for (const name of ["instantiateStreaming", "instantiate"]) {
+  // boot.js compiles the inspector with compileStreaming and core.js instantiates it synchronously (www/core.js).
+  for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "compile"]) {
     const original = WebAssembly[name];
     WebAssembly[name] = function (...args) {
       mark.wasmStart ||= performance.now();
@@ -503,7 +504,7 @@ try {
   line("page: wasm fetch started (init() called)", page.wasmStart);
   line("page: .wasm received", page.wasm);
   line("page: load event end", page.load);
-  line("page: wasm compiled and instantiated", page.wasmDone);
+  line("page: wasm compiled (and instantiated)", page.wasmDone);
   line("page: claims table has rows (token decoded)", page.rows);
   line("page: next frame after that starts", page.frame);
   line("page: that frame painted (token on screen)", page.rendered);
