@@ -9,15 +9,20 @@
 // What it does to <dir>:
 // - app.js and the modules it imports become one minified app.js (esbuild, the
 //   pinned devDependency single-file.mjs uses), and those modules are deleted;
-// - the wasm-bindgen glue (pkg/gitlab_aws_oidc.js) stays a module of its own,
-//   minified in place (same exports): embed.html imports it too, as a docs
-//   site imports the package (pkg/ itself, the npm package, is not touched);
-//   its inline-JS snippets (pkg/snippets/, verifyToken's WebCrypto calls) are
-//   bundled into it, one request fewer at the end of the module chain;
-// - style.css is minified; index.html loses its comments (notes for readers of www/);
-// - index.html preloads the wasm and the glue, so they download alongside the
-//   CSS and app.js instead of after app.js has run (app.js starts compiling the
-//   wasm first thing). The CSP already allows both
+// - the wasm-bindgen glue of each module stays a module of its own, minified in
+//   place (same exports): the inspector's (pkg/gitlab_aws_oidc_inspector.js),
+//   which app.js imports; the tools' (pkg/gitlab_aws_oidc_tools.js), which
+//   app.js imports only when it needs them (core.js), so it stays a request of
+//   its own, off the cold load; and the whole package's
+//   (pkg/gitlab_aws_oidc.js), which embed.html imports as a docs site imports
+//   the package (pkg/ itself, the npm package, is not touched); their inline-JS
+//   snippets (pkg/snippets/, verifyToken's WebCrypto calls) are bundled into
+//   them, one request fewer at the end of the module chain;
+// - style.css and boot.js are minified; index.html loses its comments (notes for readers of www/);
+// - index.html preloads the inspector's wasm and glue, so they download alongside
+//   the CSS and app.js instead of after app.js has run; boot.js, after the
+//   preloads, compiles the wasm from the preloaded response before app.js runs;
+//   the tools are not preloaded. The CSP already allows both
 //   (script-src 'self', connect-src 'self').
 // Every rewrite expects its pattern exactly once and fails loudly otherwise.
 
@@ -34,10 +39,11 @@ if (!dirArg) {
 const dir = resolve(dirArg);
 const path = (name) => join(dir, name);
 
-const WASM = "pkg/gitlab_aws_oidc_bg.wasm";
-const GLUE = "pkg/gitlab_aws_oidc.js";
-/** Modules other pages load by URL: never bundled into app.js or deleted. */
-const SHARED = new Set([GLUE]);
+/** What a cold load needs first: the inspector module (www/core.js). */
+const WASM = "pkg/gitlab_aws_oidc_inspector_bg.wasm";
+const GLUE = "pkg/gitlab_aws_oidc_inspector.js";
+/** Modules loaded by URL (the tools on demand, the whole package by embed.html): never bundled into app.js or deleted. */
+const SHARED = new Set([GLUE, "pkg/gitlab_aws_oidc_tools.js", "pkg/gitlab_aws_oidc.js"]);
 const KEEP = new Set(["app.js", "embed.js", ...SHARED]);
 
 const common = { bundle: true, minify: true, write: false, charset: "utf8", legalComments: "none", logLevel: "warning", metafile: true };
@@ -56,28 +62,32 @@ const keepShared = {
 };
 
 const app = await build({ ...js, entryPoints: [path("app.js")], plugins: [keepShared] });
-const glue = await build({ ...js, entryPoints: [path(GLUE)] });
+const glues = await Promise.all([...SHARED].map((file) => build({ ...js, entryPoints: [path(file)] })));
 // No target: minified as written, nothing lowered or dropped.
 const style = await build({ ...common, entryPoints: [path("style.css")] });
+// A classic script (www/boot.js): minified, not bundled (it imports nothing).
+const bootScript = await build({ ...common, entryPoints: [path("boot.js")], bundle: false });
 
 // The bundled sources, relative to dir (esbuild reports them relative to the working directory).
 const bundled = Object.keys(app.metafile.inputs).map((input) => relative(dir, resolve(input)));
 writeFileSync(path("app.js"), app.outputFiles[0].contents);
-writeFileSync(path(GLUE), glue.outputFiles[0].contents);
+[...SHARED].forEach((file, i) => writeFileSync(path(file), glues[i].outputFiles[0].contents));
 writeFileSync(path("style.css"), style.outputFiles[0].contents);
+writeFileSync(path("boot.js"), bootScript.outputFiles[0].contents);
 for (const file of bundled) if (!KEEP.has(file)) rmSync(path(file));
 rmSync(path("pkg/snippets"), { recursive: true, force: true });
 
 let html = readFileSync(path("index.html"), "utf8");
-const stylesheet = /<link rel="stylesheet" href="style\.css">/g;
-const found = html.match(stylesheet)?.length ?? 0;
-if (found !== 1) throw new Error(`bundle-page: expected exactly one style.css link in index.html, found ${found}`);
+// Before boot.js, whose fetch of the wasm then takes the preloaded response instead of a second request.
+const boot = /<script src="boot\.js" async><\/script>/g;
+const found = html.match(boot)?.length ?? 0;
+if (found !== 1) throw new Error(`bundle-page: expected exactly one boot.js script in index.html, found ${found}`);
 const early = [
   // crossorigin: fetch() requests in cors mode, and a preload is only reused by a request of the same mode.
   `<link rel="preload" href="${WASM}" as="fetch" type="application/wasm" crossorigin>`,
   `<link rel="modulepreload" href="${GLUE}">`,
 ];
-html = html.replace(stylesheet, (link) => [...early, link].join("\n  ")).replace(/<!--[\s\S]*?-->/g, "");
+html = html.replace(boot, (script) => [...early, script].join("\n  ")).replace(/<!--[\s\S]*?-->/g, "");
 writeFileSync(path("index.html"), html);
 
 const gz = (file) => gzipSync(readFileSync(path(file)), { level: 9 }).length;

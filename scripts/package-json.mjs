@@ -8,6 +8,9 @@ const field = (name) => {
   return match[1];
 };
 
+/** The modules scripts/build.sh writes: every export, then the inspector and the tools. */
+const MODULES = ["gitlab_aws_oidc", "gitlab_aws_oidc_inspector", "gitlab_aws_oidc_tools"];
+
 const pkg = {
   name: "gitlab-aws-oidc",
   version: field("version"),
@@ -17,20 +20,19 @@ const pkg = {
   main: "./gitlab_aws_oidc.js",
   module: "./gitlab_aws_oidc.js",
   types: "./gitlab_aws_oidc.d.ts",
+  // "." has every export in one module. "./inspector" (inspectToken, verifyToken, checkKeys) and
+  // "./tools" (the rest) are the same core in two smaller modules, for code that needs only one part
+  // (the page loads the inspector first and the tools later); each has its own init().
   exports: {
     ".": { types: "./gitlab_aws_oidc.d.ts", default: "./gitlab_aws_oidc.js" },
-    "./gitlab_aws_oidc_bg.wasm": "./gitlab_aws_oidc_bg.wasm",
+    ...Object.fromEntries(
+      MODULES.slice(1).map((name) => [`./${name.replace("gitlab_aws_oidc_", "")}`, { types: `./${name}.d.ts`, default: `./${name}.js` }]),
+    ),
+    ...Object.fromEntries(MODULES.map((name) => [`./${name}_bg.wasm`, `./${name}_bg.wasm`])),
     "./package.json": "./package.json",
   },
-  files: [
-    "gitlab_aws_oidc.js",
-    "gitlab_aws_oidc.d.ts",
-    "gitlab_aws_oidc_bg.wasm",
-    "gitlab_aws_oidc_bg.wasm.d.ts",
-    "snippets/",
-    "README.md",
-  ],
-  sideEffects: ["./gitlab_aws_oidc.js"],
+  files: [...MODULES.flatMap((name) => [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]), "snippets/", "README.md"],
+  sideEffects: MODULES.map((name) => `./${name}.js`),
   engines: { node: ">=20" },
   keywords: ["gitlab", "aws", "oidc", "jwt", "iam", "trust-policy", "wasm"],
 };

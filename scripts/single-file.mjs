@@ -11,7 +11,10 @@
 // - the wasm goes inline as base64 in a <script type="application/octet-stream"
 //   id="gitlab-aws-oidc-wasm"> data block, which core.js finds and hands to
 //   initSync() instead of fetching (so the inline script is not async: it
-//   must run after the data block is parsed);
+//   must run after the data block is parsed). One module, not the page's two:
+//   the one with every export (pkg/gitlab_aws_oidc.js), to which both of
+//   core.js's glue imports (the inspector's and the tools') are pointed, since
+//   a file carries all its bytes anyway and one module is smaller than two;
 // - icon.svg becomes a data: URI;
 // - the CSP allows exactly that inline script and style, by hash, and nothing
 //   to connect to.
@@ -43,8 +46,21 @@ const read = (name) => readFileSync(join(dir, name));
 /** The element id core.js looks for; keep in sync with www/core.js. */
 const WASM_ELEMENT_ID = "gitlab-aws-oidc-wasm";
 
+/** The glue modules the page imports, each pointed at the glue of the module with every export. */
+const WHOLE = join(dir, "pkg/gitlab_aws_oidc.js");
+const PARTS = new Set(["gitlab_aws_oidc_inspector.js", "gitlab_aws_oidc_tools.js"].map((name) => join(dir, "pkg", name)));
+const oneModule = {
+  name: "one-module",
+  setup(build) {
+    build.onResolve({ filter: /gitlab_aws_oidc_\w+\.js$/ }, (args) =>
+      PARTS.has(resolve(args.resolveDir, args.path)) ? { path: WHOLE } : undefined,
+    );
+  },
+};
+
 const bundled = await build({
   entryPoints: [join(dir, "app.js")],
+  plugins: [oneModule],
   bundle: true,
   format: "esm",
   platform: "browser",
@@ -99,6 +115,8 @@ replaceOnce(
 );
 replaceOnce(/<link rel="icon" href="icon\.svg" type="image\/svg\+xml">/, `<link rel="icon" href="${iconUri}" type="image/svg+xml">`, "icon link");
 replaceOnce(/<link rel="stylesheet" href="style\.css">/, `<style>${style}</style>`, "stylesheet link");
+// No early compile (boot.js): the file's one module is inline, and core.js compiles it from there.
+replaceOnce(/\s*<!--(?:(?!-->)[\s\S])*-->\s*<script src="boot\.js" async><\/script>/, "", "boot.js script");
 replaceOnce(/<script type="module" src="app\.js"><\/script>/, `<script type="module">${script}</script>`, "app.js script");
 replaceOnce(
   /<\/body>/,

@@ -10,18 +10,8 @@
 // either: the keys are pasted, not looked up. The URL fragment carries only
 // the non-secret form values (share.js), written with history.replaceState.
 
-import {
-  checkKeys,
-  ciSnippet,
-  compareTrustPolicies,
-  evaluateTrustPolicy,
-  inspectToken,
-  lintTrustPolicy,
-  specForToken,
-  trustPolicy,
-  verifyToken,
-} from "./pkg/gitlab_aws_oidc.js";
-import { coreLoaded } from "./core.js";
+import { checkKeys, inspectToken, verifyToken } from "./pkg/gitlab_aws_oidc_inspector.js";
+import { coreLoaded, coreReadyNow, loadTools } from "./core.js";
 import { EXAMPLE_TOKEN } from "./example-token.js";
 import { EXAMPLE_POLICY } from "./example-policy.js";
 import { renderTokenPane } from "./token-pane.js";
@@ -63,8 +53,13 @@ const PANE_TITLES = {
 };
 
 const state = {
-  /** "loading" until the wasm core is ready, then "ready" (or "failed"). */
+  /** "loading" until the wasm inspector (step 1) is ready, then "ready" (or "failed"). */
   decoder: "loading",
+  /**
+   * The wasm tools (steps 2–4, core.js): "idle" until asked for (requestTools), "loading",
+   * then "ready" (or "failed"). A cold load asks once its first screen is painted.
+   */
+  tools: "idle",
   /** The step shown: token, policy, check or pipeline. */
   pane: "token",
 
@@ -137,6 +132,8 @@ const input = /** @type {HTMLTextAreaElement} */ ($("#token-input"));
 const keysInput = /** @type {HTMLTextAreaElement} */ ($("#keys-input"));
 const checkInput = /** @type {HTMLTextAreaElement} */ ($("#check-input"));
 const compareInput = /** @type {HTMLTextAreaElement} */ ($("#compare-input"));
+/** The tools module's exports (steps 2–4) once loaded: see requestTools. */
+let tools = /** @type {typeof import("./pkg/gitlab_aws_oidc_tools.js") | null} */ (null);
 let refreshTimer = 0;
 let fragmentTimer = 0;
 /** Numbers signature checks: only the latest one's outcome may reach the state. */
@@ -223,6 +220,45 @@ function verify() {
   );
 }
 
+// ---- steps 2–4: the tools module ------------------------------------------------
+
+/**
+ * Starts loading the tools module (once); steps 2–4 are derived again and rendered
+ * when it is there. Returns a promise that settles then.
+ */
+function requestTools() {
+  if (state.tools === "idle") {
+    state.tools = "loading";
+    // For automation (tests): where the tools module is.
+    document.documentElement.dataset.tools = state.tools;
+    toolsSettled = loadTools().then((module) => {
+      tools = module;
+      state.tools = module ? "ready" : "failed";
+      document.documentElement.dataset.tools = state.tools;
+      // What was derived without the tools is derived again before it is next shown.
+      stepsPending = true;
+      if (state.pane !== "token") render();
+    });
+  }
+  return toolsSettled;
+}
+let toolsSettled = Promise.resolve();
+
+/**
+ * Whether a step can call the tools now; when they could not load, says so as the step's error.
+ * While they load the step shows its form without a result, and catches up when they arrive.
+ * @param {{ error: import("./dom.js").PageError | null }} step
+ */
+function toolsAvailable(step) {
+  if (tools) return true;
+  if (state.tools === "failed") {
+    step.error = { code: "page.decoder", message: "the policy tools (WebAssembly) failed to load; reload the page" };
+  } else {
+    requestTools();
+  }
+  return false;
+}
+
 // ---- step 2: trust policy ---------------------------------------------------------
 
 /** The token-derived fields of the policy form, for comparison. */
@@ -245,13 +281,13 @@ function tokenFields(form) {
 function deriveFromToken() {
   const p = state.policy;
   p.fromToken = null;
-  if (state.inspection) {
+  if (state.inspection && tools) {
     // The core decides what the token admits; the page only maps its spec onto the form.
     const { refScope, protectedOnly, pinProjectId, pinNamespaceId } = p.options;
     // The pins are gitlab.com's (the page shows them only there); elsewhere the core would refuse protectedOnly.
     const pins = tokenFacts(state.inspection)?.gitlabCom ? { protectedOnly, pinProjectId, pinNamespaceId } : {};
     try {
-      const spec = specForToken(state.token, { refScope, ...pins });
+      const spec = tools.specForToken(state.token, { refScope, ...pins });
       p.fromToken = formFromSpec(spec, state.inspection, p.form);
     } catch (e) {
       p.fromToken = { error: errorOf(e) };
@@ -270,9 +306,9 @@ function buildPolicy() {
   p.error = null;
   const { spec, missing } = policySpecOf(p.form);
   p.missing = missing;
-  if (state.decoder !== "ready" || missing.length) return;
+  if (!toolsAvailable(p) || missing.length) return;
   try {
-    p.result = trustPolicy(spec);
+    p.result = tools.trustPolicy(spec);
   } catch (e) {
     p.error = errorOf(e);
   }
@@ -288,18 +324,18 @@ function checkPolicy() {
   c.evalError = null;
   c.compare.comparison = null;
   c.compare.error = null;
-  if (state.decoder !== "ready" || c.text.trim() === "") return;
+  if (c.text.trim() === "" || !toolsAvailable(c)) return;
   const token = state.inspection ? state.token.trim() : null;
   try {
     // A token that decodes (state.inspection) always serves as the lint's context.
-    c.findings = lintTrustPolicy(c.text, token ? { token } : undefined);
+    c.findings = tools.lintTrustPolicy(c.text, token ? { token } : undefined);
   } catch (e) {
     c.error = errorOf(e);
   }
   if (c.error) return;
   if (c.compare.text.trim() !== "") {
     try {
-      c.compare.comparison = compareTrustPolicies(c.compare.text, c.text);
+      c.compare.comparison = tools.compareTrustPolicies(c.compare.text, c.text);
     } catch (e) {
       c.compare.error = errorOf(e);
     }
@@ -308,7 +344,7 @@ function checkPolicy() {
   const subject = c.witness ? c.witness.claims : token;
   if (!subject) return;
   try {
-    c.evaluation = evaluateTrustPolicy(c.text, subject);
+    c.evaluation = tools.evaluateTrustPolicy(c.text, subject);
   } catch (e) {
     c.evalError = errorOf(e);
   }
@@ -324,9 +360,9 @@ function buildPipeline() {
   const pasted = state.check.text.trim() ? state.check.text : null;
   const { spec, missing } = pipelineSpecOf(p, state.policy.result, typeof iss === "string" ? iss : null, pasted);
   p.missing = missing;
-  if (state.decoder !== "ready" || missing.length) return;
+  if (!toolsAvailable(p) || missing.length) return;
   try {
-    p.result = ciSnippet(spec);
+    p.result = tools.ciSnippet(spec);
   } catch (e) {
     p.error = errorOf(e);
   }
@@ -345,11 +381,13 @@ let stepsPending = false;
 
 /** Recomputes steps 2–4 from their inputs (cheap: a few calls into the core). */
 function derive() {
-  stepsPending = false;
+  if (!tools) requestTools();
   deriveFromToken();
   buildPolicy();
   checkPolicy();
   buildPipeline();
+  // Without the tools yet, derived again once they are there (requestTools).
+  stepsPending = !tools && state.tools !== "failed";
 }
 
 function render() {
@@ -716,6 +754,8 @@ wireTabs(steps, (pane) => goTo(pane));
 
 $('[data-action="copy-link"]').addEventListener("click", async (event) => {
   const button = /** @type {HTMLButtonElement} */ (event.currentTarget);
+  // The link carries the policy form a pasted token fills in, which takes the tools.
+  await requestTools();
   writeFragment();
   const ok = await copyText(location.href);
   const label = /** @type {HTMLElement} */ (button.querySelector("[data-part='copy-link-label']"));
@@ -751,21 +791,30 @@ state.check.compare.text = compareInput.value;
 restore(location.hash);
 inspect();
 // On the token step (the usual cold load) only that step is rendered until the
-// first token is on screen; the hidden steps follow in the next frame.
+// first token is on screen; steps 2–4, and the tools module they need, follow once
+// the browser is idle after that paint. A link that opens another step asks for the
+// tools at once (update → derive), so they load alongside the inspector.
 stepsPending = state.pane === "token";
 if (stepsPending) renderTokenPane(tokenPane, state);
 else update();
 
-state.decoder = await coreLoaded;
+// Usually ready already (boot.js compiled the wasm while the page was parsed): then the first token is
+// decoded and rendered before the browser lays the page out at the end of parsing, in that one layout.
+state.decoder = coreReadyNow ?? (await coreLoaded);
 state.token = input.value;
 inspect();
 verify();
 if (stepsPending) {
+  // The first screen of the decoded token first, the rest of step 1 in the frame after (token-pane.js).
+  renderTokenPane(tokenPane, state, { firstScreen: true });
+  await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
   renderTokenPane(tokenPane, state);
   await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted, 0)));
-  render();
+  await new Promise((idle) => (window.requestIdleCallback ? requestIdleCallback(idle, { timeout: 1000 }) : setTimeout(idle, 0)));
 } else {
   update();
 }
-// For automation (tests, benchmarks): every step is rendered and the core answers.
+await requestTools();
+render();
+// For automation (tests, benchmarks): every step is rendered and the core (both modules) answers.
 document.documentElement.dataset.decoder = state.decoder;

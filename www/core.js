@@ -1,29 +1,99 @@
-// Loads the WebAssembly core, as early as possible: fetching and compiling it
-// is the longest step of a cold load. app.js imports this module first and
-// awaits `coreLoaded` before its first decode; the served page preloads the
-// wasm (scripts/bundle-page.mjs), so it downloads while the page is parsed.
+// Loads the WebAssembly core, which comes in two modules (scripts/build.sh):
+// - the inspector (inspectToken, verifyToken, checkKeys): all step 1 needs, and
+//   all a cold load fetches. It loads as early as possible: fetching and
+//   compiling it is the longest step of a cold load, so boot.js starts both
+//   from the head while the page is parsed, and this module instantiates what
+//   it compiled. app.js imports this module first and awaits `coreLoaded`
+//   before its first decode.
+// - the tools (trust policies, lint, evaluation, pipeline snippets): steps 2–4.
+//   loadTools() fetches and compiles it on first call, which app.js makes when
+//   one of those steps opens (or a link opens one) or once the page is idle
+//   after its first paint. Nothing on the first screen waits for it.
 
-import init, { initSync } from "./pkg/gitlab_aws_oidc.js";
+import init, { initSync } from "./pkg/gitlab_aws_oidc_inspector.js";
 
 /** The element the single-file build carries the wasm in; keep in sync with scripts/single-file.mjs. */
 const WASM_ELEMENT_ID = "gitlab-aws-oidc-wasm";
+
+/**
+ * The single-file build (scripts/single-file.mjs) carries one module with every export, inline as base64
+ * in this data block (a page opened from file:// cannot fetch), and points both glue imports at that
+ * module's glue: initialising it once serves the inspector and the tools. Its script runs after the page
+ * is parsed, so the block is there to find.
+ */
+const inlineWasm = document.getElementById(WASM_ELEMENT_ID);
+
+/**
+ * The inspector's wasm as boot.js compiles it from index.html's head: `module` once compiled, `compiled`
+ * resolving to it, or to null when compiling failed (then init() fetches the wasm from the URL index.html
+ * preloads). Absent in the single file, on pages without boot.js and when boot.js has not run yet.
+ * @type {{ module: WebAssembly.Module | null, compiled: Promise<WebAssembly.Module | null> } | undefined}
+ */
+const earlyWasm = /** @type {any} */ (window).gitlabAwsOidcEarlyWasm;
+// Too late for boot.js (it did not run yet): it leaves the wasm to loadLater.
+if (!earlyWasm) Object.defineProperty(window, "gitlabAwsOidcEarlyWasm", { value: null });
+
+/**
+ * "ready" when the inspector was instantiated while this module was evaluated (boot.js had compiled it
+ * by then, or the single file carries it), so app.js can decode a token before the page is laid out
+ * again; "failed" when that failed; null when it loads later (then see coreLoaded).
+ * @type {"ready" | "failed" | null}
+ */
+export let coreReadyNow = null;
 
 /** Resolves to "ready", or "failed" when the core cannot load; never rejects. */
 export const coreLoaded = loadCore();
 
 /** @returns {Promise<"ready" | "failed">} */
-async function loadCore() {
-  // The single-file build (scripts/single-file.mjs) carries the wasm inline, as
-  // base64 in a data block: a page opened from file:// cannot fetch it. There
-  // this module runs after the page is parsed, so the block is there to find.
-  const inlineWasm = document.getElementById(WASM_ELEMENT_ID);
+function loadCore() {
+  const bytes = inlineWasm ? Uint8Array.from(atob(inlineWasm.textContent.trim()), (c) => c.charCodeAt(0)) : null;
+  const compiled = earlyWasm?.module;
+  if (bytes || compiled) {
+    try {
+      initSync({ module: bytes ?? compiled });
+      coreReadyNow = "ready";
+    } catch (e) {
+      console.warn("gitlab-aws-oidc: could not load the WebAssembly decoder", e);
+      coreReadyNow = "failed";
+    }
+    return Promise.resolve(coreReadyNow);
+  }
+  return loadLater();
+}
+
+/** @returns {Promise<"ready" | "failed">} */
+async function loadLater() {
   try {
-    if (inlineWasm) initSync({ module: Uint8Array.from(atob(inlineWasm.textContent.trim()), (c) => c.charCodeAt(0)) });
+    const compiled = await earlyWasm?.compiled;
+    if (compiled) initSync({ module: compiled });
     // An explicit URL, relative to this module: the same one index.html preloads.
-    else await init({ module_or_path: new URL("./pkg/gitlab_aws_oidc_bg.wasm", import.meta.url) });
+    else await init({ module_or_path: new URL("./pkg/gitlab_aws_oidc_inspector_bg.wasm", import.meta.url) });
     return "ready";
   } catch (e) {
     console.warn("gitlab-aws-oidc: could not load the WebAssembly decoder", e);
     return "failed";
   }
+}
+
+/** @type {Promise<typeof import("./pkg/gitlab_aws_oidc_tools.js") | null> | null} */
+let tools = null;
+
+/**
+ * Loads the tools module once (later calls return the same promise): its exports, ready to call, or
+ * null when it cannot load. Never rejects.
+ */
+export function loadTools() {
+  tools ??= (async () => {
+    try {
+      const module = await import("./pkg/gitlab_aws_oidc_tools.js");
+      // In the single file this is the module coreLoaded initialises.
+      if (inlineWasm) return (await coreLoaded) === "ready" ? module : null;
+      await module.default({ module_or_path: new URL("./pkg/gitlab_aws_oidc_tools_bg.wasm", import.meta.url) });
+      return module;
+    } catch (e) {
+      console.warn("gitlab-aws-oidc: could not load the WebAssembly policy tools", e);
+      return null;
+    }
+  })();
+  return tools;
 }

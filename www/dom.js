@@ -31,15 +31,53 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+/**
+ * What v() returns: an element as h() would build it, described rather than built. patch() compares it
+ * with the element already on the page and builds only what differs; append() and everything built on
+ * it (h(), replace(), renderIfChanged()) build it. (issue 21: the throwaway trees of the patch path.)
+ */
+class VNode {
+  /**
+   * @param {string} tag
+   * @param {Record<string, unknown> | null} attrs as h() takes them
+   * @param {unknown[]} children as h() takes them
+   */
+  constructor(tag, attrs, children) {
+    this.tag = tag;
+    this.attrs = attrs;
+    this.children = children;
+  }
+}
+
+/**
+ * Describes an element with the arguments h() takes, without building it (see VNode). Use it for
+ * content that patch() or patchIfChanged() renders: an edit that changes a few values then builds
+ * nothing but the text it rewrites.
+ * @param {string} tag lowercase
+ * @param {Record<string, unknown> | null} [attrs]
+ * @param {...unknown} children
+ * @returns {VNode}
+ */
+export function v(tag, attrs, ...children) {
+  return new VNode(tag, attrs ?? null, children);
+}
+
 /** Appends children as h() accepts them (nested arrays walked in place, not flattened into new ones). */
 export function append(parent, children) {
   if (children === undefined || children === null || children === false) return parent;
   if (Array.isArray(children)) {
     for (const child of children) append(parent, child);
   } else {
-    parent.append(children instanceof Node ? children : document.createTextNode(String(children)));
+    parent.append(nodeOf(children));
   }
   return parent;
+}
+
+/** A node for one child as h() accepts it: a node as it is, a VNode built, anything else as text. */
+function nodeOf(child) {
+  if (child instanceof Node) return child;
+  if (child instanceof VNode) return h(child.tag, child.attrs, child.children);
+  return document.createTextNode(String(child));
 }
 
 /**
@@ -48,19 +86,19 @@ export function append(parent, children) {
  * sensible place in narrow columns instead of mid-word. textContent is unchanged.
  * @param {string} text
  * @param {string} [after] characters to allow a break after
- * @returns {DocumentFragment}
+ * @returns {(string | VNode)[]} children for h(), v() or patch()
  */
 export function breakable(text, after = ":/_") {
-  const out = document.createDocumentFragment();
+  const out = [];
   let piece = "";
   for (const ch of String(text)) {
     piece += ch;
     if (after.includes(ch)) {
-      out.append(piece, document.createElement("wbr"));
+      out.push(piece, v("wbr"));
       piece = "";
     }
   }
-  if (piece) out.append(piece);
+  if (piece) out.push(piece);
   return out;
 }
 
@@ -204,13 +242,109 @@ export function patchIfChanged(el, key, build) {
  * keeping every existing node of the same kind at the same place: only text
  * that differs is rewritten and only attributes that differ are set. Nodes
  * stay, so focus and text selection in them stay too. Same listener caveat
- * as patchIfChanged.
+ * as patchIfChanged. Children described with v() are compared with the page
+ * and built only where they differ; nodes (from h()) are compared the same way.
  * @param {Element} el
  * @param {...unknown} children
  */
 export function patch(el, ...children) {
-  patchChildren(el, append(document.createDocumentFragment(), children));
+  removeFrom(el, patchFrom(el, children, el.firstChild));
   return el;
+}
+
+/**
+ * Makes `parent`'s children, from `old` on, those `children` describe (as h() accepts them), pairing
+ * them by position: a pair of the same kind is patched, any other new child replaces the old one.
+ * Returns the first old child left over (null when none).
+ * @param {Node} parent
+ * @param {unknown} children
+ * @param {ChildNode | null} old
+ * @returns {ChildNode | null}
+ */
+function patchFrom(parent, children, old) {
+  if (children === undefined || children === null || children === false) return old;
+  if (Array.isArray(children)) {
+    for (const child of children) old = patchFrom(parent, child, old);
+    return old;
+  }
+  if (children instanceof DocumentFragment) {
+    // Its nodes in order, as append() would move them.
+    for (let node = children.firstChild, next; node; node = next) {
+      next = node.nextSibling;
+      old = patchFrom(parent, node, old);
+    }
+    return old;
+  }
+  if (!old) {
+    parent.appendChild(nodeOf(children));
+    return null;
+  }
+  const following = old.nextSibling;
+  if (!patchOne(old, children)) parent.replaceChild(nodeOf(children), old);
+  return following;
+}
+
+/** Removes `old` and every sibling after it. */
+function removeFrom(parent, old) {
+  while (old) {
+    const stale = old;
+    old = old.nextSibling;
+    parent.removeChild(stale);
+  }
+}
+
+/** Updates `old` in place to what `child` describes; false when it cannot (another kind of node). */
+function patchOne(old, child) {
+  if (child instanceof VNode) return old.nodeType === Node.ELEMENT_NODE && patchVElement(/** @type {Element} */ (old), child);
+  if (child instanceof Node) return patchNode(old, child);
+  if (old.nodeType !== Node.TEXT_NODE) return false;
+  const text = String(child);
+  if (/** @type {Text} */ (old).data !== text) /** @type {Text} */ (old).data = text;
+  return true;
+}
+
+/** The attribute dataset key `key` stands for, as the DOM maps it (focusKey → data-focus-key). */
+const dataAttribute = (key) => `data-${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/**
+ * Brings element `old` up to date with `node`, a VNode of the same tag: the attributes h() would set,
+ * then the children. Returns false (and changes nothing) when the tags differ.
+ * @param {Element} old
+ * @param {VNode} node
+ */
+function patchVElement(old, node) {
+  if (old.localName !== node.tag) return false;
+  const { attrs } = node;
+  let wanted = 0;
+  /** @type {string | undefined} */
+  let text;
+  const set = (name, value) => {
+    wanted++;
+    if (old.getAttribute(name) !== value) old.setAttribute(name, value);
+  };
+  for (const key in attrs) {
+    const value = attrs[key];
+    if (value === undefined || value === null || value === false) continue;
+    if (key === "text") text = String(value);
+    else if (key === "on") continue; // listeners are added when built, never patched (see patchIfChanged)
+    else if (key === "style") throw new Error("v(): inline styles are blocked by the page's CSP; use a class");
+    else if (key === "dataset") for (const name in value) set(dataAttribute(name), String(value[name]));
+    else set(key, key === "hidden" || value === true ? "" : String(value));
+  }
+  // old now has every wanted attribute: any extra one is stale.
+  if (old.attributes.length !== wanted) {
+    const keep = new Set();
+    for (const key in attrs) {
+      const value = attrs[key];
+      if (value === undefined || value === null || value === false || key === "text" || key === "on") continue;
+      if (key === "dataset") for (const name in value) keep.add(dataAttribute(name));
+      else keep.add(key);
+    }
+    for (const name of old.getAttributeNames()) if (!keep.has(name)) old.removeAttribute(name);
+  }
+  // h() sets text with textContent: no child at all for "".
+  removeFrom(old, patchFrom(old, text === undefined ? node.children : text || null, old.firstChild));
+  return true;
 }
 
 /**

@@ -1,11 +1,12 @@
 // Findings, as every pane shows them: severity in words (not colour alone),
 // the stable code, the message, and always the core's `why`. Policy findings
 // also show the JSON path they point at and, when the core has one, a button
-// that applies its fix.
+// that applies its fix. Items are described with v() (dom.js): patch() builds
+// only what changed, and replace() or renderIfChanged() build them whole.
 //
 // Contract of the data: src/wasm/types.d.ts (Finding).
 
-import { h } from "./dom.js";
+import { v } from "./dom.js";
 
 export const SEVERITY = {
   error: { label: "Error", icon: "✕" },
@@ -21,7 +22,7 @@ export const SEVERITY = {
  */
 export function findingItems(findings, options, none = "No findings.") {
   if (findings.length) return findings.map((f) => findingItem(f, options));
-  return h("li", { class: "no-findings" }, h("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), ` ${none}`);
+  return v("li", { class: "no-findings" }, v("span", { class: "ok-icon", "aria-hidden": "true", text: "✓" }), ` ${none}`);
 }
 
 /**
@@ -32,29 +33,29 @@ export function findingItems(findings, options, none = "No findings.") {
  */
 function findingItem(f, { onFix, testid = "finding" } = {}) {
   const sev = SEVERITY[f.severity] ?? { label: f.severity, icon: "?" };
-  return h(
+  return v(
     "li",
     { class: `finding sev-${f.severity}`, dataset: { testid, code: f.code, severity: f.severity } },
-    h("span", { class: "sev-icon", "aria-hidden": "true", text: sev.icon }),
-    h(
+    v("span", { class: "sev-icon", "aria-hidden": "true", text: sev.icon }),
+    v(
       "div",
       { class: "finding-body" },
-      h(
+      v(
         "p",
         { class: "finding-head" },
-        h("span", { class: "sev-label", text: sev.label }),
-        h("code", { class: "finding-code", text: f.code }),
-        h("span", { class: "finding-name", text: f.name }),
-        f.claim ? h("span", { class: "finding-claim" }, "claim ", h("code", { text: f.claim })) : null,
+        v("span", { class: "sev-label", text: sev.label }),
+        v("code", { class: "finding-code", text: f.code }),
+        v("span", { class: "finding-name", text: f.name }),
+        f.claim ? v("span", { class: "finding-claim" }, "claim ", v("code", { text: f.claim })) : null,
       ),
-      h("p", { class: "finding-message", text: f.message }),
-      f.why ? h("p", { class: "finding-why", text: f.why }) : null,
-      f.path ? h("p", { class: "finding-path" }, "at ", h("code", { text: f.path })) : null,
+      v("p", { class: "finding-message", text: f.message }),
+      f.why ? v("p", { class: "finding-why", text: f.why }) : null,
+      f.path ? v("p", { class: "finding-path" }, "at ", v("code", { text: f.path })) : null,
       f.fix && onFix
-        ? h(
+        ? v(
             "p",
             { class: "finding-actions" },
-            h("button", {
+            v("button", {
               type: "button",
               class: "btn btn-small",
               dataset: { action: "apply-fix", testid: "apply-fix", focusKey: `fix-${f.code}-${f.path ?? ""}` },

@@ -4,7 +4,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (TokenInspection, GitlabAwsOidcError).
 
-import { breakable, h, patch, patchIfChanged, renderErrorBox, renderJsonTree, setAttr, setHidden, setText } from "./dom.js";
+import { breakable, h, patch, patchIfChanged, renderErrorBox, renderJsonTree, setAttr, setHidden, setText, v } from "./dom.js";
 import { SEVERITY, countBySeverity, findingItems, groupDigits, plural } from "./findings.js";
 
 const VALIDITY = {
@@ -87,11 +87,21 @@ function partOf(root, name) {
 }
 
 /**
+ * Claim rows rendered in a cold load's first frame (see renderTokenPane's firstScreen): more than the first
+ * screen of a tall desktop window shows.
+ */
+const FIRST_SCREEN_ROWS = 8;
+
+/**
  * Renders the token pane.
  * @param {HTMLElement} root the `<section data-pane="token">`
  * @param {TokenPaneState} state
+ * @param {{ firstScreen?: boolean }} [options] firstScreen: render only what the first screen shows (the
+ *   signature, the findings and the first claim rows), for a cold load's first frame; the next full render
+ *   adds the rest (the other rows, the times, provider and subject cards, the header and payload), which
+ *   would otherwise double that frame's work (issue 21).
  */
-export function renderTokenPane(root, state) {
+export function renderTokenPane(root, state, { firstScreen = false } = {}) {
   const part = (name) => partOf(root, name);
   const { inspection, error } = state;
   const hasInput = state.token.trim() !== "";
@@ -115,7 +125,8 @@ export function renderTokenPane(root, state) {
   renderStatus(part("status"), state, signature, findings);
 
   setHidden(part("empty"), hasInput);
-  for (const name of ["results", "times", "provider", "next"]) setHidden(part(name), !inspection);
+  setHidden(part("results"), !inspection);
+  for (const name of ["times", "provider", "next"]) setHidden(part(name), !inspection || firstScreen);
   if (!inspection) return;
 
   const badge = part("signature");
@@ -126,6 +137,12 @@ export function renderTokenPane(root, state) {
   // None of these parts has event listeners (see patchIfChanged).
   patchIfChanged(badge, JSON.stringify(signature), () => signatureBadge(signature));
   const { times } = inspection;
+  patchIfChanged(part("findings"), JSON.stringify(findings), () => findingItems(findings));
+  patch(part("findings-count"), countBySeverity(findings));
+  renderClaimRows(part("claims"), inspection.explanations, groupFindings(findings), times, firstScreen ? FIRST_SCREEN_ROWS : Infinity);
+  patch(part("claims-count"), plural(inspection.explanations.length, "claim"));
+  if (firstScreen) return;
+
   patchIfChanged(part("times-body"), JSON.stringify(times), () => timesBox(times));
   patchIfChanged(part("provider-body"), JSON.stringify(inspection.providerHost), () =>
     providerBox(inspection.providerHost),
@@ -133,11 +150,6 @@ export function renderTokenPane(root, state) {
   patchIfChanged(part("subject-body"), JSON.stringify([inspection.subject, inspection.claims.sub]), () =>
     subjectBox(inspection.subject, inspection.claims.sub),
   );
-  patchIfChanged(part("findings"), JSON.stringify(findings), () => findingItems(findings));
-  patch(part("findings-count"), countBySeverity(findings));
-
-  renderClaimRows(part("claims"), inspection.explanations, groupFindings(findings), times);
-  patch(part("claims-count"), plural(inspection.explanations.length, "claim"));
   renderJsonTree(part("header"), inspection.header);
   renderJsonTree(part("payload"), inspection.claims);
 }
@@ -147,7 +159,7 @@ function renderInputMeta(el, state) {
   if (!text) return patch(el);
   patch(
     el,
-    state.example ? h("span", { class: "tag tag-example", text: "example · test key" }) : null,
+    state.example ? v("span", { class: "tag tag-example", text: "example · test key" }) : null,
     `${groupDigits(text.length)} chars`,
   );
 }
@@ -205,33 +217,33 @@ function signatureOf(state) {
       note: NOTHING_VERIFIED,
     };
   }
-  const v = state.verification;
-  if (!v) return { state: "checking", tone: "neutral", icon: "…", title: "Checking the signature…" };
-  const look = VERDICT[v.code] ?? { state: v.verified ? "verified" : "invalid", tone: "error", icon: "?", title: v.code };
+  const verdict = state.verification;
+  if (!verdict) return { state: "checking", tone: "neutral", icon: "…", title: "Checking the signature…" };
+  const look = VERDICT[verdict.code] ?? { state: verdict.verified ? "verified" : "invalid", tone: "error", icon: "?", title: verdict.code };
   // "Signature verified — key cHTr…" over the reason; otherwise "<title> — <reason>".
-  return v.verified
-    ? { ...look, code: v.code, kid: v.kid ?? "", reason: v.reason, note: VERDICT_NOTE[look.state] }
-    : { ...look, code: v.code, detail: v.reason, note: VERDICT_NOTE[look.state] };
+  return verdict.verified
+    ? { ...look, code: verdict.code, kid: verdict.kid ?? "", reason: verdict.reason, note: VERDICT_NOTE[look.state] }
+    : { ...look, code: verdict.code, detail: verdict.reason, note: VERDICT_NOTE[look.state] };
 }
 
 function signatureBadge(s) {
   return [
-    h("span", { class: "sig-icon", "aria-hidden": "true", text: s.icon }),
-    h(
+    v("span", { class: "sig-icon", "aria-hidden": "true", text: s.icon }),
+    v(
       "div",
       { class: "sig-body" },
-      h(
+      v(
         "p",
         { class: "sig-head" },
-        h("strong", { class: "sig-title", text: s.title }),
+        v("strong", { class: "sig-title", text: s.title }),
         s.kid === undefined
           ? null
-          : [" — ", s.kid ? ["key ", h("code", { class: "sig-kid", title: s.kid, text: shorten(s.kid, 8) })] : "the pasted key"],
+          : [" — ", s.kid ? ["key ", v("code", { class: "sig-kid", title: s.kid, text: shorten(s.kid, 8) })] : "the pasted key"],
         s.detail ? [" — ", s.detail] : null,
-        s.code ? [" ", h("code", { class: "sig-code", text: s.code })] : null,
+        s.code ? [" ", v("code", { class: "sig-code", text: s.code })] : null,
       ),
-      s.reason ? h("p", { class: "sig-reason", text: s.reason }) : null,
-      s.note ? h("p", { class: "sig-note", text: s.note }) : null,
+      s.reason ? v("p", { class: "sig-reason", text: s.reason }) : null,
+      s.note ? v("p", { class: "sig-note", text: s.note }) : null,
     ),
   ];
 }
@@ -239,34 +251,34 @@ function signatureBadge(s) {
 // ---- times ---------------------------------------------------------------
 
 function timesBox(times) {
-  const v = VALIDITY[times.validity] ?? { label: times.validity, icon: "?", tone: "info" };
+  const validity = VALIDITY[times.validity] ?? { label: times.validity, icon: "?", tone: "info" };
   const row = (label, claim, instant, note) =>
-    h(
+    v(
       "div",
       { class: "time-row" },
-      h("dt", null, label, claim ? [" ", h("code", { class: "claim-ref", text: claim })] : null),
-      h(
+      v("dt", null, label, claim ? [" ", v("code", { class: "claim-ref", text: claim })] : null),
+      v(
         "dd",
         null,
         instant
           ? [
               instant.utc
-                ? h("time", { class: "utc", datetime: instant.utc, text: instant.utc })
-                : h("span", { class: "utc", text: `${instant.seconds} s since 1970` }),
-              h("span", { class: "rel", text: instant.relative }),
+                ? v("time", { class: "utc", datetime: instant.utc, text: instant.utc })
+                : v("span", { class: "utc", text: `${instant.seconds} s since 1970` }),
+              v("span", { class: "rel", text: instant.relative }),
             ]
-          : h("span", { class: "muted", text: "not in the token" }),
-        note ? h("span", { class: "time-note", text: note }) : null,
+          : v("span", { class: "muted", text: "not in the token" }),
+        note ? v("span", { class: "time-note", text: note }) : null,
       ),
     );
   return [
-    h(
+    v(
       "div",
-      { class: `validity tone-${v.tone}`, dataset: { validity: times.validity } },
-      h("span", { class: "validity-pill" }, h("span", { "aria-hidden": "true", text: v.icon }), ` ${v.label}`),
-      h("span", { class: "validity-summary", text: times.summary }),
+      { class: `validity tone-${validity.tone}`, dataset: { validity: times.validity } },
+      v("span", { class: "validity-pill" }, v("span", { "aria-hidden": "true", text: validity.icon }), ` ${validity.label}`),
+      v("span", { class: "validity-summary", text: times.summary }),
     ),
-    h(
+    v(
       "dl",
       { class: "times" },
       row("Issued", "iat", times.issuedAt),
@@ -274,24 +286,24 @@ function timesBox(times) {
       row("Expires", "exp", times.expiresAt),
       row("AWS accepts until", null, times.awsAcceptsUntil, "exp + 5 min of clock skew"),
       times.lifetimeSeconds !== undefined
-        ? h(
+        ? v(
             "div",
             { class: "time-row" },
-            h("dt", null, "Lifetime"),
-            h(
+            v("dt", null, "Lifetime"),
+            v(
               "dd",
               null,
-              h("span", { class: "utc", text: duration(times.lifetimeSeconds) }),
-              h("span", { class: "rel", text: "exp − iat: the job timeout" }),
+              v("span", { class: "utc", text: duration(times.lifetimeSeconds) }),
+              v("span", { class: "rel", text: "exp − iat: the job timeout" }),
             ),
           )
         : null,
     ),
-    h(
+    v(
       "p",
       { class: "now-line" },
       "Now, by this device's clock: ",
-      h("span", { class: "mono", text: utcOf(times.now) }),
+      v("span", { class: "mono", text: utcOf(times.now) }),
     ),
   ];
 }
@@ -301,22 +313,22 @@ function timesBox(times) {
 function providerBox(host) {
   if (!host) {
     return [
-      h("p", { class: "provider-host is-none", dataset: { testid: "provider-host" }, text: "none" }),
-      h("p", {
+      v("p", { class: "provider-host is-none", dataset: { testid: "provider-host" }, text: "none" }),
+      v("p", {
         class: "card-note",
         text: "iss is missing or not an https:// URL, so AWS cannot use it as an IAM OIDC provider and has no condition keys for this token.",
       }),
     ];
   }
   return [
-    h("p", { class: "provider-host", dataset: { testid: "provider-host" } }, h("code", { text: host })),
-    h(
+    v("p", { class: "provider-host", dataset: { testid: "provider-host" } }, v("code", { text: host })),
+    v(
       "p",
       { class: "card-note" },
       "Condition keys look like ",
-      h("code", { text: `${host}:sub` }),
+      v("code", { text: `${host}:sub` }),
       " and ",
-      h("code", { text: `${host}:aud` }),
+      v("code", { text: `${host}:aud` }),
       ".",
     ),
   ];
@@ -325,27 +337,27 @@ function providerBox(host) {
 function subjectBox(subject, sub) {
   if (!subject) {
     return [
-      typeof sub === "string" ? h("p", { class: "mono wrap sub-raw", text: sub }) : null,
-      h("p", {
+      typeof sub === "string" ? v("p", { class: "mono wrap sub-raw", text: sub }) : null,
+      v("p", {
         class: "card-note",
         text: sub === undefined ? "The token has no sub claim." : "This sub is not in a form GitLab emits; see the findings.",
       }),
     ];
   }
   return [
-    h(
+    v(
       "dl",
       { class: "subject" },
       subject.components.map((c) =>
-        h(
+        v(
           "div",
           { class: "subject-row", dataset: { component: c.name } },
-          h("dt", null, h("code", { text: c.name })),
-          h("dd", { class: "mono wrap", text: c.value }),
+          v("dt", null, v("code", { text: c.name })),
+          v("dd", { class: "mono wrap", text: c.value }),
         ),
       ),
     ),
-    h("p", {
+    v("p", {
       class: "card-note",
       text: subject.defaultForm
         ? "GitLab's default form: project_path, ref_type, ref."
@@ -405,10 +417,12 @@ function rowIsCurrent(last, e, value, findings, utc) {
  * @param {import("./pkg/gitlab_aws_oidc.js").ClaimExplanation[]} explanations
  * @param {Map<string, import("./pkg/gitlab_aws_oidc.js").Finding[]>} findingsByClaim
  * @param {import("./pkg/gitlab_aws_oidc.js").TokenInspection["times"]} times
+ * @param {number} limit render only the first `limit` rows (and leave any after them alone)
  */
-function renderClaimRows(tbody, explanations, findingsByClaim, times) {
+function renderClaimRows(tbody, explanations, findingsByClaim, times, limit) {
   const unused = new Map([...tbody.rows].map((row) => [row.dataset.claim, row]));
   explanations.forEach((e, i) => {
+    if (i >= limit) return;
     const findings = findingsByClaim.get(e.claim) ?? [];
     let row = unused.get(e.claim);
     unused.delete(e.claim); // a duplicated claim name gets a row of its own
@@ -426,6 +440,7 @@ function renderClaimRows(tbody, explanations, findingsByClaim, times) {
     if (tbody.rows[i] !== row) tbody.insertBefore(row, tbody.rows[i] ?? null);
   });
   // Rows 0..n-1 are now this token's; whatever follows is left from an earlier one.
+  if (limit < explanations.length) return;
   while (tbody.rows.length > explanations.length) tbody.rows[explanations.length].remove();
 }
 
@@ -465,17 +480,17 @@ function renderClaimRow(row, e, findings, times) {
 
 function claimHead(e, findings) {
   return [
-    h("code", { class: "claim-name" }, breakable(e.claim)),
+    v("code", { class: "claim-name" }, breakable(e.claim)),
     findings.length
-      ? h(
+      ? v(
           "span",
           { class: "claim-flags" },
           findings.map((f) =>
-            h(
+            v(
               "span",
               { class: `claim-flag sev-${f.severity}`, title: f.message },
-              h("span", { "aria-hidden": "true", text: SEVERITY[f.severity]?.icon ?? "?" }),
-              h("span", { class: "visually-hidden", text: `${SEVERITY[f.severity]?.label ?? f.severity}: ` }),
+              v("span", { "aria-hidden": "true", text: SEVERITY[f.severity]?.icon ?? "?" }),
+              v("span", { class: "visually-hidden", text: `${SEVERITY[f.severity]?.label ?? f.severity}: ` }),
               ` ${f.code}`,
             ),
           ),
@@ -485,34 +500,34 @@ function claimHead(e, findings) {
 }
 
 function claimValue(e, times) {
-  const v = e.value;
-  if (typeof v === "string") {
-    return v === ""
-      ? h("span", { class: "value empty-value", text: '"" (empty)' })
-      : h("span", { class: "value", text: v });
+  const value = e.value;
+  if (typeof value === "string") {
+    return value === ""
+      ? v("span", { class: "value empty-value", text: '"" (empty)' })
+      : v("span", { class: "value", text: value });
   }
-  const type = v === null ? "null" : Array.isArray(v) ? "list" : typeof v;
+  const type = value === null ? "null" : Array.isArray(value) ? "list" : typeof value;
   const when = timeOfClaim(e, times);
   return [
     // Lists and objects on one line: the Payload pane shows them indented.
-    h("span", { class: "value", text: typeof v === "object" && v !== null ? JSON.stringify(v) : String(v) }),
+    v("span", { class: "value", text: typeof value === "object" && value !== null ? JSON.stringify(value) : String(value) }),
     " ",
-    h("span", { class: "type-tag", text: type === "number" && when ? "numeric date" : type }),
-    when?.utc ? h("span", { class: "value-note mono", text: when.utc }) : null,
+    v("span", { class: "type-tag", text: type === "number" && when ? "numeric date" : type }),
+    when?.utc ? v("span", { class: "value-note mono", text: when.utc }) : null,
   ];
 }
 
 function claimMeaning(e) {
   if (!e.known) {
     return [
-      h("span", { class: "tag tag-unknown", text: "not a GitLab claim" }),
-      h("span", { class: "meaning-meta", text: "GitLab does not document this claim." }),
+      v("span", { class: "tag tag-unknown", text: "not a GitLab claim" }),
+      v("span", { class: "meaning-meta", text: "GitLab does not document this claim." }),
     ];
   }
   const meta = [e.presence, e.since ? `since GitLab ${e.since}` : null].filter(Boolean).join(" · ");
   return [
-    e.meaning ? h("span", { class: "meaning", text: e.meaning }) : null,
-    meta ? h("span", { class: "meaning-meta", text: meta }) : null,
+    e.meaning ? v("span", { class: "meaning", text: e.meaning }) : null,
+    meta ? v("span", { class: "meaning-meta", text: meta }) : null,
   ];
 }
 
@@ -520,32 +535,32 @@ function claimAws(e) {
   const scope = AWS_SCOPE[e.awsKeyScope];
   const scopeTag = (only) =>
     scope && (!only || e.awsKeyScope === only)
-      ? h("span", { class: `tag tag-scope scope-${e.awsKeyScope}`, title: scope.title, text: scope.label })
+      ? v("span", { class: `tag tag-scope scope-${e.awsKeyScope}`, title: scope.title, text: scope.label })
       : null;
   if (e.awsConditionKey) {
-    return h(
+    return v(
       "span",
       { class: "aws-yes", title: e.awsNote },
-      h("span", { class: "aws-icon", "aria-hidden": "true", text: "✓" }),
-      h(
+      v("span", { class: "aws-icon", "aria-hidden": "true", text: "✓" }),
+      v(
         "span",
         { class: "aws-text" },
-        h(
+        v(
           "span",
           null,
-          h("span", { class: "visually-hidden", text: "AWS can match on " }),
-          h("code", { class: "aws-key" }, breakable(e.awsConditionKey, ":/")),
+          v("span", { class: "visually-hidden", text: "AWS can match on " }),
+          v("code", { class: "aws-key" }, breakable(e.awsConditionKey, ":/")),
         ),
         scopeTag(),
       ),
     );
   }
-  return h(
+  return v(
     "span",
     { class: "aws-no" },
-    h("span", { class: "aws-icon", "aria-hidden": "true", text: "–" }),
+    v("span", { class: "aws-icon", "aria-hidden": "true", text: "–" }),
     // No condition key here: only "gitlab.com only" says why ("any GitLab" would contradict the note).
-    h("span", { class: "aws-text" }, scopeTag("gitlab-com-only"), h("span", { text: e.awsNote })),
+    v("span", { class: "aws-text" }, scopeTag("gitlab-com-only"), v("span", { text: e.awsNote })),
   );
 }
 

@@ -64,6 +64,8 @@ export function setup() {
  * (the single file from file://, in a context with the network off).
  * `path`: what to open on the served origin (default "/", e.g. "/#pane=policy").
  * `secrets`: texts that must never reach the URL (finish() checks).
+ * `routes`: [glob, handler] pairs for context.route(), set before the page opens (e.g. to hold a module back).
+ * `ready`: the selector openPage waits for (default: every step rendered, both modules of the core loaded).
  */
 export async function openPage({
   viewport = { width: 1280, height: 900 },
@@ -74,7 +76,17 @@ export async function openPage({
   permissions = [],
   acceptDownloads = false,
   secrets = [],
-  expect = ["/style.css", "/app.js", "/pkg/gitlab_aws_oidc.js", "/pkg/gitlab_aws_oidc_bg.wasm"],
+  routes = [],
+  ready = 'html[data-decoder="ready"]',
+  // The core's two modules: the inspector on load, the tools once the page is idle (www/core.js).
+  expect = [
+    "/style.css",
+    "/app.js",
+    "/pkg/gitlab_aws_oidc_inspector.js",
+    "/pkg/gitlab_aws_oidc_inspector_bg.wasm",
+    "/pkg/gitlab_aws_oidc_tools.js",
+    "/pkg/gitlab_aws_oidc_tools_bg.wasm",
+  ],
 } = {}) {
   const file = target === "file";
   const context = await env.browser.newContext({
@@ -85,6 +97,7 @@ export async function openPage({
     acceptDownloads,
   });
   if (permissions.length && !file) await context.grantPermissions(permissions, { origin: env.origin });
+  for (const [glob, handler] of routes) await context.route(glob, handler);
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   const seen = { requests: [], problems: [], dialogs: [] };
@@ -109,7 +122,7 @@ export async function openPage({
   else if (clock) await page.clock.setFixedTime(clock);
   const url = file ? singleFileUrl : `${env.origin}${path}`;
   await page.goto(url);
-  await page.waitForSelector('html[data-decoder="ready"]');
+  await page.waitForSelector(ready, { state: "attached" });
   if (clock === "install") await page.clock.pauseAt(new Date(installedAt));
   return { context, page, seen, target, url, secrets: [...secrets], expect };
 }

@@ -76,3 +76,14 @@ export function newAccess(before: string, after: string): string[] {
   const subs: string[] = result.newlyAdmitted.map((c) => c.witness.sub ?? "");
   return [verdict, ...subs, ...result.findings.map((f) => f.code), String(compareTrustPolicies(before, after).newlyAdmittedCount)];
 }
+
+// The two smaller entry points (gitlab-aws-oidc/inspector and gitlab-aws-oidc/tools): the same types.
+import initInspector, { inspectToken as inspectOnly } from "../../pkg/gitlab_aws_oidc_inspector.js";
+import initTools, { trustPolicy as policyOnly, type TrustPolicyResult } from "../../pkg/gitlab_aws_oidc_tools.js";
+
+export async function fromParts(token: string): Promise<[string | null, string]> {
+  await Promise.all([initInspector(), initTools()]);
+  const inspection: TokenInspection = inspectOnly(token, Date.now() / 1000);
+  const result: TrustPolicyResult = policyOnly({ accountId: "123456789012", subjects: [{ project_path: "acme/app", ref_type: "branch", ref: "main" }] });
+  return [inspection.providerHost, result.policy];
+}

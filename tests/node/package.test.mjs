@@ -13,7 +13,7 @@ const pkg = join(root, "pkg");
 const fixture = (path) => readFileSync(join(root, "tests/fixtures", path), "utf8");
 const NOW = 1764000000 + 20 * 60;
 
-const { default: init, inspectToken, lintTrustPolicy, ciSnippet, compareTrustPolicies, evaluateTrustPolicy } = await import(join(pkg, "gitlab_aws_oidc.js"));
+const { default: init, inspectToken, lintTrustPolicy, ciSnippet, compareTrustPolicies, evaluateTrustPolicy, trustPolicyForToken } = await import(join(pkg, "gitlab_aws_oidc.js"));
 await init({ module_or_path: readFileSync(join(pkg, "gitlab_aws_oidc_bg.wasm")) });
 
 test("inspectToken explains a gitlab.com token", () => {
@@ -97,12 +97,15 @@ test("npm pack ships a package that installs and imports by name", () => {
   const snippets = files.filter((f) => f.startsWith("snippets/"));
   assert.equal(snippets.length, 1, `one inline snippet: ${snippets}`);
   assert.match(snippets[0], /^snippets\/gitlab-aws-oidc-[0-9a-f]+\/inline0\.js$/);
+  // Every export in one module, and the same core as two smaller modules: the inspector and the tools.
   assert.deepEqual(files.filter((f) => !f.startsWith("snippets/")), [
     "README.md",
-    "gitlab_aws_oidc.d.ts",
-    "gitlab_aws_oidc.js",
-    "gitlab_aws_oidc_bg.wasm",
-    "gitlab_aws_oidc_bg.wasm.d.ts",
+    ...["gitlab_aws_oidc", "gitlab_aws_oidc_inspector", "gitlab_aws_oidc_tools"].flatMap((name) => [
+      `${name}.d.ts`,
+      `${name}.js`,
+      `${name}_bg.wasm`,
+      `${name}_bg.wasm.d.ts`,
+    ]),
     "package.json",
   ]);
   const app = join(work, "app");
@@ -129,19 +132,76 @@ console.log(verdict.code);
     { cwd: app, encoding: "utf8" },
   );
   assert.deepEqual(out.trim().split("\n"), ["gitlab.example.com/gitlab TOK017", "verified"]);
+
+  // The two smaller entry points, by name: each its own init() and wasm, the same results.
+  writeFileSync(
+    join(app, "parts.mjs"),
+    `import { readFile } from "node:fs/promises";
+import initInspector, { inspectToken, verifyToken } from "gitlab-aws-oidc/inspector";
+import initTools, { trustPolicyForToken, lintTrustPolicy } from "gitlab-aws-oidc/tools";
+import * as inspector from "gitlab-aws-oidc/inspector";
+import * as tools from "gitlab-aws-oidc/tools";
+const wasm = (name) => readFile(new URL(import.meta.resolve(\`gitlab-aws-oidc/\${name}_bg.wasm\`)));
+await initInspector({ module_or_path: await wasm("gitlab_aws_oidc_inspector") });
+await initTools({ module_or_path: await wasm("gitlab_aws_oidc_tools") });
+const [token, signed, keys] = process.argv.slice(2);
+console.log(JSON.stringify(inspectToken(token, ${NOW})));
+console.log((await verifyToken(signed, keys)).code);
+const { policy } = trustPolicyForToken(token, { accountId: "123456789012" });
+console.log(JSON.stringify({ policy, findings: lintTrustPolicy(policy, { token }) }));
+console.log(["trustPolicy" in inspector, "inspectToken" in tools].join(","));
+`,
+  );
+  const parts = execFileSync(
+    "node",
+    ["parts.mjs", fixture("tokens/self-managed-relative-root.jwt"), fixture("tokens/gitlab-com-main.jwt"), fixture("keys/jwks.json")],
+    { cwd: app, encoding: "utf8" },
+  )
+    .trim()
+    .split("\n");
+  const self = fixture("tokens/self-managed-relative-root.jwt");
+  assert.deepEqual(JSON.parse(parts[0]), inspectToken(self, NOW));
+  assert.equal(parts[1], "verified");
+  const { policy } = trustPolicyForToken(self, { accountId: "123456789012" });
+  assert.deepEqual(JSON.parse(parts[2]), { policy, findings: lintTrustPolicy(policy, { token: self }) });
+  assert.equal(parts[3], "false,false", "each part exports only its own functions");
+});
+
+test("inspectToken's result is the same object in every module, catalog texts included", () => {
+  // The inspector's boundary sends the claim catalog's texts once and puts them back in each result.
+  const token = fixture("tokens/gitlab-doc-example.jwt");
+  const first = inspectToken(token, NOW);
+  const again = inspectToken(token, NOW);
+  assert.deepEqual(again, first);
+  const known = first.explanations.filter((e) => e.known);
+  assert.ok(known.length > 10);
+  for (const e of known) {
+    assert.equal(typeof e.meaning, "string");
+    assert.ok(e.meaning.length > 0, e.claim);
+    assert.equal(typeof e.presence, "string");
+    assert.ok(e.presence.length > 2, e.claim);
+  }
+  for (const e of first.explanations.filter((x) => !x.known)) {
+    assert.equal(e.meaning, undefined);
+    assert.equal(e.presence, undefined);
+  }
+  // Keys in the documented order, as JSON.stringify shows them.
+  assert.deepEqual(Object.keys(known[0]).slice(0, 5), ["claim", "value", "known", "meaning", "presence"]);
 });
 
 test("the TypeScript types are precise: a strict consumer compiles, misuse does not", () => {
-  const dts = readFileSync(join(pkg, "gitlab_aws_oidc.d.ts"), "utf8");
-  // wasm-bindgen's raw export table (InitOutput) types its externref glue as `any`;
-  // everything a user calls or receives must be precise.
-  const api = dts
-    .replace(/export interface InitOutput \{[\s\S]*?\n\}/, "")
-    .replace(/\/\*[\s\S]*?\*\//g, "") // prose in doc comments may say "any branch"
-    .replace(/\/\/.*$/gm, "")
-    .replace(/"[^"\n]*"/g, '""'); // and string literal types such as "any-branch"
-  assert.match(dts, /export interface InitOutput \{/);
-  assert.doesNotMatch(api, /\bany\b/, "no `any` in the published API types");
+  for (const name of ["gitlab_aws_oidc", "gitlab_aws_oidc_inspector", "gitlab_aws_oidc_tools"]) {
+    const dts = readFileSync(join(pkg, `${name}.d.ts`), "utf8");
+    // wasm-bindgen's raw export table (InitOutput) types its externref glue as `any`;
+    // everything a user calls or receives must be precise.
+    const api = dts
+      .replace(/export interface InitOutput \{[\s\S]*?\n\}/, "")
+      .replace(/\/\*[\s\S]*?\*\//g, "") // prose in doc comments may say "any branch"
+      .replace(/\/\/.*$/gm, "")
+      .replace(/"[^"\n]*"/g, '""'); // and string literal types such as "any-branch"
+    assert.match(dts, /export interface InitOutput \{/, name);
+    assert.doesNotMatch(api, /\bany\b/, `no \`any\` in the published API types of ${name}`);
+  }
   const tsc = join(root, "node_modules/.bin/tsc");
   const config = ["--noEmit", "--strict", "--target", "es2022", "--module", "es2022", "--moduleResolution", "bundler", "--lib", "es2022,dom"];
   execFileSync(tsc, [...config, join(root, "tests/node/consumer.ts")], { stdio: "pipe" });
@@ -151,6 +211,13 @@ test("the TypeScript types are precise: a strict consumer compiles, misuse does 
   assert.throws(
     () => execFileSync(tsc, [...config, bad], { stdio: "pipe" }),
     (error) => /TS2322: Type 'string \| null' is not assignable to type 'number'/.test(String(error.stdout)),
+  );
+  // The inspector's entry point declares only its own functions.
+  const wrongPart = join(work, "wrong-part.ts");
+  writeFileSync(wrongPart, `import { trustPolicy } from ${JSON.stringify(join(pkg, "gitlab_aws_oidc_inspector.js"))};\nconsole.log(trustPolicy);\n`);
+  assert.throws(
+    () => execFileSync(tsc, [...config, wrongPart], { stdio: "pipe" }),
+    (error) => /TS2614: Module .* has no exported member 'trustPolicy'/.test(String(error.stdout)),
   );
   // A misspelt field of a trustPolicy result is caught before run time, as the core refuses it then.
   writeFileSync(bad, `import { ciSnippet } from ${JSON.stringify(join(pkg, "gitlab_aws_oidc.js"))};\nciSnippet({ policy: { audience: "a", providerArm: "b" } });\n`);

@@ -1,0 +1,116 @@
+// The core comes in two modules (www/core.js): the inspector, which a cold load fetches, and the tools
+// (steps 2–4), which load when a step that needs them opens, a link opens one, or the page is idle after
+// its first paint. These hold one module back (context.route) to check that every path that needs the
+// tools waits for them, that step 1 never does, and that a failure to load them is said where it matters.
+//
+// Run: scripts/build.sh && node --test tests/e2e/   (set-up: harness.mjs)
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { byTestId, env, finish, fixture, openPage, setup, showPane, token, waitForText } from "./harness.mjs";
+
+setup();
+
+const TOOLS_WASM = "**/pkg/gitlab_aws_oidc_tools_bg.wasm";
+const INSPECTOR_WASM = "**/pkg/gitlab_aws_oidc_inspector_bg.wasm";
+
+/** A route handler that holds requests until release() is called. */
+function holdUntilReleased() {
+  let release = () => {};
+  const released = new Promise((resolve) => {
+    release = resolve;
+  });
+  /** @param {import("playwright-core").Route} route */
+  const handler = async (route) => {
+    await released;
+    await route.continue();
+  };
+  return { handler, release };
+}
+
+describe("the tools module loads when it is needed", { concurrency: 2 }, () => {
+  test("step 1 works while the tools have not loaded; step 2 opened meanwhile catches up when they arrive", async () => {
+    const jwt = token("gitlab-com-main").trim();
+    const tools = holdUntilReleased();
+    const session = await openPage({ routes: [[TOOLS_WASM, tools.handler]], ready: 'html[data-tools="loading"]', secrets: [jwt] });
+    const { page } = session;
+    await byTestId(page, "token-input").fill(jwt);
+    await waitForText(page, "claims-table", "acme/platform/deployer");
+    await byTestId(page, "findings-list").waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.tools), "loading", "the tools are still held back");
+
+    await showPane(page, "policy");
+    assert.equal(await byTestId(page, "subject-project_path").inputValue(), "", "not filled without the tools");
+    tools.release();
+    await page.waitForSelector('html[data-tools="ready"]', { state: "attached" });
+    await page.waitForFunction(() => document.querySelector('[data-testid="subject-project_path"]')?.value === "acme/platform/deployer");
+    assert.match(await byTestId(page, "from-token-status").textContent(), /filled from the pasted token/);
+    await byTestId(page, "policy-account").fill("123456789012");
+    await byTestId(page, "policy-code").waitFor();
+    const expected = env.core.trustPolicyForToken(jwt, { accountId: "123456789012" }).policy;
+    assert.equal((await byTestId(page, "policy-code").textContent())?.trimEnd(), expected.trimEnd());
+    await page.waitForSelector('html[data-decoder="ready"]', { state: "attached" });
+    await finish(session);
+  });
+
+  test("a link to step 3 asks for the tools at once, without waiting for the inspector or an idle page", async () => {
+    const inspector = holdUntilReleased();
+    const session = await openPage({
+      path: "/#pane=check",
+      routes: [[INSPECTOR_WASM, inspector.handler]],
+      ready: 'html[data-tools="ready"]',
+    });
+    const { page } = session;
+    await page.waitForSelector("#pane-check:not([hidden])");
+    const doc = fixture("lint", "gitlab-doc-2023.json");
+    await byTestId(page, "check-input").fill(doc);
+    await byTestId(page, "check-findings").waitFor();
+    const codes = await page
+      .locator('[data-testid="check-finding"]')
+      .evaluateAll((items) => items.map((li) => /** @type {HTMLElement} */ (li).dataset.code));
+    assert.deepEqual(codes, env.core.lintTrustPolicy(doc).map((f) => f.code));
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.decoder), undefined, "the inspector is still held back");
+    inspector.release();
+    await page.waitForSelector('html[data-decoder="ready"]', { state: "attached" });
+    await finish(session);
+  });
+
+  test("a link to step 2 with a token pasted before the tools arrive: the form follows the token", async () => {
+    const jwt = token("self-managed-relative-root").trim();
+    const tools = holdUntilReleased();
+    const session = await openPage({ path: "/#pane=policy", routes: [[TOOLS_WASM, tools.handler]], ready: 'html[data-tools="loading"]', secrets: [jwt] });
+    const { page } = session;
+    await showPane(page, "token");
+    await byTestId(page, "token-input").fill(jwt);
+    await waitForText(page, "claims-table", "infra/terraform");
+    await showPane(page, "policy");
+    tools.release();
+    await page.waitForFunction(() => document.querySelector('[data-testid="subject-project_path"]')?.value === "infra/terraform");
+    assert.equal(await byTestId(page, "policy-issuer").inputValue(), "https://gitlab.example.com/gitlab");
+    await page.waitForSelector('html[data-decoder="ready"]', { state: "attached" });
+    await finish(session);
+  });
+
+  test("when the tools cannot load, steps 2–4 say so and step 1 still works", async () => {
+    const jwt = token("gitlab-com-main").trim();
+    const session = await openPage({
+      routes: [[TOOLS_WASM, (route) => route.abort()]],
+      ready: 'html[data-decoder="ready"]',
+      secrets: [jwt],
+    });
+    const { page, seen } = session;
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.tools), "failed");
+    await byTestId(page, "token-input").fill(jwt);
+    await waitForText(page, "claims-table", "acme/platform/deployer");
+    await showPane(page, "policy");
+    await waitForText(page, "policy-error", "page.decoder");
+    assert.match(await byTestId(page, "policy-error").textContent(), /policy tools \(WebAssembly\) failed to load/);
+    await showPane(page, "check");
+    await byTestId(page, "check-input").fill(fixture("lint", "gitlab-doc-2023.json"));
+    await waitForText(page, "check-error", "page.decoder");
+    // The aborted request is the only problem the page reports.
+    assert.ok(seen.problems.length > 0 && seen.problems.every((p) => /Failed to load resource|ERR_FAILED/.test(p)), seen.problems.join("\n"));
+    seen.problems.length = 0;
+    await finish(session);
+  });
+});
