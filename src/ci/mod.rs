@@ -606,7 +606,8 @@ fn check_token_variable(token: &str) -> Result<(), SnippetError> {
     }
 }
 
-const RESERVED_KEYS: [&str; 11] = [
+/// Top-level `.gitlab-ci.yml` keys that are not jobs (also what `diagnose` skips when it reads a job).
+pub(crate) const RESERVED_KEYS: [&str; 11] = [
     "stages",
     "variables",
     "default",

@@ -5,25 +5,12 @@
 //! scripts, which is what a job that assumes a role is made of. Anything it cannot read is
 //! simply not known, never guessed.
 
+// The top-level keys that are not jobs: one list, the snippet checks'.
+use crate::ci::RESERVED_KEYS as RESERVED;
 use crate::text::{contains, Gather as _, Joined as _};
 
 /// The most of a pasted job that is read.
 pub const MAX_JOB_BYTES: usize = 256 * 1024;
-
-/// Top-level keys that are not jobs.
-const RESERVED: [&str; 11] = [
-    "default",
-    "variables",
-    "stages",
-    "include",
-    "workflow",
-    "image",
-    "services",
-    "cache",
-    "before_script",
-    "after_script",
-    "spec",
-];
 
 /// The arguments of the job's `aws sts assume-role-with-web-identity`, as written.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
