@@ -66,13 +66,14 @@ const TEXT_HTML = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">
  */
 const EMPTY_MODULE = "bench-empty-module.js";
 function staticCopyOf(html) {
-  let scripts = 0;
+  let modules = 0;
   const stripped = html
-    .replace(/<script\b([^>]*)\bsrc="[^"]*"([^>]*)><\/script>/g, (_, before, after) =>
-      scripts++ ? "" : `<script${before}src="${EMPTY_MODULE}"${after}></script>`,
+    // The page's module (app.js) becomes the empty one; any other script (boot.js) goes.
+    .replace(/<script\b([^>]*)\bsrc="[^"]*"([^>]*)><\/script>/g, (script, before, after) =>
+      /type="module"/.test(script) && !modules++ ? `<script${before}src="${EMPTY_MODULE}"${after}></script>` : "",
     )
     .replace(/<link rel="(?:preload|modulepreload)"[^>]*>/g, "");
-  if (scripts === 0) throw new Error("bench: index.html has no script to replace");
+  if (modules === 0) throw new Error("bench: index.html has no module script to replace");
   return stripped;
 }
 
