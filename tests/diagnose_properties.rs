@@ -264,24 +264,9 @@ const SAMPLES: [&str; 10] = [
     "╷\n│ Error: configuring Terraform AWS Provider: operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, RequestID: 1, api error AccessDenied: Not\n│ authorized\n╵",
 ];
 
-fn mutate(text: &str, edits: &[(usize, u8, char)]) -> String {
-    let mut chars: Vec<char> = text.chars().collect();
-    for &(at, op, c) in edits {
-        if chars.is_empty() {
-            chars.push(c);
-            continue;
-        }
-        let at = at % chars.len();
-        match op % 3 {
-            0 => chars[at] = c,
-            1 => chars.insert(at, c),
-            _ => {
-                chars.remove(at);
-            }
-        }
-    }
-    chars.into_iter().collect()
-}
+#[path = "common/mutate.rs"]
+mod common_mutate;
+use common_mutate::mutate;
 
 fn edits() -> impl Strategy<Value = Vec<(usize, u8, char)>> {
     prop::collection::vec(

@@ -19,25 +19,9 @@ const POLICY: &str = include_str!("fixtures/lint/self-managed-mixed.json");
 const SPEC: &str = include_str!("fixtures/policy/release-tags.spec.json");
 const SNIPPET: &str = include_str!("fixtures/ci/policy-mismatch.spec.json");
 
-/// The text with `edits` characters replaced, inserted or deleted.
-fn mutate(text: &str, edits: &[(usize, u8, char)]) -> String {
-    let mut chars: Vec<char> = text.chars().collect();
-    for &(at, op, c) in edits {
-        if chars.is_empty() {
-            chars.push(c);
-            continue;
-        }
-        let at = at % chars.len();
-        match op % 3 {
-            0 => chars[at] = c,
-            1 => chars.insert(at, c),
-            _ => {
-                chars.remove(at);
-            }
-        }
-    }
-    chars.into_iter().collect()
-}
+#[path = "common/mutate.rs"]
+mod common_mutate;
+use common_mutate::mutate;
 
 fn edits() -> impl Strategy<Value = Vec<(usize, u8, char)>> {
     prop::collection::vec(

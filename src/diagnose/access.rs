@@ -973,14 +973,12 @@ fn neighbours(claims: &Claims) -> Vec<Claims> {
                     None
                 }
             };
-            for key in [
-                "project_path",
-                "project_id",
-                "job_project_path",
-                "job_project_id",
-                "source_project_path",
-                "source_project_id",
-            ] {
+            // Every claim named like a project component (the grammar's one list).
+            let keys = crate::subject::Component::ALL
+                .into_iter()
+                .filter(|c| c.identifies_project())
+                .map(crate::subject::Component::name);
+            for key in keys {
                 if let Some(new) = raw.get(key).and_then(Value::as_str).and_then(rename) {
                     raw.insert(key.to_owned(), Value::String(new));
                 }
