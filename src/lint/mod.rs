@@ -8,6 +8,7 @@ use crate::input::{self, Fields, InputError};
 use crate::text::Gather as _;
 use thiserror::Error;
 
+pub use crate::finding::Docs;
 use crate::finding::{Finding, Rule};
 use crate::issuer::ProviderHost;
 use crate::policy::arn::{Partition, PARTITION_NAMES};
@@ -19,20 +20,7 @@ use crate::subject::{pattern_scope, PatternScope};
 use crate::token::{decode_unverified, Claims, TokenError};
 use std::borrow::Cow;
 
-pub use rules::{ALL, DOCUMENTED};
-
-/// A rule's documentation, in the shape every rule page follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Docs {
-    pub what_it_does: &'static str,
-    pub why_is_this_bad: &'static str,
-    /// A policy (JSON) that fires this rule, and only it.
-    pub example: &'static str,
-    /// The same policy, fixed: fires no rule.
-    pub use_instead: &'static str,
-    /// The lint context (JSON) both examples are checked with; `{}` for none.
-    pub context: &'static str,
-}
+pub use rules::{ALL, DOCUMENTED, SOURCES};
 
 /// A lint rule: identity and check (its [`Docs`] are kept apart, in [`DOCUMENTED`]).
 pub struct LintRule {

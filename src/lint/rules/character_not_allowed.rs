@@ -21,6 +21,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:fix\u2013login"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:fix-login"}}"#),
     context: "{}",
+    fix: "Rename the branch or tag to use characters IAM accepts, or match it with a `StringLike` pattern in which `?` stands for the character; the finding's path says where it is.",
 };
 
 /// The JSON path and text of the first string (key or value) holding a refused character.

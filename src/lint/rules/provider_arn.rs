@@ -21,6 +21,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::AWS_ACCOUNT:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: "Use the provider's ARN exactly as `aws iam list-open-id-connect-providers` prints it: `arn:<partition>:iam::<12-digit account>:oidc-provider/<host>`, in the role's own account and partition. Create the provider first if it does not exist (`trustPolicy`'s outputs can).",
 };
 
 /// What is wrong with a provider ARN, if anything.

@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:refs/heads/main"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: "Write `sub` as GitLab emits it: `project_path:<group>/<project>:ref_type:<branch|tag>:ref:<branch or tag name>` by default, or the project's `ci_id_token_sub_claim_components` in their order. Copy it from a real token: paste one into step 1 of the page, or let `trustPolicyForToken` write the policy.",
 };
 
 /// Why GitLab cannot emit a `sub` value or pattern, if it cannot.

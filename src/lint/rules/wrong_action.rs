@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: r#"Set `"Action": "sts:AssumeRoleWithWebIdentity"` (the one-click fix does). Give other principals and actions a statement or role of their own."#,
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
