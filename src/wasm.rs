@@ -30,7 +30,7 @@ mod tools;
 pub use inspector::{check_keys, inspect_token, verify_token};
 #[cfg(feature = "tools")]
 pub use tools::{
-    ci_snippet, compare_trust_policies, evaluate_trust_policy, lint_trust_policy, spec_for_token, trust_policy,
+    ci_snippet, compare_trust_policies, diagnose, evaluate_trust_policy, lint_trust_policy, spec_for_token, trust_policy,
     trust_policy_for_token,
 };
 
