@@ -924,3 +924,16 @@ fn regressions_found_by_the_properties() {
     let text = "operation error STS: AssumeRoleWithWebIden\u{1b882}ity, https respo se error Statu'Code: 400";
     assert_eq!(diagnose(text, &Context::default()).error.client, Client::SdkGo);
 }
+
+/// The published `CauseId` type lists exactly the causes `diagnose` reports.
+#[test]
+fn cause_ids_match_the_published_type() {
+    let types = include_str!("../src/wasm/types.d.ts");
+    let start = types.find("export type CauseId =").expect("CauseId is published");
+    let union = &types[start..start + types[start..].find(';').expect("the union ends")];
+    let mut published: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+    let mut ids: Vec<&str> = gitlab_aws_oidc::diagnose::catalogue().map(|(id, _)| id).collect();
+    published.sort_unstable();
+    ids.sort_unstable();
+    assert_eq!(published, ids);
+}

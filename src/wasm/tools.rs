@@ -1,5 +1,5 @@
 //! The exports that build and check (feature `tools`): trust policies, their
-//! lint and evaluation, and pipeline snippets. See `src/wasm.rs`.
+//! lint, evaluation and comparison, pipeline snippets and the diagnosis of STS errors. See `src/wasm.rs`.
 
 use js_sys::{Array, JSON};
 use wasm_bindgen::prelude::*;
@@ -150,4 +150,23 @@ pub fn spec_for_token(
 fn token_options(options: &JsValue) -> Result<TokenPolicyOptions, JsValue> {
     let text = json_text(options, "options", "options.invalid", true)?;
     TokenPolicyOptions::from_json(&text).map_err(|e| js_error(&e))
+}
+
+/// Why STS (or the job around it) refused: the error found in a pasted text, its causes checked
+/// against what the context holds (token or claims, policy, job, role ARN, client IDs, …), most
+/// likely first, and findings about the input. A text with no recognisable error still gets
+/// every check the context allows (`error.code` is `unknown`). A token found in the text is
+/// masked in every string of the result.
+///
+/// # Errors
+/// Throws a `GitlabAwsOidcError` (`diagnose.context`, its `field` naming the entry) only for a
+/// context that cannot be read.
+#[wasm_bindgen(js_name = diagnose, unchecked_return_type = "Diagnosis")]
+pub fn diagnose(
+    #[wasm_bindgen(js_name = errorText)] error_text: &str,
+    #[wasm_bindgen(unchecked_optional_param_type = "DiagnoseContext")] context: &JsValue,
+) -> Result<JsValue, JsValue> {
+    let context = json_text(context, "context", "diagnose.context", true)?;
+    let diagnosis = crate::diagnose::diagnose_text(error_text, &context).map_err(|e| js_error(&e))?;
+    to_js(&diagnosis)
 }

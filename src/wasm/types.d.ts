@@ -280,6 +280,113 @@ export interface LintContext {
   partition?: Partition;
 }
 
+/** What `diagnose` may check the error against; every field is optional. */
+export interface DiagnoseContext {
+  /** The job's ID token (compact JWT). Give this or `claims`, not both. */
+  token?: string;
+  /** The token's claims, when the token itself is not at hand. */
+  claims?: Record<string, JsonValue>;
+  /** The role's trust policy (JSON text, or a role / `get-role` output). */
+  policy?: string;
+  /** A `.gitlab-ci.yml`, or one job of it. */
+  job?: string;
+  roleArn?: string;
+  /** The IAM OIDC provider's client-ID list, when known. */
+  clientIds?: string[];
+  /** The role's `MaxSessionDuration` in seconds, when known. */
+  maxSessionDuration?: number;
+  /** The region the job calls STS in. */
+  region?: string;
+  /** "Now" in seconds since 1970 (`Date.now() / 1000`); the token's times are not judged without it. */
+  nowSeconds?: number;
+}
+
+/** The program that wrapped an error text. */
+export type ErrorClient =
+  | "aws-cli" | "sdk-python" | "sdk-go" | "sdk-java" | "sdk-javascript" | "sdk-rust" | "sdk-ruby"
+  | "sdk-dotnet" | "sdk-php" | "terraform" | "xml" | "unknown";
+
+/** What an error means, whatever its wrapper. */
+export type ErrorKind =
+  | "no-provider" | "incorrect-audience" | "missing-claim" | "jwks-unreachable" | "thumbprint-mismatch"
+  | "provider-connect" | "not-a-jwt" | "token-expired" | "not-authorized" | "duration-exceeds-max"
+  | "duration-out-of-range" | "session-name-invalid" | "role-arn-invalid" | "token-empty" | "region-disabled"
+  | "idp-communication" | "idp-rejected-claim" | "session-expired" | "invalid-client-token" | "policy-too-large"
+  | "invalid-identity-token" | "validation-error" | "malformed-policy" | "no-credentials"
+  | "service-access-denied" | "unknown";
+
+/** The error as recognised in the text. */
+export interface RecognizedError {
+  /** The code STS or IAM sent (`AccessDenied`, `InvalidIdentityToken`, …), a client's own, or `unknown`. */
+  code: string;
+  kind: ErrorKind;
+  /** One sentence: what the error means. */
+  summary: string;
+  /** The API operation, when the text names it. */
+  operation?: string;
+  /** The error's message as the text gives it (any token masked; whitespace runs made one space). */
+  message: string;
+  client: ErrorClient;
+  /** The HTTP status, when the text shows it. */
+  status?: number;
+}
+
+/** A way to remove a cause. */
+export interface CauseFix {
+  kind: "policy" | "job" | "aws-cli" | "gitlab" | "retry";
+  /** What to do, in words. */
+  description: string;
+  /** The command, YAML or statement to copy. */
+  code?: string;
+  /** The whole trust policy with the edit applied, when the fix is a policy edit. */
+  policy?: string;
+}
+
+/** The causes `diagnose` checks, in catalogue order. */
+export type CauseId =
+  | "trust-policy-denies" | "token-expired" | "token-not-jwt" | "token-variable-empty" | "legacy-token"
+  | "claim-missing" | "audience-not-client-id" | "provider-url-mismatch" | "provider-other-account"
+  | "partition-mismatch" | "provider-missing" | "jwks-unreachable" | "thumbprint-outdated"
+  | "provider-url-form" | "certificate-chain" | "deployed-policy-differs" | "duration-exceeds-max"
+  | "duration-out-of-range" | "session-name-invalid" | "role-arn-invalid" | "region-sts-inactive"
+  | "transient" | "session-outlived" | "static-keys" | "credentials-not-exported" | "policy-too-large"
+  | "policy-rejected" | "role-permissions";
+
+/** One possible cause of the error, and what its check found. */
+export interface Cause {
+  id: CauseId;
+  title: string;
+  verdict: "confirmed" | "possible" | "cannot-tell-offline" | "ruled-out";
+  /** The values that decided the verdict, quoted. */
+  evidence: string;
+  fix?: CauseFix;
+  /** The one command that checks the account-side (or GitLab-side) part. */
+  confirm?: string;
+  /** For `trust-policy-denies`: the check of the closest statement that fails. */
+  failed?: {
+    statement: number;
+    element: "principal" | "action" | "condition" | "deny" | "effect";
+    operator?: string;
+    key?: string;
+    /** The token's values (empty when it has none). */
+    actual: string[];
+    /** What the statement expects. */
+    expected: string[];
+  };
+}
+
+/** `diagnose`'s answer. */
+export interface Diagnosis {
+  /** The first STS or IAM error in the text; `code` is `unknown` when there is none. */
+  error: RecognizedError;
+  /** Its causes, most likely first: confirmed, possible, cannot tell offline, ruled out. */
+  causes: Cause[];
+  /** Every other distinct error in the text (up to 9), in text order, each with its causes. */
+  others: { error: RecognizedError; causes: Cause[] }[];
+  /** About the input: what was found in it and what could not be read. Errors first. */
+  findings: Finding[];
+}
+
 /** Context for `evaluateTrustPolicy`. */
 /** What `compareTrustPolicies` is limited to. */
 export interface DiffContext {
@@ -567,7 +674,8 @@ export type ErrorCode =
   | "snippet.codebuild"
   | "snippet.issuer"
   | "snippet.policy"
-  | "snippet.existing_job";
+  | "snippet.existing_job"
+  | "diagnose.context";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {
