@@ -30,7 +30,9 @@ build_module inspector gitlab_aws_oidc_inspector
 build_module tools gitlab_aws_oidc_tools
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 node scripts/package-json.mjs > pkg/package.json
-cp README.md pkg/README.md
+# The package's own README (for package users, not the repository's) and both licence texts.
+cp npm/README.md pkg/README.md
+cp LICENSE-MIT LICENSE-APACHE pkg/
 
 rm -rf dist/www
 mkdir -p dist/www/pkg
