@@ -3,7 +3,7 @@ export type Severity = "error" | "warning" | "info";
 
 /** A stable, documented observation about the input: data, never an exception. */
 export interface Finding {
-  /** Stable code, never renumbered, e.g. "TOK002". See README "Finding codes". */
+  /** Stable code, never renumbered, e.g. "TOK002". Each has a page: docs/rules/<CODE>.md. */
   code: string;
   /** Kebab-case rule name, e.g. "expired". */
   name: string;
@@ -387,7 +387,6 @@ export interface Diagnosis {
   findings: Finding[];
 }
 
-/** Context for `evaluateTrustPolicy`. */
 /** What `compareTrustPolicies` is limited to. */
 export interface DiffContext {
   /** Only tokens from this GitLab instance (its issuer URL, e.g. `https://gitlab.com`); every provider either policy trusts when absent. */
@@ -422,6 +421,7 @@ export interface Comparison {
   findings: Finding[];
 }
 
+/** Context for `evaluateTrustPolicy`. */
 export interface EvaluateContext {
   /** The IAM OIDC provider's client IDs: STS refuses a token whose aud is not among them. */
   clientIds?: string[];

@@ -38,7 +38,7 @@ export function whereWrong(policy: string): string {
   }
 }
 
-/** The README documents the context and options as optional: they may be left out. */
+/** docs/api.md documents the context and options as optional: they may be left out. */
 export function withoutOptions(policy: string, token: string): [Finding[], string | undefined] {
   return [lintTrustPolicy(policy), specForToken(token).issuer];
 }
