@@ -129,6 +129,38 @@ describe("links", () => {
   });
 });
 
+describe("the API reference", () => {
+  const api = readFileSync(join(root, "docs/api.md"), "utf8");
+  const types = readFileSync(join(root, "src/wasm/types.d.ts"), "utf8");
+  /** The functions the package's main module exports (its generated .d.ts), init and initSync aside. */
+  const exported = () =>
+    [...readFileSync(join(pkg, "gitlab_aws_oidc.d.ts"), "utf8").matchAll(/^export function (\w+)\(/gm)]
+      .map((m) => m[1])
+      .filter((name) => name !== "initSync")
+      .sort();
+
+  test("docs/api.md has a section for every export, and the package README lists each", () => {
+    assert.ok(existsSync(join(pkg, "gitlab_aws_oidc.d.ts")), "pkg/ is not built: run scripts/build.sh first");
+    const names = exported();
+    assert.ok(names.length >= 11, names.join(", "));
+    const sections = anchorsOf(api);
+    const packageReadme = readFileSync(join(root, "npm/README.md"), "utf8");
+    for (const name of names) {
+      assert.ok(sections.has(name.toLowerCase()), `docs/api.md has no "## ${name}" section`);
+      assert.ok(api.includes(`\`${name}(`), `docs/api.md gives ${name}'s signature`);
+      assert.ok(packageReadme.includes(`| \`${name}(`), `npm/README.md's exports table lists ${name}`);
+    }
+  });
+
+  test("docs/api.md names every error code the types list", () => {
+    const union = /export type ErrorCode =([^;]*);/.exec(types)?.[1] ?? "";
+    const codes = [...union.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    assert.ok(codes.length > 50, `ErrorCode lists ${codes.length} codes`);
+    const missing = codes.filter((code) => !api.includes(`\`${code}\``));
+    assert.deepEqual(missing, [], "error codes docs/api.md does not mention");
+  });
+});
+
 /** Every runnable block of the documentation, by kind. */
 function runnableBlocks() {
   const blocks = { sh: [], js: [], browser: [], skipped: [] };
