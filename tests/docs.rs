@@ -391,7 +391,7 @@ fn input_blocks(area: Area, input: &str, context: &str, fixed: bool) -> Vec<Bloc
                 } else {
                     "with this `existingJob`:"
                 };
-                block(label.to_owned(), "yaml", job);
+                block(label.to_owned(), "yaml", job.trim_end().to_owned());
             }
         }
         Area::Token => {
@@ -431,7 +431,7 @@ fn input_blocks(area: Area, input: &str, context: &str, fixed: bool) -> Vec<Bloc
                 block("with this context:".to_owned(), "json", pretty(&Value::Object(context)));
             }
             if let Some(Value::String(job)) = job {
-                block("and this `job`:".to_owned(), "yaml", job);
+                block("and this `job`:".to_owned(), "yaml", job.trim_end().to_owned());
             }
         }
     }
