@@ -2,17 +2,18 @@
 // scripts/build.sh) served on 127.0.0.1, the fixture token aud-list (a job that asked for two audiences) pasted into step 1, the
 // instance's keys pasted so the signature is verified, and the clock set to 20 minutes after the token
 // was issued, so the picture is the same on every run. Headless Chromium, as the browser tests run it.
-//   node scripts/screenshot.mjs            (after scripts/build.sh)
-// The README shows the file; never edit it by hand.
+//   node scripts/screenshot.mjs [out.png]   (after scripts/build.sh; out.png defaults to docs/screenshot.png)
+// The README shows the file; never edit it by hand. tests/e2e/rules.test.mjs runs this script into a
+// temporary file, so it keeps working as the page changes.
 
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { launchChromium, serveSite } from "./chromium.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const site = join(root, "dist", "www");
-const out = join(root, "docs", "screenshot.png");
+const out = process.argv[2] ? resolve(process.argv[2]) : join(root, "docs", "screenshot.png");
 const fixture = (...parts) => readFileSync(join(root, "tests", "fixtures", ...parts), "utf8");
 
 if (!existsSync(join(site, "index.html"))) {
@@ -34,6 +35,8 @@ try {
   await page.getByTestId("token-input").fill(fixture("tokens", "aud-list.jwt").trim());
   await page.getByTestId("keys-input").fill(fixture("keys", "jwks.json"));
   await page.getByTestId("claims-table").waitFor();
+  // The finding whose code links to its rule's page.
+  await page.waitForSelector('[data-testid="finding"][data-code="TOK005"] [data-testid="rule-link"]');
   await page.waitForFunction(() => /Signature verified/.test(document.querySelector('[data-part="status"]')?.textContent ?? ""));
   // The caret and the focus ring are not part of the picture.
   await page.evaluate(() => /** @type {HTMLElement | null} */ (document.activeElement)?.blur());

@@ -6,7 +6,9 @@
 
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { assertAccessible, byTestId, finish, openPage, root, setup, showPane, token } from "./harness.mjs";
 
@@ -96,5 +98,14 @@ describe("rule pages", () => {
     await page.waitForSelector('[data-testid="finding"][data-code="TOK005"]');
     await assertShowsRule(await openRuleOf(page, "TOK005"), "TOK005");
     await finish(session); // asserts no request beyond the file itself
+  });
+
+  test("the README's screenshot script still pictures the page: a token, its verified signature and a finding", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "gao-shot-")), "screenshot.png");
+    execFileSync(process.execPath, [join(root, "scripts", "screenshot.mjs"), out], { stdio: "pipe", timeout: 120_000 });
+    const png = readFileSync(out);
+    assert.equal(png.subarray(1, 4).toString("latin1"), "PNG");
+    // The IHDR chunk: width and height, big-endian, at bytes 16 and 20.
+    assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [1280, 860]);
   });
 });
