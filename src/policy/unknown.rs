@@ -43,24 +43,33 @@ pub fn known_prefix(value: &str) -> &str {
     value.find(OPEN).map_or(value, |at| &value[..at])
 }
 
-/// A text with each marker replaced by `names[index]` (`?` for a number not in the table).
+/// A text with each marker replaced by `names[index]` (a number not in the table stays as it is).
+/// A message quoting a value with `{:?}` holds the marker escaped (`\u{e000}0\u{e001}`): that
+/// form is replaced too.
 #[must_use]
 pub fn display(text: &str, names: &[String]) -> String {
-    if !has_unknown(text) {
-        return text.to_owned();
-    }
+    let raw = replace(text, &OPEN.to_string(), &CLOSE.to_string(), names);
+    replace(&raw, "\\u{e000}", "\\u{e001}", names)
+}
+
+fn replace(text: &str, open: &str, close: &str, names: &[String]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(start) = rest.find(OPEN) {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + OPEN.len_utf8()..];
-        let Some(end) = after.find(CLOSE) else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let name = after[..end].parse::<usize>().ok().and_then(|i| names.get(i));
-        out.push_str(name.map_or("?", String::as_str));
-        rest = &after[end + CLOSE.len_utf8()..];
+    while let Some(start) = rest.find(open) {
+        let after = &rest[start + open.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let name = after[..digits].parse::<usize>().ok().and_then(|i| names.get(i));
+        match (name, after[digits..].strip_prefix(close)) {
+            (Some(name), Some(tail)) if digits > 0 => {
+                out.push_str(&rest[..start]);
+                out.push_str(name);
+                rest = tail;
+            }
+            _ => {
+                out.push_str(&rest[..start + open.len()]);
+                rest = after;
+            }
+        }
     }
     out.push_str(rest);
     out
@@ -81,6 +90,8 @@ mod tests {
         names[11] = "${Ref}".to_owned();
         assert_eq!(display(&value, &names), "project_path:${Group}/app:ref:${Ref}");
         assert_eq!(display("\u{e000}9", &names), "\u{e000}9");
+        assert_eq!(display(&format!("{}", marker(99)), &names), marker(99), "a number not in the table stays");
         assert_eq!(display("plain", &[]), "plain");
+        assert_eq!(display(&format!("sub {value:?}"), &names), "sub \"project_path:${Group}/app:ref:${Ref}\"");
     }
 }
