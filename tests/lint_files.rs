@@ -3,6 +3,7 @@
 //! findings carry, values known only at deploy time or after apply, unusable files, and every
 //! report format (snapshots of one run over all fixtures). The reports are also checked by
 //! independent tools in tests/tools/lint-reports.test.mjs.
+#![cfg(not(target_arch = "wasm32"))]
 
 use gitlab_aws_oidc::lint::Context;
 use gitlab_aws_oidc::report::{
@@ -46,7 +47,9 @@ fn lint_with(path: &str, text: &str, context: &str) -> FileReport {
         path: path.to_owned(),
         text: text.to_owned(),
     };
-    lint_files(&[file], &Context::from_json(context).unwrap()).files.remove(0)
+    lint_files(&[file], &Context::from_json(context).unwrap())
+        .files
+        .remove(0)
 }
 
 fn role<'a>(file: &'a FileReport, name: &str) -> &'a RoleReport {
@@ -119,7 +122,11 @@ fn iam_outputs_lint_the_roles_that_trust_an_oidc_provider_and_count_the_others()
     for name in ["role-api.json", "get-role.json"] {
         let file = one(name);
         assert_eq!(names(&file), ["gitlab-ci-app-deploy"], "{name}");
-        assert!(file.roles[0].findings.is_empty(), "{name}: {:?}", file.roles[0].findings);
+        assert!(
+            file.roles[0].findings.is_empty(),
+            "{name}: {:?}",
+            file.roles[0].findings
+        );
     }
     let list = one("list-roles.json");
     assert_eq!((names(&list), list.skipped), (vec!["gitlab-ci-group-wide"], 1));
@@ -127,9 +134,15 @@ fn iam_outputs_lint_the_roles_that_trust_an_oidc_provider_and_count_the_others()
     // ec2-instance (a service) and cross-account-audit (an account) trust no OIDC provider.
     assert_eq!(
         (names(&details), details.skipped),
-        (vec!["gitlab-ci-app-deploy", "gitlab-ci-group-wide", "github-actions-copy"], 2)
+        (
+            vec!["gitlab-ci-app-deploy", "gitlab-ci-group-wide", "github-actions-copy"],
+            2
+        )
     );
-    assert_eq!(codes(role(&details, "gitlab-ci-group-wide")), ["POL006", "POL007", "POL014"]);
+    assert_eq!(
+        codes(role(&details, "gitlab-ci-group-wide")),
+        ["POL006", "POL007", "POL014"]
+    );
     assert_eq!(codes(role(&details, "github-actions-copy")), ["POL011"]);
 }
 
@@ -166,7 +179,10 @@ fn terraform_plans_read_changes_planned_values_and_prior_data_sources() {
     assert_eq!(plan.skipped, 1);
     assert_eq!(codes(role(&plan, "aws_iam_role.deploy")), ["POL007"]);
     let unknown = role(&plan, "module.ci.aws_iam_role.this[0]");
-    assert_eq!((unknown.unknown.as_slice(), unknown.findings.len()), (&["$".to_owned()][..], 0));
+    assert_eq!(
+        (unknown.unknown.as_slice(), unknown.findings.len()),
+        (&["$".to_owned()][..], 0)
+    );
     assert_eq!(unknown.error, None);
 
     let state = one("terraform-state.json");
@@ -185,19 +201,28 @@ fn terraform_plans_read_changes_planned_values_and_prior_data_sources() {
     let json = data["values"]["json"].as_str().unwrap().replace("ref:v*", "ref:v*x");
     data["values"]["json"] = json.into();
     let lone = text("state.json", &state.to_string());
-    assert!(names(&lone).contains(&"data.aws_iam_policy_document.release_trust"), "{:?}", names(&lone));
+    assert!(
+        names(&lone).contains(&"data.aws_iam_policy_document.release_trust"),
+        "{:?}",
+        names(&lone)
+    );
 }
 
 #[test]
 fn cloudformation_functions_stay_unknown_values_the_rules_reason_about() {
     let template = one("cloudformation.yaml");
-    assert_eq!((names(&template), template.skipped), (vec!["DeployRole", "ReleaseRole", "ConditionalRole"], 1));
+    assert_eq!(
+        (names(&template), template.skipped),
+        (vec!["DeployRole", "ReleaseRole", "ConditionalRole"], 1)
+    );
 
     // !GetAtt of the template's own OIDC provider is that provider: no POL016, POL019 or POL010.
     // `project_path:${GitLabGroup}/app:…:ref:*` names one group's project, any branch.
     let deploy = role(&template, "DeployRole");
     assert_eq!(codes(deploy), ["POL007"]);
-    assert!(deploy.findings[0].message.contains("\"project_path:${GitLabGroup}/app:ref_type:branch:ref:*\""));
+    assert!(deploy.findings[0]
+        .message
+        .contains("\"project_path:${GitLabGroup}/app:ref_type:branch:ref:*\""));
     assert_eq!(
         deploy.unknown,
         [
@@ -218,7 +243,11 @@ fn cloudformation_functions_stay_unknown_values_the_rules_reason_about() {
     // !FindInMap gave the audience; the account and partition are unknown, the host is written.
     assert_eq!(codes(build), ["POL005"]);
     assert_eq!(build.unknown, ["$.Statement[0].Principal.Federated"]);
-    assert!(json.roles.iter().flat_map(|r| &r.findings).all(|f| f.fix.is_none() || !f.fix.as_deref().unwrap().contains('\u{e000}')));
+    assert!(json
+        .roles
+        .iter()
+        .flat_map(|r| &r.findings)
+        .all(|f| f.fix.is_none() || !f.fix.as_deref().unwrap().contains('\u{e000}')));
 }
 
 /// A template with one role whose `Statement` is `statement` (YAML, indented for its place).
@@ -251,21 +280,49 @@ fn lint_template(statement: &str, context: &str) -> RoleReport {
 fn what_the_linter_concludes_from_unknown_parts() {
     let cases: [(&str, &str, &[&str]); 8] = [
         // One project of an unknown group, on main: nothing to say.
-        ("StringEquals", "!Sub project_path:${Group}/app:ref_type:branch:ref:main", &[]),
+        (
+            "StringEquals",
+            "!Sub project_path:${Group}/app:ref_type:branch:ref:main",
+            &[],
+        ),
         // Every project of the (unknown) group: still a group wildcard.
-        ("StringLike", "!Sub project_path:${Group}/*:ref_type:branch:ref:main", &["POL006"]),
+        (
+            "StringLike",
+            "!Sub project_path:${Group}/*:ref_type:branch:ref:main",
+            &["POL006"],
+        ),
         // A wildcard in the top-level group, whatever the rest: any project.
-        ("StringLike", "!Sub project_path:*/${Group}:ref_type:branch:ref:main", &["POL005"]),
+        (
+            "StringLike",
+            "!Sub project_path:*/${Group}:ref_type:branch:ref:main",
+            &["POL005"],
+        ),
         // The whole sub from a parameter: the rules cannot see it, and do not guess.
         ("StringLike", "!Ref Sub", &[]),
         // ${!Literal} is the text ${Literal}: an IAM policy variable with no value.
-        ("StringEquals", "!Sub project_path:acme/app:ref_type:branch:ref:${!CI_COMMIT_REF_NAME}", &["POL026"]),
+        (
+            "StringEquals",
+            "!Sub project_path:acme/app:ref_type:branch:ref:${!CI_COMMIT_REF_NAME}",
+            &["POL026"],
+        ),
         // A component name the template writes is still checked.
-        ("StringEquals", "!Sub project_path:${Group}/app:ref_type:mr:ref:main", &["POL011"]),
+        (
+            "StringEquals",
+            "!Sub project_path:${Group}/app:ref_type:mr:ref:main",
+            &["POL011"],
+        ),
         // Joined and selected values are computed.
-        ("StringEquals", "!Join ['', [project_path:acme/app, ':ref_type:branch:ref:', !Select [1, [a, main]]]]", &[]),
+        (
+            "StringEquals",
+            "!Join ['', [project_path:acme/app, ':ref_type:branch:ref:', !Select [1, [a, main]]]]",
+            &[],
+        ),
         // Both alternatives are linted.
-        ("StringLike", "!If [Prod, project_path:acme/app:ref_type:branch:ref:main, 'project_path:acme/app:*']", &["POL007", "POL020"]),
+        (
+            "StringLike",
+            "!If [Prod, project_path:acme/app:ref_type:branch:ref:main, 'project_path:acme/app:*']",
+            &["POL007", "POL020"],
+        ),
     ];
     for (operator, sub, expected) in cases {
         let role = lint_template(&statement(PROVIDER, operator, sub, "sts.amazonaws.com"), "{}");
@@ -273,7 +330,15 @@ fn what_the_linter_concludes_from_unknown_parts() {
         assert_eq!(role.error, None);
     }
     // StringLike with a value known only at deploy time may hold a wildcard: no POL004.
-    let role = lint_template(&statement(PROVIDER, "StringLike", "!Sub project_path:acme/app:ref_type:branch:ref:${Ref}", "sts.amazonaws.com"), "{}");
+    let role = lint_template(
+        &statement(
+            PROVIDER,
+            "StringLike",
+            "!Sub project_path:acme/app:ref_type:branch:ref:${Ref}",
+            "sts.amazonaws.com",
+        ),
+        "{}",
+    );
     assert_eq!(codes(&role), [""; 0]);
 }
 
@@ -281,14 +346,27 @@ fn what_the_linter_concludes_from_unknown_parts() {
 fn unknown_principals_accounts_and_audiences_are_not_mismatches() {
     let context = r#"{"accountId":"123456789012","partition":"aws","audience":"sts.amazonaws.com"}"#;
     let sub = "project_path:acme/app:ref_type:branch:ref:main";
-    for federated in [PROVIDER, "!Ref ProviderArn", "!ImportValue shared-provider", "!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/${Host}"] {
+    for federated in [
+        PROVIDER,
+        "!Ref ProviderArn",
+        "!ImportValue shared-provider",
+        "!Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/${Host}",
+    ] {
         for aud in ["sts.amazonaws.com", "!Ref Audience"] {
             let role = lint_template(&statement(federated, "StringEquals", sub, aud), context);
             assert_eq!(codes(&role), [""; 0], "{federated} {aud}: {:#?}", role.findings);
         }
     }
     // What is written is still checked against the context.
-    let role = lint_template(&statement("arn:aws:iam::210987654321:oidc-provider/gitlab.com", "StringEquals", sub, "sts.amazonaws.com"), context);
+    let role = lint_template(
+        &statement(
+            "arn:aws:iam::210987654321:oidc-provider/gitlab.com",
+            "StringEquals",
+            sub,
+            "sts.amazonaws.com",
+        ),
+        context,
+    );
     assert_eq!(codes(&role), ["POL019"]);
     let role = lint_template(&statement(PROVIDER, "StringEquals", sub, "https://gitlab.com"), context);
     assert_eq!(codes(&role), ["POL022"]);
@@ -304,7 +382,12 @@ fn a_token_against_a_value_known_at_deploy_time_is_undecided_not_denied() {
     let token = std::fs::read_to_string("tests/fixtures/tokens/gitlab-com-main.jwt").unwrap();
     let context = format!(r#"{{"token":{:?}}}"#, token.trim());
     let role = lint_template(
-        &statement(PROVIDER, "StringEquals", "!Sub project_path:${Group}/platform/deployer:ref_type:branch:ref:main", "sts.amazonaws.com"),
+        &statement(
+            PROVIDER,
+            "StringEquals",
+            "!Sub project_path:${Group}/platform/deployer:ref_type:branch:ref:main",
+            "sts.amazonaws.com",
+        ),
         &context,
     );
     assert_eq!(codes(&role), ["POL023"]);
@@ -313,7 +396,12 @@ fn a_token_against_a_value_known_at_deploy_time_is_undecided_not_denied() {
     assert!(finding.message.contains("undecided"), "{}", finding.message);
     // Written out, the same policy admits the token.
     let role = lint_template(
-        &statement(PROVIDER, "StringEquals", "project_path:acme/platform/deployer:ref_type:branch:ref:main", "sts.amazonaws.com"),
+        &statement(
+            PROVIDER,
+            "StringEquals",
+            "project_path:acme/platform/deployer:ref_type:branch:ref:main",
+            "sts.amazonaws.com",
+        ),
         &context,
     );
     assert_eq!(codes(&role), [""; 0]);
@@ -324,7 +412,10 @@ fn whole_documents_known_only_later_are_reported_as_unknown() {
     let text = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: !If [Prod, !Ref A, !Ref B]\n  Other:\n    Type: AWS::IAM::Role\n    Properties:\n      RoleName: x\n";
     let file = super_text(text);
     let unknown = role(&file, "Role");
-    assert_eq!((unknown.unknown.as_slice(), unknown.line), (&["$".to_owned()][..], Some(5)));
+    assert_eq!(
+        (unknown.unknown.as_slice(), unknown.line),
+        (&["$".to_owned()][..], Some(5))
+    );
     let other = role(&file, "Other");
     assert_eq!(other.error.as_ref().map(|e| e.code.as_str()), Some("source.role"));
     // JSON text in the template is read as the document.
@@ -346,11 +437,23 @@ fn unusable_files_are_reported_not_thrown() {
         ("[1, 2]", "source.unrecognised", None),
         ("{\"foo\": 1}", "source.unrecognised", None),
         ("just text", "source.unrecognised", None),
-        ("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n", "source.no_trust_policy", None),
-        ("{\"format_version\":\"1.0\",\"terraform_version\":\"1.9.8\"}", "source.no_trust_policy", None),
+        (
+            "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Bucket:\n    Type: AWS::S3::Bucket\n",
+            "source.no_trust_policy",
+            None,
+        ),
+        (
+            "{\"format_version\":\"1.0\",\"terraform_version\":\"1.9.8\"}",
+            "source.no_trust_policy",
+            None,
+        ),
         ("{\"RoleDetailList\": []}", "source.no_trust_policy", None),
         ("{\"Statement\": 1}", "policy.shape", None),
-        ("{\"Role\": {\"AssumeRolePolicyDocument\": \"%ZZ\"}}", "source.role", None),
+        (
+            "{\"Role\": {\"AssumeRolePolicyDocument\": \"%ZZ\"}}",
+            "source.role",
+            None,
+        ),
     ];
     for (input, code, line) in cases {
         let file = text("in/x.json", input);
@@ -358,7 +461,11 @@ fn unusable_files_are_reported_not_thrown() {
         assert_eq!((error.code.as_str(), error.line), (code, line), "{input:?}: {error:?}");
         assert!(file.roles.is_empty());
         if code == "source.no_trust_policy" || code == "source.unrecognised" {
-            assert!(error.message.starts_with("no trust policy found in in/x.json: "), "{}", error.message);
+            assert!(
+                error.message.starts_with("no trust policy found in in/x.json: "),
+                "{}",
+                error.message
+            );
         }
     }
     // One bad role in a collection does not hide the others.
@@ -380,7 +487,12 @@ fn fingerprints_survive_line_moves_and_reruns() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|i| (i["fingerprint"].as_str().unwrap().to_owned(), i["location"]["lines"]["begin"].as_u64().unwrap()))
+            .map(|i| {
+                (
+                    i["fingerprint"].as_str().unwrap().to_owned(),
+                    i["location"]["lines"]["begin"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     let before = fingerprints(&all());
@@ -392,7 +504,7 @@ fn fingerprints_survive_line_moves_and_reruns() {
         .iter()
         .map(|n| {
             let mut file = fixture(n);
-            file.text = if n.ends_with(".yaml") {
+            file.text = if std::path::Path::new(n).extension().is_some_and(|e| e == "yaml") {
                 format!("# moved\n# down\n{}", file.text)
             } else {
                 format!("\n\n{}", file.text)

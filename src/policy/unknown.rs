@@ -90,8 +90,15 @@ mod tests {
         names[11] = "${Ref}".to_owned();
         assert_eq!(display(&value, &names), "project_path:${Group}/app:ref:${Ref}");
         assert_eq!(display("\u{e000}9", &names), "\u{e000}9");
-        assert_eq!(display(&format!("{}", marker(99)), &names), marker(99), "a number not in the table stays");
+        assert_eq!(
+            display(&marker(99), &names),
+            marker(99),
+            "a number not in the table stays"
+        );
         assert_eq!(display("plain", &[]), "plain");
-        assert_eq!(display(&format!("sub {value:?}"), &names), "sub \"project_path:${Group}/app:ref:${Ref}\"");
+        assert_eq!(
+            display(&format!("sub {value:?}"), &names),
+            "sub \"project_path:${Group}/app:ref:${Ref}\""
+        );
     }
 }

@@ -17,13 +17,27 @@ pub(super) fn render(report: &LintReport) -> String {
     for file in &report.files {
         if let Some(error) = &file.error {
             let print = fnv1a64(format!("{}\0\0{}", file.path, error.code).as_bytes());
-            issues.push(issue(&error.message, &error.code, print, "critical", &file.path, error.line));
+            issues.push(issue(
+                &error.message,
+                &error.code,
+                &print,
+                "critical",
+                &file.path,
+                error.line,
+            ));
         }
         for role in &file.roles {
             if let Some(error) = &role.error {
                 let print = fnv1a64(format!("{}\0{}\0{}", file.path, role.name, error.code).as_bytes());
                 let description = format!("{}: {}", role_label(role), error.message);
-                issues.push(issue(&description, &error.code, print, "critical", &file.path, error.line));
+                issues.push(issue(
+                    &description,
+                    &error.code,
+                    &print,
+                    "critical",
+                    &file.path,
+                    error.line,
+                ));
             }
             for (finding, print) in fingerprinted(file, role) {
                 let severity = match finding.severity {
@@ -31,16 +45,22 @@ pub(super) fn render(report: &LintReport) -> String {
                     Severity::Warning => "major",
                     Severity::Info => "info",
                 };
-                let description = format!("{} {} ({}): {}", finding.code, finding.name, role_label(role), finding.message);
+                let description = format!(
+                    "{} {} ({}): {}",
+                    finding.code,
+                    finding.name,
+                    role_label(role),
+                    finding.message
+                );
                 let line = finding.line.or(role.line);
-                issues.push(issue(&description, &finding.code, print, severity, &file.path, line));
+                issues.push(issue(&description, &finding.code, &print, severity, &file.path, line));
             }
         }
     }
     crate::text::json_pretty_line(&Value::Array(issues))
 }
 
-fn issue(description: &str, check: &str, fingerprint: String, severity: &str, path: &str, line: Option<usize>) -> Value {
+fn issue(description: &str, check: &str, fingerprint: &str, severity: &str, path: &str, line: Option<usize>) -> Value {
     json!({
         "description": description,
         "check_name": check,

@@ -1,4 +1,4 @@
-//! JUnit XML, as GitLab's unit test reports read it (`artifacts:reports:junit`): a
+//! `JUnit` XML, as GitLab's unit test reports read it (`artifacts:reports:junit`): a
 //! `<testsuite>` per file, a `<testcase>` per role, a `<failure>` per finding at or above
 //! warning (its `type` the code, its `message` the message). Info findings do not fail a
 //! role: they are its `<system-out>`. A role whose policy is known only after apply or at
@@ -69,7 +69,7 @@ fn role_case(path: &str, role: &RoleReport) -> Case {
     }
     for finding in &role.findings {
         let line = finding.line.or(role.line);
-        let at = line.map(|l| format!("{path}:{l}")).unwrap_or_else(|| path.to_owned());
+        let at = line.map_or_else(|| path.to_owned(), |l| format!("{path}:{l}"));
         let text = format!(
             "{} {} {} at {at}{}\n{}\nwhy: {}",
             match finding.severity {

@@ -1,6 +1,6 @@
 //! Lint of files: every trust policy the files hold ([`crate::sources::files`]), linted with
 //! one context, each finding located by file, role and line; and the reports CI reads:
-//! GitLab Code Quality, SARIF 2.1.0, JUnit XML, plain text, and the report itself as JSON.
+//! GitLab Code Quality, SARIF 2.1.0, `JUnit` XML, plain text, and the report itself as JSON.
 //!
 //! A file that cannot be used is reported in its [`FileReport::error`], never thrown, so one
 //! bad file does not hide the findings of the others.

@@ -4,6 +4,8 @@
 //! the role as a logical location. A file or role that could not be read is a tool execution
 //! notification of the run's invocation. Checked against the SARIF 2.1.0 JSON schema in tests.
 
+use std::fmt::Write as _;
+
 use serde_json::{json, Map, Value};
 
 use super::{fingerprinted, role_label, LintReport, ReportError};
@@ -115,7 +117,9 @@ fn uri(path: &str) -> String {
         match byte {
             b'\\' => out.push('/'),
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(char::from(byte)),
-            _ => out.push_str(&format!("%{byte:02X}")),
+            _ => {
+                let _ = write!(out, "%{byte:02X}");
+            }
         }
     }
     out

@@ -85,7 +85,11 @@ pub(super) fn render(report: &LintReport) -> String {
             .filter(|r| r.error.is_some())
             .count();
     if unusable > 0 {
-        let _ = writeln!(out, "{} could not be read", plural(unusable, "file or role", "files or roles"));
+        let _ = writeln!(
+            out,
+            "{} could not be read",
+            plural(unusable, "file or role", "files or roles")
+        );
     }
     out
 }

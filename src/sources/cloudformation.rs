@@ -42,7 +42,9 @@ pub(super) fn template(root: &Node) -> Source {
         if resource.get("Type").and_then(Node::as_str) != Some(ROLE) {
             continue;
         }
-        let document = resource.get("Properties").and_then(|p| p.get("AssumeRolePolicyDocument"));
+        let document = resource
+            .get("Properties")
+            .and_then(|p| p.get("AssumeRolePolicyDocument"));
         let mut resolver = Resolver {
             resources: &resources,
             mappings: root.get("Mappings"),
@@ -135,7 +137,7 @@ fn function(node: &Node) -> Option<(String, &Node)> {
     }
 }
 
-impl<'a> Resolver<'a> {
+impl Resolver<'_> {
     /// A marker for a value known only at deploy time, standing for `name` in messages.
     fn unknown(&mut self, path: &str, name: String) -> String {
         let index = self.names.len();
@@ -232,27 +234,7 @@ impl<'a> Resolver<'a> {
                 };
                 self.substitute(template, variables, path)
             }
-            "Fn::Join" => match arguments {
-                [delimiter, Node {
-                    value: Kind::Array(parts),
-                    ..
-                }] => {
-                    let delimiter = self.text(delimiter, path).unwrap_or_default();
-                    let mut joined = Vec::with_capacity(parts.len());
-                    for part in parts {
-                        match self.resolve(part, path) {
-                            Out::Nothing => {}
-                            Out::One(Node {
-                                value: Kind::String(text) | Kind::Number(text),
-                                ..
-                            }) => joined.push(text),
-                            _ => joined.push(self.unknown(path, "!Join".to_owned())),
-                        }
-                    }
-                    joined.join(&delimiter)
-                }
-                _ => self.unknown(path, "!Join".to_owned()),
-            },
+            "Fn::Join" => self.join(arguments, path),
             "Fn::If" => {
                 let [_, first, second] = arguments else {
                     return Self::string(line, self.unknown(path, "!If".to_owned()));
@@ -290,32 +272,48 @@ impl<'a> Resolver<'a> {
                     None => self.unknown(path, "!Select".to_owned()),
                 }
             }
-            "Fn::FindInMap" => {
-                let value = match arguments {
-                    [map, top, second] => {
-                        let keys = [map, top, second].map(|k| {
-                            self.text(k, path)
-                                .filter(|k| !crate::policy::unknown::has_unknown(k))
-                        });
-                        match keys {
-                            [Some(map), Some(top), Some(second)] => self
-                                .mappings
-                                .and_then(|m| m.get(&map))
-                                .and_then(|m| m.get(&top))
-                                .and_then(|m| m.get(&second)),
-                            _ => None,
-                        }
-                    }
-                    _ => None,
-                };
-                match value {
-                    Some(value) if function(value).is_none() => return Out::One(Node::new(line, value.value.clone())),
-                    _ => self.unknown(path, "!FindInMap".to_owned()),
-                }
-            }
+            "Fn::FindInMap" => match self.find_in_map(arguments, path) {
+                Some(value) => return Out::One(Node::new(line, value.value.clone())),
+                None => self.unknown(path, "!FindInMap".to_owned()),
+            },
             _ => self.unknown(path, format!("!{short}")),
         };
         Self::string(line, text)
+    }
+
+    /// `!Join [delimiter, [parts]]` as text.
+    fn join(&mut self, arguments: &[Node], path: &str) -> String {
+        let [delimiter, Node {
+            value: Kind::Array(parts),
+            ..
+        }] = arguments
+        else {
+            return self.unknown(path, "!Join".to_owned());
+        };
+        let delimiter = self.text(delimiter, path).unwrap_or_default();
+        let mut joined = Vec::with_capacity(parts.len());
+        for part in parts {
+            match self.resolve(part, path) {
+                Out::Nothing => {}
+                Out::One(Node {
+                    value: Kind::String(text) | Kind::Number(text),
+                    ..
+                }) => joined.push(text),
+                _ => joined.push(self.unknown(path, "!Join".to_owned())),
+            }
+        }
+        joined.join(&delimiter)
+    }
+
+    /// `!FindInMap [map, top, second]`'s value, when every key is known and the value is written out.
+    fn find_in_map(&mut self, arguments: &[Node], path: &str) -> Option<&Node> {
+        let [map, top, second] = arguments else { return None };
+        let keys = [map, top, second].map(|k| self.text(k, path).filter(|k| !crate::policy::unknown::has_unknown(k)));
+        let [Some(map), Some(top), Some(second)] = keys else {
+            return None;
+        };
+        let value = self.mappings?.get(&map)?.get(&top)?.get(&second)?;
+        function(value).is_none().then_some(value)
     }
 
     /// `!Ref target` as text; `None` for `AWS::NoValue`.

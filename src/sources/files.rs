@@ -70,7 +70,10 @@ pub enum Policy {
     /// The whole document is known only after apply or at deploy time.
     Unknown,
     /// The document is not usable, and why.
-    Error { code: &'static str, message: String },
+    Error {
+        code: &'static str,
+        message: String,
+    },
 }
 
 /// What a file holds: its format, its roles, and how many roles it has that trust no OIDC
@@ -88,9 +91,17 @@ pub enum FileError {
     #[error("the file is empty")]
     Empty,
     #[error("the file is not JSON: {message} at line {line}, column {column}")]
-    Json { message: String, line: usize, column: usize },
+    Json {
+        message: String,
+        line: usize,
+        column: usize,
+    },
     #[error("the file is not YAML: {message} at line {line}, column {column}")]
-    Yaml { message: String, line: usize, column: usize },
+    Yaml {
+        message: String,
+        line: usize,
+        column: usize,
+    },
     #[error("no trust policy found: {0}")]
     Unrecognised(String),
     #[error("no trust policy found: it is {} with no {what}", .format.describe())]
@@ -175,7 +186,9 @@ pub fn read(text: &str) -> Result<Source, FileError> {
     if source.roles.is_empty() && source.skipped == 0 {
         let what = match source.format {
             Format::Cloudformation => "AWS::IAM::Role resource",
-            Format::TerraformPlan | Format::TerraformState => "aws_iam_role or aws_iam_policy_document with a trust policy",
+            Format::TerraformPlan | Format::TerraformState => {
+                "aws_iam_role or aws_iam_policy_document with a trust policy"
+            }
             _ => "role",
         };
         return Err(FileError::NoTrustPolicy {
@@ -202,7 +215,11 @@ fn recognise(root: &Node) -> Result<Source, FileError> {
         return single(Format::GetRole, super::iam::get_role(root));
     }
     if has("RoleDetailList") {
-        return Ok(super::iam::roles(root, "RoleDetailList", Format::AccountAuthorizationDetails));
+        return Ok(super::iam::roles(
+            root,
+            "RoleDetailList",
+            Format::AccountAuthorizationDetails,
+        ));
     }
     if has("Roles") {
         return Ok(super::iam::roles(root, "Roles", Format::ListRoles));
@@ -225,7 +242,13 @@ fn recognise(root: &Node) -> Result<Source, FileError> {
         if keys.is_empty() {
             "no keys".to_owned()
         } else {
-            format!("keys {}", keys.iter().map(|k| crate::text::json_string(k)).collect::<Vec<_>>().join(", "))
+            format!(
+                "keys {}",
+                keys.iter()
+                    .map(|k| crate::text::json_string(k))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
     )))
 }
@@ -253,12 +276,14 @@ fn single(format: Format, role: FoundRole) -> Result<Source, FileError> {
 #[must_use]
 pub fn trusts_oidc_provider(document: &Document) -> bool {
     document.statements.iter().any(|statement| {
-        statement.federated.iter().any(|arn| {
-            crate::text::contains(arn, ":oidc-provider/") || crate::policy::unknown::is_unknown(arn)
-        }) || statement
-            .actions
+        statement
+            .federated
             .iter()
-            .any(|action| action.eq_ignore_ascii_case(ASSUME_ROLE_WITH_WEB_IDENTITY))
+            .any(|arn| crate::text::contains(arn, ":oidc-provider/") || crate::policy::unknown::is_unknown(arn))
+            || statement
+                .actions
+                .iter()
+                .any(|action| action.eq_ignore_ascii_case(ASSUME_ROLE_WITH_WEB_IDENTITY))
     })
 }
 

@@ -49,7 +49,13 @@ pub(super) fn roles(root: &Node, key: &str, format: Format) -> Source {
         roles: Vec::new(),
         skipped: 0,
     };
-    for (index, role) in root.get(key).and_then(Node::as_array).unwrap_or_default().iter().enumerate() {
+    for (index, role) in root
+        .get(key)
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         let mut found = read_role(role, "AssumeRolePolicyDocument");
         if found.name.is_empty() {
             found.name = format!("{key}[{index}]");
@@ -60,7 +66,11 @@ pub(super) fn roles(root: &Node, key: &str, format: Format) -> Source {
 }
 
 fn read_role(role: &Node, at: &'static str) -> FoundRole {
-    let name = role.get("RoleName").and_then(Node::as_str).unwrap_or_default().to_owned();
+    let name = role
+        .get("RoleName")
+        .and_then(Node::as_str)
+        .unwrap_or_default()
+        .to_owned();
     let document = role.get("AssumeRolePolicyDocument");
     let line = Some(document.unwrap_or(role).line);
     let policy = match document_in(document.map(Node::to_value).as_ref(), at) {

@@ -39,9 +39,17 @@ struct Resource<'a> {
 /// data sources of `prior_state` for what they do not list.
 pub(super) fn plan(root: &Node) -> Source {
     let mut resources = Vec::new();
-    for change in root.get("resource_changes").and_then(Node::as_array).unwrap_or_default() {
-        let Some((address, data, attribute)) = identify(change) else { continue };
-        let Some(change_node) = change.get("change") else { continue };
+    for change in root
+        .get("resource_changes")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+    {
+        let Some((address, data, attribute)) = identify(change) else {
+            continue;
+        };
+        let Some(change_node) = change.get("change") else {
+            continue;
+        };
         let deleted = change_node
             .get("actions")
             .and_then(Node::as_array)
@@ -71,7 +79,7 @@ pub(super) fn plan(root: &Node) -> Source {
     {
         module_resources(module, &mut resources, true);
     }
-    source(Format::TerraformPlan, resources)
+    source(Format::TerraformPlan, &resources)
 }
 
 /// A state: `values.root_module` and its child modules.
@@ -80,7 +88,7 @@ pub(super) fn state(root: &Node) -> Source {
     if let Some(module) = root.get("values").and_then(|v| v.get("root_module")) {
         module_resources(module, &mut resources, false);
     }
-    source(Format::TerraformState, resources)
+    source(Format::TerraformState, &resources)
 }
 
 /// The address, whether it is a data source, and the attribute holding the policy, for the
@@ -103,7 +111,9 @@ fn module_resources<'a>(module: &'a Node, resources: &mut Vec<Resource<'a>>, dat
     let mut modules = vec![module];
     while let Some(module) = modules.pop() {
         for resource in module.get("resources").and_then(Node::as_array).unwrap_or_default() {
-            let Some((address, data, attribute)) = identify(resource) else { continue };
+            let Some((address, data, attribute)) = identify(resource) else {
+                continue;
+            };
             if (data_only && !data) || resources.iter().any(|r| r.address == address) {
                 continue;
             }
@@ -124,7 +134,7 @@ fn module_resources<'a>(module: &'a Node, resources: &mut Vec<Resource<'a>>, dat
     }
 }
 
-fn source(format: Format, resources: Vec<Resource<'_>>) -> Source {
+fn source(format: Format, resources: &[Resource<'_>]) -> Source {
     let mut source = Source {
         format,
         roles: Vec::new(),
@@ -132,7 +142,11 @@ fn source(format: Format, resources: Vec<Resource<'_>>) -> Source {
     };
     let mut role_documents: Vec<Document> = Vec::new();
     // Roles first, so that a data source whose document a role carries is recognised.
-    for resource in resources.iter().filter(|r| !r.data).chain(resources.iter().filter(|r| r.data)) {
+    for resource in resources
+        .iter()
+        .filter(|r| !r.data)
+        .chain(resources.iter().filter(|r| r.data))
+    {
         if resource.deleted {
             continue;
         }

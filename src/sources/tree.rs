@@ -1,11 +1,11 @@
-//! A parsed file as a tree that remembers where each value is: JSON (checked by serde_json
+//! A parsed file as a tree that remembers where each value is: JSON (checked by `serde_json`
 //! first, so its errors read as every other JSON error here) and YAML (`super::yaml`), with
 //! YAML's local tags (`!Ref`, `!Sub`) kept. The source adapters read files through it, and a
 //! finding's JSON path is turned back into a line with [`Node::line_at`].
 
 use serde_json::{Map, Value};
 
-/// How deep a file may nest: serde_json's own limit, so that every reader here stays
+/// How deep a file may nest: `serde_json`'s own limit, so that every reader here stays
 /// within a bounded stack.
 pub const MAX_DEPTH: usize = 128;
 
@@ -25,7 +25,7 @@ pub enum Kind {
     Number(String),
     String(String),
     Array(Vec<Node>),
-    /// Members in file order; a key written twice is read as its last value, as serde_json does.
+    /// Members in file order; a key written twice is read as its last value, as `serde_json` does.
     Object(Vec<(String, Node)>),
     /// A YAML local tag and its value: `!Ref Foo` is `Tagged("Ref", "Foo")`.
     Tagged(String, Box<Node>),
@@ -194,7 +194,7 @@ pub fn push_key(path: &mut String, key: &str) {
     }
 }
 
-/// Why a text is not JSON: serde_json's message and position.
+/// Why a text is not JSON: `serde_json`'s message and position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub message: String,
@@ -205,7 +205,7 @@ pub struct SyntaxError {
 /// Parses JSON text into a [`Node`] tree with lines.
 ///
 /// # Errors
-/// serde_json's verdict on text that is not JSON (or nests deeper than [`MAX_DEPTH`]).
+/// `serde_json`'s verdict on text that is not JSON (or nests deeper than [`MAX_DEPTH`]).
 pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
         let message = e.to_string();
@@ -229,7 +229,7 @@ pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     })
 }
 
-/// A reader for JSON text serde_json has accepted; it still gives up (`None`) rather than
+/// A reader for JSON text `serde_json` has accepted; it still gives up (`None`) rather than
 /// panic on anything else.
 struct Reader<'a> {
     bytes: &'a [u8],
@@ -374,9 +374,15 @@ mod tests {
         assert_eq!(node.get("c").unwrap().line, 4);
         assert_eq!(node.line_at("$.a[2].b"), 3);
         assert_eq!(node.line_at("$.a[9]"), 2, "the deepest value that exists");
-        assert_eq!(node.get("a").unwrap().as_array().unwrap()[1].as_str(), Some("x\n\u{e9}"));
+        assert_eq!(
+            node.get("a").unwrap().as_array().unwrap()[1].as_str(),
+            Some("x\n\u{e9}")
+        );
         let error = parse_json("{\n  \"a\": }").unwrap_err();
-        assert_eq!((error.line, error.column, error.message.as_str()), (2, 8, "expected value"));
+        assert_eq!(
+            (error.line, error.column, error.message.as_str()),
+            (2, 8, "expected value")
+        );
         assert!(parse_json(&"[".repeat(200)).is_err());
     }
 
@@ -392,7 +398,10 @@ mod tests {
                 Segment::Key("gitlab.com:sub".into()),
             ]
         );
-        assert_eq!(segments(r#"$["a\"]b"].c"#), [Segment::Key("a\"]b".into()), Segment::Key("c".into())]);
+        assert_eq!(
+            segments(r#"$["a\"]b"].c"#),
+            [Segment::Key("a\"]b".into()), Segment::Key("c".into())]
+        );
         assert_eq!(segments("$"), []);
         let mut path = "$".to_owned();
         push_key(&mut path, "Statement");

@@ -78,13 +78,12 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
         match stack.last_mut() {
             None => root = Some(done),
             Some(Open::Sequence(_, _, items)) => items.push(done),
-            Some(Open::Mapping(_, _, members, pending)) => match pending.take() {
-                Some((key, key_line)) => {
+            Some(Open::Mapping(_, _, members, pending)) => {
+                if let Some((key, key_line)) = pending.take() {
                     let mut value = done;
                     value.line = key_line;
                     members.push((key, value));
-                }
-                None => {
+                } else {
                     let key = match done.value {
                         Kind::String(text) | Kind::Number(text) => text,
                         Kind::Bool(b) => b.to_string(),
@@ -93,7 +92,7 @@ pub fn parse_yaml(text: &str) -> Result<Node, YamlError> {
                     };
                     *pending = Some((key, done.line));
                 }
-            },
+            }
         }
     }
     root.ok_or(YamlError {
@@ -151,14 +150,25 @@ mod tests {
     fn tags_lines_and_the_core_schema() {
         let text = "Resources:\n  Role:\n    Type: AWS::IAM::Role\n    Properties:\n      Version: 2012-10-17\n      Arn: !GetAtt Provider.Arn\n      Sub: !Sub\n        - 'project_path:${G}/app:*'\n        - G: acme\n      N: 123456789012\n      Z: 0123\n      Q: '42'\n      E:\n      B: true\n";
         let node = parse_yaml(text).unwrap();
-        let properties = node.get("Resources").unwrap().get("Role").unwrap().get("Properties").unwrap();
+        let properties = node
+            .get("Resources")
+            .unwrap()
+            .get("Role")
+            .unwrap()
+            .get("Properties")
+            .unwrap();
         assert_eq!(properties.line, 4);
         assert_eq!(properties.get("Arn").unwrap().line, 6);
         assert_eq!(
             properties.get("Arn").unwrap().value,
-            Kind::Tagged("GetAtt".into(), Box::new(Node::new(0, Kind::String("Provider.Arn".into()))))
+            Kind::Tagged(
+                "GetAtt".into(),
+                Box::new(Node::new(0, Kind::String("Provider.Arn".into())))
+            )
         );
-        let Kind::Tagged(tag, sub) = &properties.get("Sub").unwrap().value else { panic!() };
+        let Kind::Tagged(tag, sub) = &properties.get("Sub").unwrap().value else {
+            panic!()
+        };
         assert_eq!(tag, "Sub");
         assert_eq!(sub.to_value(), json!(["project_path:${G}/app:*", {"G": "acme"}]));
         let mut plain = properties.clone();

@@ -21,7 +21,10 @@ pub fn lint_files(
     #[wasm_bindgen(unchecked_optional_param_type = "LintFilesOptions")] options: &JsValue,
 ) -> Result<JsValue, JsValue> {
     if !Array::is_array(files) {
-        return Err(coded_error("files.invalid", "files is not a list; expected [{path, text}, …]"));
+        return Err(coded_error(
+            "files.invalid",
+            "files is not a list; expected [{path, text}, …]",
+        ));
     }
     let files = stringify(files, "files", "files.invalid")?;
     let files = report::files_from_json(&files).map_err(|e| js_error(&e))?;
@@ -31,7 +34,7 @@ pub fn lint_files(
 }
 
 /// A lint report (as `lintFiles` returns it) as text, JSON, GitLab Code Quality JSON,
-/// SARIF 2.1.0 or JUnit XML.
+/// SARIF 2.1.0 or `JUnit` XML.
 ///
 /// # Errors
 /// Throws a `GitlabAwsOidcError` for an unknown format (`report.format`) or a value that is
@@ -41,8 +44,8 @@ pub fn render_lint_report(
     #[wasm_bindgen(unchecked_param_type = "LintReport")] report: &JsValue,
     #[wasm_bindgen(unchecked_param_type = "LintReportFormat")] format: &str,
 ) -> Result<String, JsValue> {
-    let format = ReportFormat::from_name(format)
-        .ok_or_else(|| js_error(&ReportInputError::Format(format.to_owned())))?;
+    let format =
+        ReportFormat::from_name(format).ok_or_else(|| js_error(&ReportInputError::Format(format.to_owned())))?;
     let text = json_text(report, "report", "report.invalid", false)?;
     let report = report::report_from_json(&text).map_err(|e| js_error(&e))?;
     Ok(report::render(&report, format))

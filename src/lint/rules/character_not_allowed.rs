@@ -28,7 +28,7 @@ fn first_refused(value: &Value, path: &mut String, markers: bool) -> Option<(Str
     use crate::policy::unknown::{CLOSE, OPEN};
     let refused = |text: &str| {
         text.chars()
-            .find(|&c| !allowed_in_policy(c) && !(markers && matches!(c, OPEN | CLOSE)))
+            .find(|&c| !(allowed_in_policy(c) || markers && matches!(c, OPEN | CLOSE)))
     };
     match value {
         Value::String(text) => refused(text).map(|c| (path.clone(), text.clone(), c)),
