@@ -12,6 +12,8 @@ use std::fs;
 use std::panic;
 use std::path::{Path, PathBuf};
 
+#[path = "../fuzz/checks/lint_files.rs"]
+mod lint_files;
 #[path = "../fuzz/checks/policy_lint_evaluate.rs"]
 mod policy_lint_evaluate;
 #[path = "../fuzz/checks/spec_generate.rs"]
@@ -24,11 +26,12 @@ mod verify_keys;
 /// A fuzz target's name (its directory under `tests/fixtures/fuzz/`) and checks.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 4] = [
+const TARGETS: [Target; 5] = [
     ("token_decode", token_decode::run),
     ("verify_keys", verify_keys::run),
     ("policy_lint_evaluate", policy_lint_evaluate::run),
     ("spec_generate", spec_generate::run),
+    ("lint_files", lint_files::run),
 ];
 
 fn fixtures() -> PathBuf {
@@ -107,4 +110,6 @@ fn the_checks_accept_the_fixtures() {
     policy_lint_evaluate::run(&fixture("tokens/gitlab-com-main.claims.json"));
     spec_generate::run(&fixture("policy/release-tags.spec.json"));
     spec_generate::run(&fixture("ci/policy-mismatch.spec.json"));
+    lint_files::run(&fixture("sources/cloudformation.yaml"));
+    lint_files::run(&fixture("sources/terraform-plan.json"));
 }
