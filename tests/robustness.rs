@@ -136,11 +136,31 @@ fn hostile_sizes_are_refused_or_handled() {
     assert_eq!(lint_text(&nested, "{}").unwrap_err().code(), "policy.json");
     // Files nested past any reader's depth are refused with a position, never a stack overflow.
     for (text, code) in [
-        (format!("{{\"Resources\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000)), "source.json"),
-        (format!("Resources: {}1{}", "[".repeat(10_000), "]".repeat(10_000)), "source.yaml"),
-        (format!("Resources:\n{}", (0..200).map(|d| format!("{}k{d}:\n", " ".repeat(d + 2))).collect::<String>()), "source.yaml"),
+        (
+            format!("{{\"Resources\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000)),
+            "source.json",
+        ),
+        (
+            format!("Resources: {}1{}", "[".repeat(10_000), "]".repeat(10_000)),
+            "source.yaml",
+        ),
+        (
+            format!(
+                "Resources:\n{}",
+                (0..200)
+                    .map(|d| format!("{}k{d}:\n", " ".repeat(d + 2)))
+                    .collect::<String>()
+            ),
+            "source.yaml",
+        ),
     ] {
-        let report = lint_files(&[SourceFile { path: "deep".to_owned(), text }], &Context::default());
+        let report = lint_files(
+            &[SourceFile {
+                path: "deep".to_owned(),
+                text,
+            }],
+            &Context::default(),
+        );
         assert_eq!(report.files[0].error.as_ref().map(|e| e.code.as_str()), Some(code));
     }
     let wide = format!("{{\"keys\":[{}]}}", vec!["{\"kty\":\"EC\"}"; 5000].join(","));

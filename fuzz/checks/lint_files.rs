@@ -30,7 +30,10 @@ pub fn run(data: &[u8]) {
     for role in &file.roles {
         let role_lines = role.line.into_iter().chain(role.findings.iter().filter_map(|f| f.line));
         for line in role_lines {
-            assert!((1..=lines).contains(&line), "line {line} outside the file ({lines} lines)");
+            assert!(
+                (1..=lines).contains(&line),
+                "line {line} outside the file ({lines} lines)"
+            );
         }
     }
     for format in [

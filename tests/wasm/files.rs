@@ -25,7 +25,11 @@ fn code(error: &JsValue) -> String {
 #[wasm_bindgen_test]
 fn lint_files_reports_every_file_role_and_line() {
     let report = lint_files(
-        &files(&[("infra/cfn.yaml", TEMPLATE), ("iam/details.json", DETAILS), ("x.json", "{")]),
+        &files(&[
+            ("infra/cfn.yaml", TEMPLATE),
+            ("iam/details.json", DETAILS),
+            ("x.json", "{"),
+        ]),
         &JsValue::UNDEFINED,
     )
     .unwrap();
@@ -55,21 +59,33 @@ fn lint_files_reports_every_file_role_and_line() {
         assert!(rendered.starts_with(start), "{format}: {rendered}");
     }
     let sarif: serde_json::Value = serde_json::from_str(&render_lint_report(&report, "sarif").unwrap()).unwrap();
-    assert_eq!(sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"], 46);
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        46
+    );
 }
 
 #[wasm_bindgen_test]
 fn bad_arguments_throw_coded_errors() {
     let one = files(&[("p.json", "{}")]);
-    assert_eq!(code(&lint_files(&JsValue::from_str("p.json"), &JsValue::UNDEFINED).unwrap_err()), "files.invalid");
+    assert_eq!(
+        code(&lint_files(&JsValue::from_str("p.json"), &JsValue::UNDEFINED).unwrap_err()),
+        "files.invalid"
+    );
     let none = lint_files(&files(&[]), &JsValue::UNDEFINED).unwrap();
     assert_eq!(get(&none, "counts.roles").as_f64(), Some(0.0));
     let not_files = JSON::parse(r#"[{"path": "p.json"}]"#).unwrap();
-    assert_eq!(code(&lint_files(&not_files, &JsValue::UNDEFINED).unwrap_err()), "files.invalid");
+    assert_eq!(
+        code(&lint_files(&not_files, &JsValue::UNDEFINED).unwrap_err()),
+        "files.invalid"
+    );
     let options = JSON::parse(r#"{"partition": "mars"}"#).unwrap();
     assert_eq!(code(&lint_files(&one, &options).unwrap_err()), "context.invalid");
     let report = lint_files(&one, &JsValue::UNDEFINED).unwrap();
     assert_eq!(code(&render_lint_report(&report, "html").unwrap_err()), "report.format");
     let not_report = JSON::parse(r#"{"files": 1}"#).unwrap();
-    assert_eq!(code(&render_lint_report(&not_report, "text").unwrap_err()), "report.invalid");
+    assert_eq!(
+        code(&render_lint_report(&not_report, "text").unwrap_err()),
+        "report.invalid"
+    );
 }
