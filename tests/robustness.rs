@@ -145,12 +145,7 @@ fn hostile_sizes_are_refused_or_handled() {
             "source.yaml",
         ),
         (
-            format!(
-                "Resources:\n{}",
-                (0..200)
-                    .map(|d| format!("{}k{d}:\n", " ".repeat(d + 2)))
-                    .collect::<String>()
-            ),
+            (0..200).fold("Resources:\n".to_owned(), |text, d| text + &" ".repeat(d + 2) + "k:\n"),
             "source.yaml",
         ),
     ] {
