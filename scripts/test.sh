@@ -16,8 +16,9 @@ cargo fmt --all --check
 step "clippy (host and wasm32)"
 cargo clippy --locked --all-targets -- -D warnings
 cargo clippy --locked --lib --tests --target wasm32-unknown-unknown -- -D warnings  # benches are native-only
-# Each of the page's two modules alone (scripts/build.sh builds them with one feature each).
-for features in inspector tools; do
+# Each of the page's two modules alone (scripts/build.sh builds them with one feature each),
+# and the files exports alone.
+for features in inspector tools files; do
   cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
 done
 step "shellcheck"

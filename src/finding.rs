@@ -1,10 +1,10 @@
 //! The one result shape every capability returns: a [`Finding`] is data about
 //! the input (an expired token, a risky policy), never an error.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How much a finding matters to the person reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// AWS will reject this, or it is unsafe.

@@ -38,6 +38,9 @@ pub struct Context {
     pub token: Option<(Claims, Option<ProviderHost>)>,
     pub account_id: Option<String>,
     pub partition: Option<Partition>,
+    /// The document comes from a template whose values may be known only at deploy time
+    /// ([`crate::policy::unknown`]): their markers are not characters of the policy.
+    pub unknown_values: bool,
 }
 
 /// Why a lint cannot run at all.
@@ -123,6 +126,7 @@ impl Context {
             token,
             account_id,
             partition,
+            unknown_values: false,
         })
     }
 }
@@ -154,14 +158,15 @@ pub fn trusted_host(statement: &Statement) -> Option<ProviderHost> {
     })
 }
 
-/// Whether a statement allows and trusts an OIDC provider (or anyone).
+/// Whether a statement allows and trusts an OIDC provider (or anyone, or a principal known
+/// only at deploy time, which may be one).
 pub(crate) fn trusts_oidc(statement: &Statement) -> bool {
     statement.effect == "Allow"
         && (statement.principal_any
             || statement
                 .federated
                 .iter()
-                .any(|a| crate::text::contains(a, ":oidc-provider/")))
+                .any(|a| crate::text::contains(a, ":oidc-provider/") || crate::policy::unknown::is_unknown(a)))
 }
 
 /// The claim a condition key names under a statement's provider, if its prefix is that provider.

@@ -35,7 +35,12 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
                     .at(path.clone()),
             );
         }
-        for arn in statement.federated.iter().filter(|a| !crate::text::contains(a, ":oidc-provider/")) {
+        // A principal known only at deploy time (`!Ref ProviderArn`) may be the provider.
+        for arn in statement
+            .federated
+            .iter()
+            .filter(|a| !crate::text::contains(a, ":oidc-provider/") && !crate::policy::unknown::is_unknown(a))
+        {
             findings.push(
                 Finding::new(&RULE.rule, format!("Principal.Federated {arn:?} is not an IAM OIDC provider ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)"))
                     .at(path.clone()),

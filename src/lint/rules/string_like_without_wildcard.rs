@@ -28,6 +28,8 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         let operator = Operator::parse(&condition.operator);
         if !matches!(operator.base, "StringLike" | "StringNotLike")
             || condition.values.iter().any(|v| has_plain_wildcard(document, v))
+            // A value known only at deploy time may hold a wildcard.
+            || condition.values.iter().any(|v| crate::policy::unknown::has_unknown(v))
         {
             return None;
         }
