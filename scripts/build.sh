@@ -5,16 +5,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
-# One crate, three modules (Cargo features select the exports, src/wasm.rs): the npm package's
+# One crate, four modules (Cargo features select the exports, src/wasm.rs): the npm package's
 # main module with every export (`files` only there: the lint command's file formats and
-# reports), and the two the page loads: `inspector` (step 1, fetched on a
-# cold load) and `tools` (steps 2-4, fetched when one opens or once the page is idle). Each is
-# also a subpath of the package (gitlab-aws-oidc/inspector, gitlab-aws-oidc/tools).
+# reports); the two the page loads, `inspector` (step 1, fetched on a cold load) and `tools`
+# (steps 2-4 and Troubleshoot, fetched when one opens or once the page is idle), each also a
+# subpath of the package (gitlab-aws-oidc/inspector, gitlab-aws-oidc/tools); and the single
+# file's, which is both of the page's in one.
 rm -rf pkg
-build_module() { # <features> <out name>
-  local features=$1 name=$2
+build_module() { # <features> <out name> [<out dir>, default pkg]
+  local features=$1 name=$2 out=${3:-pkg}
   cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$features"
-  wasm-bindgen --target web --out-dir pkg --out-name "$name" --remove-producers-section \
+  wasm-bindgen --target web --out-dir "$out" --out-name "$name" --remove-producers-section \
     target/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm
   # binaryen from npm (Debian's older binaryen corrupts wasm-bindgen output).
   # --one-caller-inline-max-function-size: by default wasm-opt inlines every function that has
@@ -24,11 +25,15 @@ build_module() { # <features> <out name>
     --strip-debug --strip-producers --strip-target-features \
     --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+    "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
 }
 build_module inspector,tools,files gitlab_aws_oidc
 build_module inspector gitlab_aws_oidc_inspector
 build_module tools gitlab_aws_oidc_tools
+# The single file's one module: the page's two in one, without the package-only exports (`files`),
+# which the page never calls. Not part of the package.
+rm -rf target/page-module
+build_module inspector,tools gitlab_aws_oidc_page target/page-module
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 node scripts/package-json.mjs > pkg/package.json
 # The package's own README (for package users, not the repository's) and both licence texts.
@@ -41,7 +46,7 @@ cp -r www/. dist/www/
 cp pkg/gitlab_aws_oidc*.js pkg/gitlab_aws_oidc*_bg.wasm dist/www/pkg/
 # wasm-bindgen's inline JavaScript (the WebCrypto calls of verifyToken), imported by the glue.
 cp -r pkg/snippets dist/www/pkg/
-node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html
+node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html target/page-module/gitlab_aws_oidc_page.js
 node scripts/bundle-page.mjs dist/www  # after single-file.mjs: that one reads the unbundled modules
 
 for module in "$wasm" pkg/gitlab_aws_oidc_inspector_bg.wasm pkg/gitlab_aws_oidc_tools_bg.wasm; do

@@ -1,7 +1,7 @@
 // Writes the page as ONE self-contained HTML file that works opened from disk
 // (file://): no server, no network. Usage:
-//   node scripts/single-file.mjs <built www dir> <out.html>
-//   e.g. node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html
+//   node scripts/single-file.mjs <built www dir> <out.html> [<glue of the module to inline>]
+//   e.g. node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html target/page-module/gitlab_aws_oidc_page.js
 //
 // What it does to <dir>/index.html:
 // - style.css goes inline in a <style>;
@@ -12,9 +12,12 @@
 //   id="gitlab-aws-oidc-wasm"> data block, which core.js finds and hands to
 //   initSync() instead of fetching (so the inline script is not async: it
 //   must run after the data block is parsed). One module, not the page's two:
-//   the one with every export (pkg/gitlab_aws_oidc.js), to which both of
-//   core.js's glue imports (the inspector's and the tools') are pointed, since
-//   a file carries all its bytes anyway and one module is smaller than two;
+//   one with the exports of both (scripts/build.sh builds it with the features
+//   `inspector,tools` into target/page-module/; without the third argument,
+//   the package's module with every export, pkg/gitlab_aws_oidc.js), to which
+//   both of core.js's glue imports (the inspector's and the tools') are
+//   pointed, since a file carries all its bytes anyway and one module is
+//   smaller than two;
 // - the rule pages (rules/<CODE>.json, which the served page fetches when a
 //   finding's rule link is used) go inline as one JSON data block, <script
 //   type="application/json" id="gitlab-aws-oidc-rules">, which rule-docs.js
@@ -38,9 +41,9 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 
-const [dirArg, outArg] = process.argv.slice(2);
+const [dirArg, outArg, glueArg] = process.argv.slice(2);
 if (!dirArg || !outArg) {
-  console.error("usage: node scripts/single-file.mjs <built www dir> <out.html>");
+  console.error("usage: node scripts/single-file.mjs <built www dir> <out.html> [<glue of the module to inline>]");
   process.exit(2);
 }
 const dir = resolve(dirArg);
@@ -53,7 +56,7 @@ const WASM_ELEMENT_ID = "gitlab-aws-oidc-wasm";
 const RULES_ELEMENT_ID = "gitlab-aws-oidc-rules";
 
 /** The glue modules the page imports, each pointed at the glue of the module with every export. */
-const WHOLE = join(dir, "pkg/gitlab_aws_oidc.js");
+const WHOLE = glueArg ? resolve(glueArg) : join(dir, "pkg/gitlab_aws_oidc.js");
 const PARTS = new Set(["gitlab_aws_oidc_inspector.js", "gitlab_aws_oidc_tools.js"].map((name) => join(dir, "pkg", name)));
 const oneModule = {
   name: "one-module",
@@ -78,7 +81,7 @@ const bundled = await build({
 });
 const script = bundled.outputFiles[0].text;
 const style = read("style.css").toString("utf8");
-const wasmBase64 = read("pkg/gitlab_aws_oidc_bg.wasm").toString("base64");
+const wasmBase64 = readFileSync(WHOLE.replace(/\.js$/, "_bg.wasm")).toString("base64");
 const iconUri = `data:image/svg+xml;base64,${read("icon.svg").toString("base64")}`;
 // Every rule page, by code. "<" escaped, so no text in them can end the data block.
 const ruleFiles = readdirSync(join(dir, "rules")).filter((name) => /^[A-Z]{2,3}[0-9]{3}\.json$/.test(name)).sort();
