@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 # One crate, three modules (Cargo features select the exports, src/wasm.rs): the npm package's
-# main module with every export, and the two the page loads: `inspector` (step 1, fetched on a
+# main module with every export (and the command's), and the two the page loads: `inspector` (step 1, fetched on a
 # cold load) and `tools` (steps 2-4, fetched when one opens or once the page is idle). Each is
 # also a subpath of the package (gitlab-aws-oidc/inspector, gitlab-aws-oidc/tools).
 rm -rf pkg
@@ -25,12 +25,16 @@ build_module() { # <features> <out name>
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 }
-build_module inspector,tools gitlab_aws_oidc
+# The main module also has the exports only the command calls (feature `command`).
+build_module inspector,tools,command gitlab_aws_oidc
 build_module inspector gitlab_aws_oidc_inspector
 build_module tools gitlab_aws_oidc_tools
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 node scripts/package-json.mjs > pkg/package.json
 cp README.md pkg/README.md
+# The gitlab-aws-oidc command (package.json's bin): plain ES modules over the main module.
+cp -r bin pkg/bin
+chmod +x pkg/bin/gitlab-aws-oidc.mjs
 
 rm -rf dist/www
 mkdir -p dist/www/pkg

@@ -13,7 +13,11 @@
 //!   `specForToken`, `lintTrustPolicy`, `evaluateTrustPolicy`, `ciSnippet`,
 //!   `compareTrustPolicies`, and what comes next that step 1 does not need.
 //!
-//! Both (the default) make the npm package's one module. Only what the exports
+//! - `command` (`wasm/command.rs`): what only the `gitlab-aws-oidc` command calls
+//!   (`checkTokenVariable`, `readJsonFile`, `policyDocument`, `subPattern`, `maskSecrets`); never in the
+//!   page's modules.
+//!
+//! All three (the default) make the npm package's main module. Only what the exports
 //! reach ends up in a module: the core is the same crate either way.
 
 use js_sys::{Error, Reflect, JSON};
@@ -22,10 +26,14 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Coded;
 
+#[cfg(feature = "command")]
+mod command;
 #[cfg(feature = "inspector")]
 mod inspector;
 #[cfg(feature = "tools")]
 mod tools;
+#[cfg(feature = "command")]
+pub use command::{check_token_variable, mask_secrets, policy_document, read_json_file, sub_pattern};
 #[cfg(feature = "inspector")]
 pub use inspector::{check_keys, inspect_token, verify_token};
 #[cfg(feature = "tools")]

@@ -609,6 +609,14 @@ export interface CiSnippet {
   findings: Finding[];
 }
 
+/** `subPattern`'s answer: a `sub` value or pattern as a `TrustPolicySpec` lists it. */
+export interface SubPattern {
+  /** The component names in order: the spec's `subClaimComponents`. */
+  components: SubComponentName[];
+  /** One of the spec's `subjects`: each component's value or pattern. */
+  subject: Partial<Record<SubComponentName, string>>;
+}
+
 /** Error codes thrown for input that cannot be used at all. */
 export type ErrorCode =
   | "token.empty"
@@ -675,7 +683,18 @@ export type ErrorCode =
   | "snippet.issuer"
   | "snippet.policy"
   | "snippet.existing_job"
-  | "diagnose.context";
+  | "diagnose.context"
+  | "token.variable_removed"
+  | "token.variable_empty"
+  | "token.variable_name"
+  | "claims.json"
+  | "spec.json"
+  | "snippet.json"
+  | "subject.empty"
+  | "subject.dangling"
+  | "subject.unknown_component"
+  | "subject.first_component"
+  | "subject.duplicate";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {
