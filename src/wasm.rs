@@ -11,7 +11,7 @@
 //! - `tools` (`wasm/tools.rs`): the rest, loaded by the page when another step
 //!   opens or once it is idle: `trustPolicy`, `trustPolicyForToken`,
 //!   `specForToken`, `lintTrustPolicy`, `evaluateTrustPolicy`, `ciSnippet`,
-//!   `compareTrustPolicies`, and what comes next that step 1 does not need.
+//!   `compareTrustPolicies`, `diagnose`, and what comes next that step 1 does not need.
 //!
 //! - `command` (`wasm/command.rs`): what only the `gitlab-aws-oidc` command calls
 //!   (`checkTokenVariable`, `readJsonFile`, `policyDocument`, `subPattern`, `maskSecrets`); never in the
@@ -38,8 +38,8 @@ pub use command::{check_token_variable, mask_secrets, policy_document, read_json
 pub use inspector::{check_keys, inspect_token, verify_token};
 #[cfg(feature = "tools")]
 pub use tools::{
-    ci_snippet, compare_trust_policies, diagnose, evaluate_trust_policy, lint_trust_policy, spec_for_token, trust_policy,
-    trust_policy_for_token,
+    ci_snippet, compare_trust_policies, diagnose, evaluate_trust_policy, lint_trust_policy, spec_for_token,
+    trust_policy, trust_policy_for_token,
 };
 
 /// talc instead of the default dlmalloc: 2.1 KB smaller gzipped; 4–10% slower on the whole

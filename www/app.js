@@ -1,7 +1,7 @@
 // The page: loads the WebAssembly core, keeps one plain state object, wires the
 // inputs and re-renders the panes from state. One flow, four steps, each
 // usable alone: Token → Trust policy → Check a policy → Pipeline; each pane is
-// fed by the one before.
+// fed by the one before. Troubleshoot reads what the four hold.
 //
 // Privacy rules, for every pane: the token, the pasted keys, a pasted policy
 // and a pasted job live only in this module's memory (and their textareas).
@@ -35,6 +35,7 @@ import {
   specOf as pipelineSpecOf,
   wirePipelinePane,
 } from "./pipeline-pane.js";
+import { renderTroubleshootPane, wireTroubleshootPane } from "./troubleshoot-pane.js";
 import { PANES, decodeFragment, encodeFragment } from "./share.js";
 import { syncTabs, wireTabs } from "./tabs.js";
 import { announce, copyText } from "./outputs.js";
@@ -50,6 +51,7 @@ const PANE_TITLES = {
   policy: "Trust policy",
   check: "Check a policy",
   pipeline: "Pipeline job",
+  troubleshoot: "Why did STS say no?",
 };
 
 const state = {
@@ -60,7 +62,7 @@ const state = {
    * then "ready" (or "failed"). A cold load asks once its first screen is painted.
    */
   tools: "idle",
-  /** The step shown: token, policy, check or pipeline. */
+  /** The step shown: token, policy, check, pipeline or troubleshoot. */
   pane: "token",
 
   // ---- step 1: the token (see token-pane.js TokenPaneState) ----
@@ -120,6 +122,15 @@ const state = {
     error: null,
     missing: [],
   },
+
+  /** The troubleshoot step (see troubleshoot-pane.js TroubleshootPaneState): never in the link. */
+  troubleshoot: {
+    text: "",
+    form: { roleArn: "", clientIds: "", maxSessionDuration: "" },
+    diagnosis: null,
+    error: null,
+    uses: { token: false, policy: null, job: null },
+  },
 };
 
 const $ = (selector) => /** @type {HTMLElement} */ (document.querySelector(selector));
@@ -127,11 +138,13 @@ const tokenPane = $("#pane-token");
 const policyPane = $("#pane-policy");
 const checkPane = $("#pane-check");
 const pipelinePane = $("#pane-pipeline");
+const troubleshootPane = $("#pane-troubleshoot");
 const steps = $('[data-part="steps"]');
 const input = /** @type {HTMLTextAreaElement} */ ($("#token-input"));
 const keysInput = /** @type {HTMLTextAreaElement} */ ($("#keys-input"));
 const checkInput = /** @type {HTMLTextAreaElement} */ ($("#check-input"));
 const compareInput = /** @type {HTMLTextAreaElement} */ ($("#compare-input"));
+const errorInput = /** @type {HTMLTextAreaElement} */ ($("#error-input"));
 /** The tools module's exports (steps 2–4) once loaded: see requestTools. */
 let tools = /** @type {typeof import("./pkg/gitlab_aws_oidc_tools.js") | null} */ (null);
 let refreshTimer = 0;
@@ -368,6 +381,49 @@ function buildPipeline() {
   }
 }
 
+// ---- troubleshoot ------------------------------------------------------------------
+
+function diagnoseError() {
+  const t = state.troubleshoot;
+  t.diagnosis = null;
+  t.error = null;
+  // What the other steps hold: the token as step 1 decodes it, the policy pasted in step 3 (else
+  // step 2's), the job pasted in step 4 (else the one it builds).
+  const token = state.inspection ? state.token.trim() : null;
+  const pastedPolicy = state.check.text.trim() ? state.check.text : null;
+  const policy = pastedPolicy ?? state.policy.result?.policy ?? null;
+  const pastedJob = state.pipeline.existingJob.trim() ? state.pipeline.existingJob : null;
+  const job = pastedJob ?? state.pipeline.result?.yaml ?? null;
+  t.uses = {
+    token: Boolean(token),
+    policy: pastedPolicy ? "pasted" : policy ? "generated" : null,
+    job: pastedJob ? "pasted" : job ? "generated" : null,
+  };
+  if (t.text.trim() === "" || !toolsAvailable(t)) return;
+  /** @type {import("./pkg/gitlab_aws_oidc.js").DiagnoseContext} */
+  const context = { nowSeconds: state.now || nowSeconds() };
+  if (token) context.token = token;
+  if (policy) context.policy = policy;
+  if (job) context.job = job;
+  const { roleArn, clientIds, maxSessionDuration } = t.form;
+  if (roleArn.trim()) context.roleArn = roleArn.trim();
+  const ids = clientIds.split(",").map((x) => x.trim()).filter(Boolean);
+  if (ids.length) context.clientIds = ids;
+  if (maxSessionDuration.trim()) {
+    const seconds = Number(maxSessionDuration.trim());
+    if (!Number.isInteger(seconds) || seconds < 0) {
+      t.error = { code: "diagnose.context", field: "maxSessionDuration", message: `the maximum session duration is ${JSON.stringify(maxSessionDuration.trim())}; expected a whole number of seconds, e.g. 3600` };
+      return;
+    }
+    context.maxSessionDuration = seconds;
+  }
+  try {
+    t.diagnosis = tools.diagnose(t.text, context);
+  } catch (e) {
+    t.error = errorOf(e);
+  }
+}
+
 // ---- the flow ---------------------------------------------------------------------
 
 /**
@@ -386,6 +442,7 @@ function derive() {
   buildPolicy();
   checkPolicy();
   buildPipeline();
+  diagnoseError();
   // Without the tools yet, derived again once they are there (requestTools).
   stepsPending = !tools && state.tools !== "failed";
 }
@@ -407,6 +464,7 @@ function render() {
   renderPaneIfChanged(pipelinePane, JSON.stringify([state.pipeline, state.policy.result, pasted]), () =>
     renderPipelinePane(pipelinePane, state.pipeline, state.policy.result, pasted),
   );
+  renderTroubleshootPane(troubleshootPane, state.troubleshoot);
   syncTabs(steps, state.pane);
   const title = `${PANE_TITLES[state.pane]} · gitlab-aws-oidc`;
   if (document.title !== title) document.title = title;
@@ -748,6 +806,38 @@ wirePipelinePane(pipelinePane, {
   goTo: (pane) => goTo(pane, { focus: true }),
 });
 
+// ---- troubleshoot inputs -----------------------------------------------------------
+
+wireTroubleshootPane(troubleshootPane, {
+  setText(text) {
+    if (state.troubleshoot.text === text) return;
+    state.troubleshoot.text = text;
+    update();
+  },
+  setField(field, value) {
+    const form = state.troubleshoot.form;
+    if (!(field in form) || form[field] === value) return;
+    form[field] = value;
+    update();
+  },
+  clear() {
+    errorInput.value = "";
+    state.troubleshoot.text = "";
+    update();
+    errorInput.focus();
+  },
+  openPolicy(policy) {
+    goTo("check", { focus: true });
+    replaceText(checkInput, policy); // fires input → the check pane's setText
+    announce("The fixed policy is in step 3: see its findings and whether the token would now be allowed. Control+Z undoes it.");
+  },
+  async copy(text, what) {
+    const ok = await copyText(text);
+    announce(ok ? `${what} is copied` : "Could not copy; select the text instead");
+  },
+  goTo: (pane) => goTo(pane, { focus: true }),
+});
+
 // ---- steps and link ---------------------------------------------------------------
 
 wireTabs(steps, (pane) => goTo(pane));
@@ -788,6 +878,7 @@ state.token = input.value;
 state.keys = keysInput.value;
 state.check.text = checkInput.value;
 state.check.compare.text = compareInput.value;
+state.troubleshoot.text = errorInput.value;
 restore(location.hash);
 inspect();
 // On the token step (the usual cold load) only that step is rendered until the

@@ -5,7 +5,7 @@
 //   from the head while the page is parsed, and this module instantiates what
 //   it compiled. app.js imports this module first and awaits `coreLoaded`
 //   before its first decode.
-// - the tools (trust policies, lint, evaluation, pipeline snippets): steps 2–4.
+// - the tools (trust policies, lint, evaluation, pipeline snippets, the diagnosis of STS errors): steps 2–4 and Troubleshoot.
 //   loadTools() fetches and compiles it on first call, which app.js makes when
 //   one of those steps opens (or a link opens one) or once the page is idle
 //   after its first paint. Nothing on the first screen waits for it.

@@ -24,7 +24,7 @@ import {
 } from "./policy-pane.js";
 import { KINDS, defaultPipelineForm } from "./pipeline-pane.js";
 
-export const PANES = ["token", "policy", "check", "pipeline"];
+export const PANES = ["token", "policy", "check", "pipeline", "troubleshoot"];
 /** The partitions the core takes (Partition in src/policy/arn.rs); a link's `part` is one of them or ignored. */
 const PARTITIONS = ["aws", "aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"];
 

@@ -1,5 +1,5 @@
 //! The exports that build and check (feature `tools`): trust policies, their
-//! lint and evaluation, and pipeline snippets. See `src/wasm.rs`.
+//! lint, evaluation and comparison, pipeline snippets and the diagnosis of STS errors. See `src/wasm.rs`.
 
 use js_sys::{Array, JSON};
 use wasm_bindgen::prelude::*;

@@ -27,7 +27,7 @@ import {
 
 setup();
 
-const PANES = ["token", "policy", "check", "pipeline"];
+const PANES = ["token", "policy", "check", "pipeline", "troubleshoot"];
 const ACCOUNT = "123456789012";
 
 /** Fills every step: a valid gitlab.com token and its keys, the account, a risky policy, the job. */
@@ -43,6 +43,11 @@ async function fillTheFlow(page) {
   await page.waitForSelector('[data-testid="verdict"][data-state="denied"]');
   await showPane(page, "pipeline");
   await byTestId(page, "pipeline-code").waitFor();
+  await showPane(page, "troubleshoot");
+  await byTestId(page, "error-input").fill(
+    "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity",
+  );
+  await byTestId(page, "cause").first().waitFor();
 }
 
 const variants = [
@@ -122,7 +127,7 @@ describe("every pane: accessible, responsive, in both themes", { concurrency: 2 
     assert.equal((await focused()).testid, "step-policy");
     assert.ok(await page.locator("#pane-policy").isVisible(), "arrow keys switch steps");
     await page.keyboard.press("End");
-    assert.equal((await focused()).testid, "step-pipeline");
+    assert.equal((await focused()).testid, "step-troubleshoot");
     await page.keyboard.press("Home");
     await page.keyboard.press("ArrowRight");
     assert.equal((await focused()).testid, "step-policy");

@@ -1,6 +1,6 @@
 // Compiled with tsc --strict by package.test.mjs: the published types must
 // describe inspectToken's result precisely enough for this to type-check.
-import init, { checkKeys, ciSnippet, compareTrustPolicies, inspectToken, lintTrustPolicy, specForToken, trustPolicy, type CiSnippetSpec, type Comparison, type Finding, type GetRoleOutput, type GitlabAwsOidcError, type KeySummary, type TokenInspection, type TrustPolicyDocument } from "../../pkg/gitlab_aws_oidc.js";
+import init, { checkKeys, ciSnippet, compareTrustPolicies, diagnose, inspectToken, lintTrustPolicy, specForToken, trustPolicy, type CiSnippetSpec, type Comparison, type Diagnosis, type Finding, type GetRoleOutput, type GitlabAwsOidcError, type KeySummary, type TokenInspection, type TrustPolicyDocument } from "../../pkg/gitlab_aws_oidc.js";
 
 export async function summarize(token: string): Promise<string> {
   await init();
@@ -75,6 +75,13 @@ export function newAccess(before: string, after: string): string[] {
   const verdict: "no-new-access" | "new-access" | "cannot-decide" = result.verdict;
   const subs: string[] = result.newlyAdmitted.map((c) => c.witness.sub ?? "");
   return [verdict, ...subs, ...result.findings.map((f) => f.code), String(compareTrustPolicies(before, after).newlyAdmittedCount)];
+}
+
+/** diagnose is typed to the recognised error, each cause's verdict and fix, and the other errors. */
+export function causesOf(errorText: string, token: string): string[] {
+  const result: Diagnosis = diagnose(errorText, { token, clientIds: ["sts.amazonaws.com"], nowSeconds: Date.now() / 1000 });
+  const confirmed = result.causes.filter((c) => c.verdict === "confirmed").map((c) => `${c.id} ${c.fix?.kind ?? ""}`);
+  return [result.error.code, result.error.client, ...confirmed, ...result.others.map((o) => o.error.kind), ...result.findings.map((f) => f.code)];
 }
 
 // The two smaller entry points (gitlab-aws-oidc/inspector and gitlab-aws-oidc/tools): the same types.

@@ -13,7 +13,7 @@ const pkg = join(root, "pkg");
 const fixture = (path) => readFileSync(join(root, "tests/fixtures", path), "utf8");
 const NOW = 1764000000 + 20 * 60;
 
-const { default: init, inspectToken, lintTrustPolicy, ciSnippet, compareTrustPolicies, evaluateTrustPolicy, trustPolicyForToken } = await import(join(pkg, "gitlab_aws_oidc.js"));
+const { default: init, inspectToken, lintTrustPolicy, ciSnippet, compareTrustPolicies, diagnose, evaluateTrustPolicy, trustPolicyForToken } = await import(join(pkg, "gitlab_aws_oidc.js"));
 await init({ module_or_path: readFileSync(join(pkg, "gitlab_aws_oidc_bg.wasm")) });
 
 test("inspectToken explains a gitlab.com token", () => {
@@ -240,4 +240,21 @@ test("compareTrustPolicies: a widened ref is new access, with a witness the eval
   }
   assert.equal(compareTrustPolicies(after, before).verdict, "no-new-access");
   assert.throws(() => compareTrustPolicies(before, after, { issuer: 1 }), (error) => error.code === "context.invalid" && error.field === "issuer");
+});
+
+test("diagnose: the AWS CLI's AccessDenied against a token and the policy that refuses it, and the fix it offers admits the token", () => {
+  const jwt = fixture("tokens/gitlab-com-feature-branch.jwt").trim();
+  const policy = fixture("lint/gitlab-doc-current.json");
+  const text = "An error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity";
+  const result = diagnose(text, { token: jwt, policy, nowSeconds: 1764001200 });
+  assert.equal(result.error.code, "AccessDenied");
+  assert.equal(result.error.client, "aws-cli");
+  assert.equal(result.error.operation, "AssumeRoleWithWebIdentity");
+  const denies = result.causes.find((c) => c.id === "trust-policy-denies");
+  assert.equal(evaluateTrustPolicy(policy, jwt).allowed, false);
+  assert.equal(denies?.verdict, "confirmed");
+  if (denies.fix?.policy) assert.equal(evaluateTrustPolicy(denies.fix.policy, jwt).allowed, true, denies.fix.description);
+  // Unusable context is the only throw; an unreadable error text is an answer.
+  assert.throws(() => diagnose(text, { maxSessionDuration: "1h" }), (error) => error.code === "diagnose.context" && error.field === "maxSessionDuration");
+  assert.equal(diagnose("hello", {}).error.code, "unknown");
 });

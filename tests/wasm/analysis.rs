@@ -1,6 +1,6 @@
-//! `lintTrustPolicy`, `evaluateTrustPolicy` and `compareTrustPolicies` through wasm-bindgen.
+//! `lintTrustPolicy`, `evaluateTrustPolicy`, `compareTrustPolicies` and `diagnose` through wasm-bindgen.
 
-use gitlab_aws_oidc::wasm::{compare_trust_policies, evaluate_trust_policy, lint_trust_policy};
+use gitlab_aws_oidc::wasm::{compare_trust_policies, diagnose, evaluate_trust_policy, lint_trust_policy};
 use js_sys::{Array, JSON};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
@@ -104,4 +104,43 @@ fn compare_finds_new_access_with_a_witness_the_evaluator_allows() {
     let error = compare_trust_policies(GOOD, "{", &JsValue::UNDEFINED).unwrap_err();
     assert_eq!(get(&error, "code").as_string().as_deref(), Some("policy.json"));
     assert_eq!(get(&error, "field").as_string().as_deref(), Some("after"));
+}
+
+#[wasm_bindgen_test]
+fn diagnose_confirms_the_failing_condition_and_masks_a_pasted_token() {
+    let main = MAIN.trim();
+    // GOOD admits only acme/platform/deployer on main; the token is of another ref once its sub is changed.
+    let other_ref = GOOD.replace("ref:main", "ref:release");
+    let context = JSON::parse(&format!(
+        r#"{{"token":{},"policy":{},"nowSeconds":1764001200}}"#,
+        JSON::stringify(&main.into()).unwrap(),
+        JSON::stringify(&other_ref.as_str().into()).unwrap()
+    ))
+    .unwrap();
+    let text = format!(
+        "token {main}\nAn error occurred (AccessDenied) when calling the AssumeRoleWithWebIdentity operation: Not authorized to perform sts:AssumeRoleWithWebIdentity"
+    );
+    let diagnosis = diagnose(&text, &context).unwrap();
+    assert_eq!(
+        get(&diagnosis, "error.code").as_string().as_deref(),
+        Some("AccessDenied")
+    );
+    assert_eq!(get(&diagnosis, "error.client").as_string().as_deref(), Some("aws-cli"));
+    assert_eq!(
+        get(&diagnosis, "causes.0.id").as_string().as_deref(),
+        Some("trust-policy-denies")
+    );
+    assert_eq!(
+        get(&diagnosis, "causes.0.verdict").as_string().as_deref(),
+        Some("confirmed")
+    );
+    let signature = main.rsplit('.').next().unwrap();
+    let json = JSON::stringify(&diagnosis).unwrap().as_string().unwrap();
+    assert!(!json.contains(signature), "the pasted token is masked");
+
+    let error = diagnose("AccessDenied", &JSON::parse(r#"{"nowSeconds":"soon"}"#).unwrap()).unwrap_err();
+    assert_eq!(get(&error, "code").as_string().as_deref(), Some("diagnose.context"));
+    assert_eq!(get(&error, "field").as_string().as_deref(), Some("nowSeconds"));
+    let none = diagnose("", &JsValue::UNDEFINED).unwrap();
+    assert_eq!(get(&none, "error.code").as_string().as_deref(), Some("unknown"));
 }
