@@ -4,7 +4,7 @@
 // or unusable input (the error's code is printed). See `gitlab-aws-oidc --help`.
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { CliError, EXIT, asCliError, colourFor, core, json, note, scrub } from "./cli/common.mjs";
+import { CliError, EXIT, asCliError, colourFor, core, guardArguments, json, note, scrub } from "./cli/common.mjs";
 import { COMMANDS } from "./cli/commands.mjs";
 
 const NAME = "gitlab-aws-oidc";
@@ -48,19 +48,17 @@ function report(error, asJson, command) {
     note(`${NAME}: internal error: ${known?.message ?? known}`);
     return 70;
   }
-  let message = known.message;
-  try {
-    message = core().maskSecrets(message);
-  } catch {
-    // The core could not load: the message is the command's own.
-  }
-  const file = known.file === undefined ? undefined : (() => {
+  // The tokens the command knows of first (whole, so a wrapped one goes whole), then anything
+  // else shaped like a secret, as the diagnosis masks a pasted log.
+  const mask = (text) => {
     try {
-      return core().maskSecrets(known.file);
+      return core().maskSecrets(scrub(text));
     } catch {
-      return known.file;
+      return scrub(text); // the core could not load: the message is the command's own
     }
-  })();
+  };
+  const message = mask(known.message);
+  const file = known.file === undefined ? undefined : mask(known.file);
   if (asJson) {
     const body = { code: known.code, message };
     for (const key of ["field", "line", "column"]) if (known[key] !== undefined) body[key] = known[key];
@@ -96,6 +94,12 @@ function main(argv) {
   if (name === "--version" || name === "-V") {
     process.stdout.write(`${version()}\n`);
     return EXIT.ok;
+  }
+  // Before anything can be echoed: a token given in the wrong place is never written back.
+  try {
+    guardArguments(argv);
+  } catch (error) {
+    return report(error, asJson);
   }
   const command = COMMANDS[name];
   if (!command) {

@@ -12,7 +12,9 @@
 //! - [`sub_pattern`]: a `sub` value or pattern as `--sub` takes it, split into the components a
 //!   `TrustPolicySpec` subject lists;
 //! - [`mask_secrets`]: an error message with any token in it masked, as the diagnosis masks a
-//!   pasted log (a file path or argument can be a token given in the wrong place).
+//!   pasted log (a file path or argument can be a token given in the wrong place);
+//! - [`token_shaped`]: whether an argument has the shape of a compact token, even a broken one,
+//!   so that the command never writes it back.
 //!
 //! Compiled into the package's main module only (Cargo feature `command`), never into the
 //! page's two modules.
@@ -147,14 +149,13 @@ pub fn token_variable(name: &str, value: Option<&str>) -> Result<(), CommandErro
     if REMOVED_VARIABLES.contains(&name) {
         return Err(CommandError::VariableRemoved { name: name.to_owned() });
     }
-    let valid = name.bytes().next().is_some_and(|b| b == b'_' || b.is_ascii_alphabetic())
+    let valid = name
+        .bytes()
+        .next()
+        .is_some_and(|b| b == b'_' || b.is_ascii_alphabetic())
         && name.bytes().all(|b| b == b'_' || b.is_ascii_alphanumeric());
     if !valid {
-        let hint = if name.starts_with('$') {
-            ", without the $"
-        } else {
-            ""
-        };
+        let hint = if name.starts_with('$') { ", without the $" } else { "" };
         // Never quote what might be the token itself (a value pasted for the name).
         let shown = if name.len() > 64 || name.contains('.') {
             "text that is not a variable name".to_owned()
@@ -247,7 +248,9 @@ pub fn sub_pattern(text: &str) -> Result<SubPattern, CommandError> {
         let component = Component::from_name(name)
             .ok_or_else(|| CommandError::Subject(SubjectError::UnknownComponent { name: name.to_owned() }))?;
         if components.is_empty() && !component.identifies_project() {
-            return Err(CommandError::Subject(SubjectError::FirstComponent { found: name.to_owned() }));
+            return Err(CommandError::Subject(SubjectError::FirstComponent {
+                found: name.to_owned(),
+            }));
         }
         if let Some(Value::String(first)) = subject.get(name) {
             if first != value {
@@ -271,6 +274,26 @@ pub fn mask_secrets(text: &str) -> String {
     crate::diagnose::mask::mask(text).text
 }
 
+/// Whether text has the shape of a compact JWT, valid or not: two to five `.`-separated parts
+/// (whitespace inside ignored, as in a wrapped copy) of base64url or standard base64
+/// characters, the first of at least 8 characters, the last empty or of at least 8, and one of
+/// at least 16. A file name (`trust.json`, `./iam/role.json`) has a short last part; an ARN, a
+/// `sub` or a URL has characters no part of a token has.
+#[must_use]
+pub fn token_shaped(text: &str) -> bool {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let parts: Vec<&str> = compact.split('.').collect();
+    let charset = |part: &str| {
+        part.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'/' | b'='))
+    };
+    (2..=5).contains(&parts.len())
+        && parts.iter().all(|part| charset(part))
+        && parts[0].len() >= 8
+        && parts.last().is_some_and(|last| last.is_empty() || last.len() >= 8)
+        && parts.iter().any(|part| part.len() >= 16)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,7 +303,9 @@ mod tests {
         for name in REMOVED_VARIABLES {
             let error = token_variable(name, Some("eyJ.x.y")).unwrap_err();
             assert_eq!(error.code(), "token.variable_removed");
-            assert!(error.to_string().starts_with(&format!("{name} was removed in GitLab 17.0")));
+            assert!(error
+                .to_string()
+                .starts_with(&format!("{name} was removed in GitLab 17.0")));
             assert!(error.to_string().contains("id_tokens:"));
         }
     }
@@ -289,7 +314,9 @@ mod tests {
     fn an_empty_or_unset_variable_names_itself_and_id_tokens() {
         let unset = token_variable("GITLAB_OIDC_TOKEN", None).unwrap_err();
         assert_eq!(unset.code(), "token.variable_empty");
-        assert!(unset.to_string().starts_with("environment variable GITLAB_OIDC_TOKEN is not set;"));
+        assert!(unset
+            .to_string()
+            .starts_with("environment variable GITLAB_OIDC_TOKEN is not set;"));
         assert!(unset.to_string().contains("id_tokens: GITLAB_OIDC_TOKEN:"));
         let empty = token_variable("ID_TOKEN", Some(" \n")).unwrap_err();
         assert_eq!(empty.code(), "token.variable_empty");
@@ -304,7 +331,11 @@ mod tests {
         assert_eq!(dollar.code(), "token.variable_name");
         assert!(dollar.to_string().contains("without the $"), "{dollar}");
         for name in ["", "1ABC", "A-B", "A B"] {
-            assert_eq!(token_variable(name, Some("x")).unwrap_err().code(), "token.variable_name", "{name:?}");
+            assert_eq!(
+                token_variable(name, Some("x")).unwrap_err().code(),
+                "token.variable_name",
+                "{name:?}"
+            );
         }
         let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
         let error = token_variable(token, None).unwrap_err();
@@ -320,7 +351,10 @@ mod tests {
         assert!(!error.to_string().contains("eyJ"), "{error}");
         let error = read_json("[1]", JsonFile::Spec).unwrap_err();
         assert_eq!(error.code(), "spec.invalid");
-        assert_eq!(error.to_string(), "spec is an array; expected a JSON object: a trust-policy spec (accountId, subjects, …)");
+        assert_eq!(
+            error.to_string(),
+            "spec is an array; expected a JSON object: a trust-policy spec (accountId, subjects, …)"
+        );
         assert_eq!(read_json("", JsonFile::Snippet).unwrap_err().code(), "snippet.json");
         assert_eq!(read_json("{\"a\": 1}", JsonFile::Snippet).unwrap()["a"], 1);
     }
@@ -336,7 +370,10 @@ mod tests {
         let error = policy_document("{\n  \"Statement\": [,]\n}").unwrap_err();
         assert_eq!((error.code(), error.position()), ("policy.json", Some((2, 17))));
         let error = policy_document(r#"{"Role":{"AssumeRolePolicyDocument":"%7"}}"#).unwrap_err();
-        assert_eq!((error.code(), error.field().as_deref()), ("policy.shape", Some("Role.AssumeRolePolicyDocument")));
+        assert_eq!(
+            (error.code(), error.field().as_deref()),
+            ("policy.shape", Some("Role.AssumeRolePolicyDocument"))
+        );
         assert_eq!(policy_document("").unwrap_err().code(), "policy.empty");
     }
 
@@ -347,7 +384,41 @@ mod tests {
             mask_secrets(&format!("policy file {token} does not exist")),
             "policy file [token masked] does not exist"
         );
-        assert_eq!(mask_secrets("policy file ./trust.json does not exist"), "policy file ./trust.json does not exist");
+        assert_eq!(
+            mask_secrets("policy file ./trust.json does not exist"),
+            "policy file ./trust.json does not exist"
+        );
+    }
+
+    #[test]
+    fn tokens_are_recognised_by_shape_even_broken_and_file_names_are_not() {
+        let token = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0X3BhdGg6Zy9hcHAifQ.c2lnbmF0dXJlLWJ5dGVzLXNpZ25hdHVyZQ";
+        let (header, rest) = token.split_once('.').unwrap();
+        for text in [
+            token.to_owned(),
+            format!("e25vdCBqc29u.{rest}"),
+            format!("{header}.{}", rest.split_once('.').unwrap().0),
+            format!("{token}."),
+            format!("{token}.{}", rest.split_once('.').unwrap().1),
+            token.replace("eyJzdWIi", "eyJ+/WIi"),
+            format!("{}\n{}", &token[..40], &token[40..]),
+        ] {
+            assert!(token_shaped(&text), "{text}");
+        }
+        for text in [
+            "trust.json",
+            "./iam/deploy-role-trust-policy.json",
+            "/tmp/gitlab-aws-oidc-cli-abc123/files/own.json",
+            "arn:aws:iam::123456789012:role/gitlab-ci-deploy",
+            "project_path:acme/app:ref_type:branch:ref:main",
+            "https://gitlab.example.com",
+            "sts.amazonaws.com",
+            "GITLAB_OIDC_TOKEN",
+            "1764001200",
+            "",
+        ] {
+            assert!(!token_shaped(text), "{text}");
+        }
     }
 
     #[test]

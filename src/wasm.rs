@@ -14,8 +14,8 @@
 //!   `compareTrustPolicies`, `diagnose`, and what comes next that step 1 does not need.
 //!
 //! - `command` (`wasm/command.rs`): what only the `gitlab-aws-oidc` command calls
-//!   (`checkTokenVariable`, `readJsonFile`, `policyDocument`, `subPattern`, `maskSecrets`); never in the
-//!   page's modules.
+//!   (`checkTokenVariable`, `readJsonFile`, `policyDocument`, `subPattern`, `maskSecrets`,
+//!   `isTokenShaped`); never in the page's modules.
 //!
 //! All three (the default) make the npm package's main module. Only what the exports
 //! reach ends up in a module: the core is the same crate either way.
@@ -33,7 +33,7 @@ mod inspector;
 #[cfg(feature = "tools")]
 mod tools;
 #[cfg(feature = "command")]
-pub use command::{check_token_variable, mask_secrets, policy_document, read_json_file, sub_pattern};
+pub use command::{check_token_variable, is_token_shaped, mask_secrets, policy_document, read_json_file, sub_pattern};
 #[cfg(feature = "inspector")]
 pub use inspector::{check_keys, inspect_token, verify_token};
 #[cfg(feature = "tools")]

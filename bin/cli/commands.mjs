@@ -146,7 +146,7 @@ Example:
     if (values.policy === "-" && (positional === "-" || values.claims === "-")) {
       throw new CliError("usage", "standard input can hold the policy or the token, not both");
     }
-    const policy = readPolicy(values.policy);
+    // The token first: once read, nothing the command writes can carry it.
     let subject;
     let source;
     if (values.claims !== undefined) {
@@ -157,6 +157,7 @@ Example:
       subject = read.token;
       source = read.source;
     }
+    const policy = readPolicy(values.policy);
     const context = clientIds ? { clientIds } : undefined;
     const result = call(() => core().evaluateTrustPolicy(policy, subject, context));
     emit(format === "json" ? json(result) : text.evaluation(result, colourFor(process.stdout), { policy: values.policy === "-" ? "standard input" : values.policy, token: source }));
@@ -484,8 +485,10 @@ satisfy the trust policy or an existing job still uses CI_JOB_JWT*.
   --fail-on LEVEL       exit 1 when a finding is at or above LEVEL (default none)
   -h, --help            this help
 
-Findings go to standard error with --format yaml. Exit status: 0 ok; 1 a finding at or above
---fail-on; 2 usage or a spec that cannot be used (the code names the field: snippet.role_arn, …).
+Findings go to standard error with --format yaml.
+
+Exit status: 0 ok; 1 a finding at or above --fail-on; 2 usage or a spec that cannot be used (the
+code names the field: snippet.role_arn, …).
 
 Example:
   ${NAME} snippet --spec job.json --policy trust-policy.json --output-dir .
@@ -633,9 +636,10 @@ Example, in the job's after_script or right after the failing command:
     if (values.claims !== undefined && values["token-env"] !== undefined) throw new CliError("usage", "give the token (--token-env) or its claims (--claims), not both");
     const stdinUsers = [errorSource, values.policy, values.job, values.claims].filter((v) => v === "-");
     if (stdinUsers.length > 1) throw new CliError("usage", "standard input (-) can be given once");
-    const errorText = readText(errorSource, "error file");
     const context = { nowSeconds: seconds(values.now, "--now") ?? now() };
+    // The token first: once read, nothing the command writes can carry it.
     if (values["token-env"] !== undefined) context.token = readToken(undefined, values["token-env"]).token;
+    const errorText = readText(errorSource, "error file");
     if (values.claims !== undefined) context.claims = readJsonFile(values.claims, "claims");
     if (values.policy !== undefined) context.policy = readText(values.policy, "policy file");
     if (values.job !== undefined) context.job = readText(values.job, "job file");

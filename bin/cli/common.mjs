@@ -1,6 +1,6 @@
 // What every command shares: the core, reading inputs, writing outputs, colour, errors.
 // A shell only: every decision about tokens, policies and pipelines is the core's.
-import { closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import * as glue from "../../gitlab_aws_oidc.js";
 
@@ -68,10 +68,25 @@ const MASK = "[token masked]";
  * prints them; this is the net under that promise, for every line the command writes.
  */
 function secret(token) {
-  const parts = [token.trim(), ...token.trim().split(".")].filter((part) => part.length >= 8);
+  // Each `.`-separated part, and each line of a part (a token wrapped across lines).
+  const parts = [token.trim(), ...token.trim().split("."), ...token.trim().split(/[.\s]+/)].filter((part) => part.length >= 8);
   for (const part of parts) if (!secrets.includes(part)) secrets.push(part);
   secrets.sort((a, b) => b.length - a.length);
   return token;
+}
+
+/**
+ * Remembers every argument that may be a token given where a file, a variable's name or a
+ * command belongs, so that it never comes back in a message: one with the shape of a token
+ * (the core decides; valid or broken), or longer than any path or name (GitLab's tokens are a
+ * kilobyte or more), unless it names an existing file.
+ */
+export function guardArguments(argv) {
+  for (const arg of argv) {
+    const value = arg.startsWith("--") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
+    if (value.length < 24 || existsSync(value)) continue;
+    if (value.length > 200 || core().isTokenShaped(value)) secret(value);
+  }
 }
 
 /** Text with every remembered token part replaced. */

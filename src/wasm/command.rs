@@ -61,3 +61,11 @@ pub fn sub_pattern(text: &str) -> Result<JsValue, JsValue> {
 pub fn mask_secrets(text: &str) -> String {
     command::mask_secrets(text)
 }
+
+/// Whether an argument has the shape of a compact token (valid or broken): the command never
+/// writes such an argument back.
+#[wasm_bindgen(js_name = isTokenShaped)]
+#[must_use]
+pub fn is_token_shaped(text: &str) -> bool {
+    command::token_shaped(text)
+}
