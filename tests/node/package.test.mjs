@@ -98,7 +98,11 @@ test("npm pack ships a package that installs and imports by name", () => {
   assert.equal(snippets.length, 1, `one inline snippet: ${snippets}`);
   assert.match(snippets[0], /^snippets\/gitlab-aws-oidc-[0-9a-f]+\/inline0\.js$/);
   // Every export in one module, and the same core as two smaller modules: the inspector and the tools.
-  assert.deepEqual(files.filter((f) => !f.startsWith("snippets/")), [
+  // The command: its entry point and the modules beside it, as in the repository's bin/.
+  const bin = files.filter((f) => f.startsWith("bin/"));
+  assert.deepEqual(bin, ["bin/cli/commands.mjs", "bin/cli/common.mjs", "bin/cli/text.mjs", "bin/gitlab-aws-oidc.mjs"]);
+  assert.equal(packed[0].files.find((f) => f.path === "bin/gitlab-aws-oidc.mjs").mode & 0o111, 0o111, "the bin is executable");
+  assert.deepEqual(files.filter((f) => !f.startsWith("snippets/") && !f.startsWith("bin/")), [
     "README.md",
     ...["gitlab_aws_oidc", "gitlab_aws_oidc_inspector", "gitlab_aws_oidc_tools"].flatMap((name) => [
       `${name}.d.ts`,
