@@ -13,8 +13,11 @@ use crate::command::{self, JsonFile};
 /// Throws `token.variable_removed` (`CI_JOB_JWT`, `CI_JOB_JWT_V1`, `CI_JOB_JWT_V2`),
 /// `token.variable_name` (not a variable's name) or `token.variable_empty` (unset or blank).
 #[wasm_bindgen(js_name = checkTokenVariable)]
-pub fn check_token_variable(name: &str, value: Option<String>) -> Result<(), JsValue> {
-    command::token_variable(name, value.as_deref()).map_err(|e| js_error(&e))
+pub fn check_token_variable(
+    name: &str,
+    #[wasm_bindgen(unchecked_param_type = "string | undefined")] value: &JsValue,
+) -> Result<(), JsValue> {
+    command::token_variable(name, value.as_string().as_deref()).map_err(|e| js_error(&e))
 }
 
 /// Reads a JSON file's text as an object: `what` is `"claims"`, `"spec"` or `"snippet"`.
