@@ -12,6 +12,8 @@ use std::fs;
 use std::panic;
 use std::path::{Path, PathBuf};
 
+#[path = "../fuzz/checks/diagnose_compare.rs"]
+mod diagnose_compare;
 #[path = "../fuzz/checks/policy_lint_evaluate.rs"]
 mod policy_lint_evaluate;
 #[path = "../fuzz/checks/spec_generate.rs"]
@@ -24,11 +26,12 @@ mod verify_keys;
 /// A fuzz target's name (its directory under `tests/fixtures/fuzz/`) and checks.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 4] = [
+const TARGETS: [Target; 5] = [
     ("token_decode", token_decode::run),
     ("verify_keys", verify_keys::run),
     ("policy_lint_evaluate", policy_lint_evaluate::run),
     ("spec_generate", spec_generate::run),
+    ("diagnose_compare", diagnose_compare::run),
 ];
 
 fn fixtures() -> PathBuf {
@@ -107,4 +110,6 @@ fn the_checks_accept_the_fixtures() {
     policy_lint_evaluate::run(&fixture("tokens/gitlab-com-main.claims.json"));
     spec_generate::run(&fixture("policy/release-tags.spec.json"));
     spec_generate::run(&fixture("ci/policy-mismatch.spec.json"));
+    diagnose_compare::run(&fixture("diagnose/aws-cli-access-denied.txt"));
+    diagnose_compare::run(&fixture("lint/blog-recipe.json"));
 }
