@@ -239,6 +239,91 @@ describe("explain", () => {
   });
 });
 
+describe("lint", () => {
+  const CFN = `AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Provider:
+    Type: AWS::IAM::OIDCProvider
+    Properties:
+      Url: https://gitlab.com
+      ClientIdList: [sts.amazonaws.com]
+  DeployRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Federated: !GetAtt Provider.Arn
+            Action: sts:AssumeRoleWithWebIdentity
+            Condition:
+              StringLike:
+                gitlab.com:sub: project_path:acme/*
+`;
+  const inputs = () => ({
+    "iam/doc.json": fixture("lint/gitlab-doc-current.json"),
+    "iam/wide.json": fixture("lint/wide-open.json"),
+    "iam/role.json": JSON.stringify({ Role: { RoleName: "deploy", AssumeRolePolicyDocument: encodeURIComponent(policyFor(TOKEN)) } }, null, 2),
+    "cfn/stack.yaml": CFN,
+  });
+
+  test("every format is renderLintReport's over lintFiles' report; exit 1 for findings at or above --fail-on", async () => {
+    const project = files(join(dir, "lint-project"), inputs());
+    const paths = ["cfn/stack.yaml", "iam/doc.json", "iam/role.json", "iam/wide.json"];
+    const report = core.lintFiles(paths.map((path) => ({ path, text: readFileSync(join(project, path), "utf8") })), {});
+    assert.ok(report.counts.error > 0, "the fixtures have errors");
+    for (const format of ["text", "json", "codequality", "sarif", "junit"]) {
+      const result = await cli(["lint", ...paths, "--format", format], { cwd: project });
+      assert.equal(result.status, 1, `${format}: ${shown(result)}`);
+      assert.equal(result.stdout, core.renderLintReport(report, format), format);
+    }
+    assert.equal((await cli(["lint", "iam/role.json", "--fail-on", "error"], { cwd: project })).status, 0);
+    assert.equal((await cli(["lint", ...paths, "--fail-on", "none"], { cwd: project })).status, 0);
+  });
+
+  test("quoted globs are expanded by the command (** at any depth); --output writes the report and prints the text", async () => {
+    const project = files(join(dir, "lint-globs"), inputs());
+    const out = join(project, "gl-code-quality-report.json");
+    const result = await cli(["lint", "iam/**/*.json", "**/*.yaml", "--format", "codequality", "--output", out, "--fail-on", "none"], { cwd: project });
+    assert.equal(result.status, 0, shown(result));
+    const paths = ["iam/doc.json", "iam/role.json", "iam/wide.json", "cfn/stack.yaml"];
+    const report = core.lintFiles(paths.map((path) => ({ path, text: readFileSync(join(project, path), "utf8") })), {});
+    assert.equal(readFileSync(out, "utf8"), core.renderLintReport(report, "codequality"));
+    assert.equal(result.stdout, core.renderLintReport(report, "text"));
+    const issues = JSON.parse(readFileSync(out, "utf8"));
+    assert.ok(issues.length > 0);
+    for (const issue of issues) {
+      for (const field of ["description", "check_name", "fingerprint", "severity"]) assert.equal(typeof issue[field], "string", field);
+      assert.ok(["info", "minor", "major", "critical", "blocker"].includes(issue.severity));
+      assert.equal(typeof issue.location.path, "string");
+      assert.equal(typeof issue.location.lines.begin, "number");
+    }
+    const none = await cli(["lint", "nothing/**/*.json"], { cwd: project });
+    assert.equal(none.status, 2);
+    assert.match(none.stderr, /error\[lint\.no_match\]: no file matches nothing\/\*\*\/\*\.json/);
+  });
+
+  test("a missing file, a file that does not parse, a file with no trust policy: exit 2, and no report is written", async () => {
+    const project = files(join(dir, "lint-bad"), { ...inputs(), "broken.json": '{\n  "Statement": [}\n', "notes.json": '{"hello": "world"}\n' });
+    for (const [file, code, where] of [
+      ["missing.json", "file.missing", "missing.json: "],
+      ["broken.json", null, "broken.json:2:"],
+      ["notes.json", null, "notes.json"],
+    ]) {
+      const out = join(project, "report.json");
+      const result = await cli(["lint", "iam/doc.json", file, "--format", "codequality", "--output", out], { cwd: project });
+      assert.equal(result.status, 2, `${file}: ${shown(result)}`);
+      assert.ok(result.stderr.includes(where), `${file}: ${result.stderr}`);
+      if (code) assert.match(result.stderr, new RegExp(`error\\[${code.replace(".", "\\.")}\\]`));
+      assert.equal(existsSync(out), false, `${file}: no report`);
+    }
+    const stdin = await cli(["lint", "-", "--format", "json"], { cwd: project, input: fixture("lint/gitlab-doc-current.json") });
+    assert.equal(stdin.status, 1, shown(stdin));
+    assert.equal(JSON.parse(stdin.stdout).files[0].path, "<stdin>");
+  });
+});
+
 describe("generate", () => {
   const spec = { accountId: "123456789012", subClaimComponents: ["project_path", "ref_type", "ref"], subjects: [{ project_path: "acme/app", ref_type: "branch", ref: "main" }], pins: { project_id: "42" } };
 

@@ -299,6 +299,48 @@ describe("oidc-preflight, run as the runner runs it", { concurrency: 2 }, () => 
 });
 
 // ---------------------------------------------------------------------------
+// trust-policy-lint
+// ---------------------------------------------------------------------------
+
+describe("trust-policy-lint, run as the runner runs it", { concurrency: 2 }, () => {
+  const files = async () => ({
+    "iam/deploy.json": await policyFor(TOKEN()),
+    "iam/legacy/wide.json": readFileSync(join(ROOT, "tests/fixtures/lint/wide-open.json"), "utf8"),
+  });
+
+  test("findings at or above fail-on: the Code Quality report is written and the job fails; SARIF and JUnit on request", async () => {
+    const result = await runJob("trust-policy-lint.yml", { inputs: { paths: "iam/**/*.json", sarif: true, junit: true }, files: await files() });
+    assert.equal(result.status, 1, outcome(result));
+    const issues = JSON.parse(readFileSync(join(result.project, "gl-code-quality-report.json"), "utf8"));
+    assert.ok(issues.some((i) => i.location.path === "iam/legacy/wide.json" && i.severity === "critical"), JSON.stringify(issues));
+    assert.ok(issues.every((i) => i.location.path !== "iam/deploy.json" || i.severity !== "critical"));
+    const sarif = JSON.parse(readFileSync(join(result.project, "gl-trust-policy.sarif"), "utf8"));
+    assert.equal(sarif.version, "2.1.0");
+    assert.match(readFileSync(join(result.project, "gl-trust-policy-junit.xml"), "utf8"), /^<\?xml [^>]*\?>\s*<testsuites/);
+    assert.match(result.stdout, /iam\/legacy\/wide\.json/, "the text summary is in the log");
+  });
+
+  test("fail-on none passes with the report; a clean policy passes at fail-on error (in sh too)", async () => {
+    const passes = await runJob("trust-policy-lint.yml", { inputs: { paths: "iam/**/*.json", "fail-on": "none" }, files: await files() });
+    assert.equal(passes.status, 0, outcome(passes));
+    assert.ok(existsSync(join(passes.project, "gl-code-quality-report.json")));
+    assert.equal(existsSync(join(passes.project, "gl-trust-policy.sarif")), false, "no SARIF unless asked");
+    for (const shell of ["bash", "sh"]) {
+      const clean = await runJob("trust-policy-lint.yml", { inputs: { paths: "iam/deploy.json" }, files: await files(), shell });
+      assert.equal(clean.status, 0, outcome(clean));
+    }
+  });
+
+  test("a file with no trust policy, or a glob that matches nothing: exit 2 and no report", async () => {
+    for (const [paths, extra] of [["iam/*.json", { "iam/notes.json": '{"hello": "world"}\n' }], ["policies/*.json", {}]]) {
+      const result = await runJob("trust-policy-lint.yml", { inputs: { paths }, files: { ...(await files()), ...extra } });
+      assert.equal(result.status, 2, outcome(result));
+      assert.equal(existsSync(join(result.project, "gl-code-quality-report.json")), false);
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
 // trust-policy-diff: a merge request against its target branch
 // ---------------------------------------------------------------------------
 
