@@ -453,4 +453,29 @@ describe("gitlab-ci-local 4.64.1 runs the components from include: local with in
       assertTokenAbsent(result, token);
     }
   });
+
+  test("trust-policy-diff in a merge request pipeline: a widened policy fails it, an unchanged one passes", async () => {
+    const narrow = await policyFor(TOKEN());
+    const wide = readFileSync(join(ROOT, "tests/fixtures/lint/wide-open.json"), "utf8");
+    for (const [head, expected] of [[wide, "FAIL"], [narrow, "PASS"]]) {
+      const project = join(work, `gcl-${++runs}`, "project");
+      mkdirSync(join(project, "..", "home"), { recursive: true });
+      mkdirSync(project, { recursive: true });
+      const ci = `include:\n  - local: templates/trust-policy-diff.yml\n    inputs:\n      paths: "iam/*.json"\n      package: ${JSON.stringify(tarball)}\n`;
+      mergeRequest(
+        project,
+        { "templates/trust-policy-diff.yml": readFileSync(join(ROOT, "templates/trust-policy-diff.yml"), "utf8"), ".gitlab-ci.yml": ci, "iam/deploy.json": narrow },
+        { "iam/deploy.json": head },
+      );
+      const result = await gitlabCiLocal(project, { CI_PIPELINE_SOURCE: "merge_request_event", CI_MERGE_REQUEST_TARGET_BRANCH_NAME: "main" });
+      const log = result.stdout + result.stderr;
+      assert.match(log, new RegExp(`${expected}\\s+trust-policy-diff`), outcome(result));
+      assert.match(log, expected === "FAIL" ? /trust-policy-diff > NEW-ACCESS / : /trust-policy-diff > NO-NEW-ACCESS /, outcome(result));
+      // Outside a merge request pipeline the job does not run at all.
+      if (expected === "PASS") {
+        const branch = await gitlabCiLocal(project, {});
+        assert.doesNotMatch(branch.stdout + branch.stderr, /trust-policy-diff > /, outcome(branch));
+      }
+    }
+  });
 });
