@@ -266,7 +266,8 @@ Options:
   -h, --help          this help
 
 Exit status: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, a missing
-file, a file that does not parse (with line and column) or holds no trust policy.
+file, a file that does not parse (with line and column) or holds no trust policy, or a role
+whose policy cannot be read (then no report is written).
 
 Example (a merge request gate):
   ${NAME} lint 'iam/**/*.json' --format codequality --output gl-code-quality-report.json
@@ -287,12 +288,18 @@ Example (a merge request gate):
       throw new CliError("lint.unavailable", "this build of the package has no lintFiles export");
     }
     const report = call(() => c.lintFiles(files, context));
-    const broken = report.files.filter((f) => f.error);
+    // A file, or one role's policy in it, that could not be read: nothing is written, since a
+    // report that leaves it out would pass a gate it should fail.
+    const broken = report.files.flatMap((f) => [
+      ...(f.error ? [{ path: f.path, error: f.error }] : []),
+      ...f.roles.filter((r) => r.error).map((r) => ({ path: f.path, role: r.name, error: r.error })),
+    ]);
     if (broken.length > 0) {
-      // Nothing is written: a report that leaves out a file would pass a gate it should fail.
       const [first, ...more] = broken;
-      for (const f of more) note(`${NAME} lint: ${f.path}${f.error.line !== undefined ? `:${f.error.line}` : ""}: error[${f.error.code}]: ${f.error.message}`);
-      throw new CliError(first.error.code, first.error.message, { file: first.path, line: first.error.line, column: first.error.column });
+      const where = (b) => `${b.path}${b.error.line !== undefined ? `:${b.error.line}:${b.error.column ?? 1}` : ""}`;
+      const role = (b) => (b.role ? `role ${b.role}: ` : "");
+      for (const b of more) note(`${NAME} lint: ${where(b)}: error[${b.error.code}]: ${role(b)}${b.error.message}`);
+      throw new CliError(first.error.code, `${role(first)}${first.error.message}`, { file: first.path, line: first.error.line, column: first.error.line !== undefined ? (first.error.column ?? 1) : undefined });
     }
     const rendered = call(() => c.renderLintReport(report, format));
     if (values.output !== undefined) {
