@@ -17,7 +17,7 @@ cd "$(dirname "$0")"
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(token_decode verify_keys policy_lint_evaluate spec_generate diagnose_compare)
+[ "${#targets[@]}" -gt 0 ] || targets=(token_decode verify_keys policy_lint_evaluate spec_generate diagnose_compare lint_files)
 jobs=${FUZZ_JOBS:-1}
 sanitizer=${FUZZ_SANITIZER:-none}
 

@@ -33,8 +33,9 @@ node -e 'const fs = require("fs"); process.stdout.write(JSON.stringify(JSON.pars
 seed policy_lint_evaluate "$fixtures"/lint/*.json "$fixtures"/tokens/*.claims.json
 seed spec_generate "$fixtures"/policy/*.spec.json "$fixtures"/ci/*.spec.json
 seed diagnose_compare "$fixtures"/diagnose/*.txt "$fixtures"/lint/*.json
+seed lint_files "$fixtures"/sources/*.json "$fixtures"/sources/*.yaml
 # Inputs that once crashed a target (tests/fixtures/fuzz/<target>/), so every run retries them.
-for target in token_decode verify_keys policy_lint_evaluate spec_generate diagnose_compare; do
+for target in token_decode verify_keys policy_lint_evaluate spec_generate diagnose_compare lint_files; do
   saved=()
   for file in "$fixtures/fuzz/$target"/*; do
     [ "$(basename "$file")" = README.md ] || saved+=("$file")
@@ -42,6 +43,6 @@ for target in token_decode verify_keys policy_lint_evaluate spec_generate diagno
   [ "${#saved[@]}" -eq 0 ] || seed "$target" "${saved[@]}"
 done
 
-for target in token_decode verify_keys policy_lint_evaluate spec_generate diagnose_compare; do
+for target in token_decode verify_keys policy_lint_evaluate spec_generate diagnose_compare lint_files; do
   printf 'seed: corpus/%s: %s files\n' "$target" "$(find "corpus/$target" -type f | wc -l)"
 done

@@ -117,6 +117,18 @@ fi
   echo "$(verdict "$first_wasm_gz" "$first_wasm_gz_budget") wasm fetched before the first decoded token $(kib "$first_wasm_gz") gzipped (${first_wasm[*]:-none}; budget ≤ 120 KiB = $first_wasm_gz_budget bytes)"
   echo "$(verdict "$page_gz" "$page_gz_budget") everything the page can load $(kib "$page_gz") gzipped, ${#page_files[@]} files (budget ≤ 220 KiB = $page_gz_budget bytes)"
   echo "single file $(kib "$single_gz") gzipped, $(kib "$single_raw") raw (printed, no budget)"
+  # A finding's rule page: its dialog's code and its text are fetched when its code is clicked, so neither a
+  # cold load nor the session above (which clicks none) asks for them. The single file carries them inline.
+  if [ -f dist/www/rule-docs.js ]; then
+    rule_min=0 rule_max=0 rule_count=0
+    for file in dist/www/rules/*.json; do
+      zipped=$(gz "$file")
+      rule_count=$((rule_count + 1))
+      if [ "$rule_min" -eq 0 ] || [ "$zipped" -lt "$rule_min" ]; then rule_min=$zipped; fi
+      if [ "$zipped" -gt "$rule_max" ]; then rule_max=$zipped; fi
+    done
+    echo "rule pages, fetched only when a finding's code is clicked: rule-docs.js $(gz dist/www/rule-docs.js) bytes gzipped, then one of $rule_count rules/<CODE>.json, $rule_min–$rule_max bytes gzipped"
+  fi
 
   echo
   echo "== the command (scripts/bench/command.mjs: cold processes, interleaved)"

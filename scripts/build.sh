@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 # One crate, three modules (Cargo features select the exports, src/wasm.rs): the npm package's
-# main module with every export (and the command's), and the two the page loads: `inspector` (step 1, fetched on a
+# main module with every export (`files` and `command` only there: the lint command's file
+# formats and reports, and what only the command calls), and the two the page loads: `inspector` (step 1, fetched on a
 # cold load) and `tools` (steps 2-4, fetched when one opens or once the page is idle). Each is
 # also a subpath of the package (gitlab-aws-oidc/inspector, gitlab-aws-oidc/tools).
 rm -rf pkg
@@ -25,13 +26,14 @@ build_module() { # <features> <out name>
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 }
-# The main module also has the exports only the command calls (feature `command`).
-build_module inspector,tools,command gitlab_aws_oidc
+build_module inspector,tools,files,command gitlab_aws_oidc
 build_module inspector gitlab_aws_oidc_inspector
 build_module tools gitlab_aws_oidc_tools
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 node scripts/package-json.mjs > pkg/package.json
-cp README.md pkg/README.md
+# The package's own README (for package users, not the repository's) and both licence texts.
+cp npm/README.md pkg/README.md
+cp LICENSE-MIT LICENSE-APACHE pkg/
 # The gitlab-aws-oidc command (package.json's bin): plain ES modules over the main module.
 cp -r bin pkg/bin
 chmod +x pkg/bin/gitlab-aws-oidc.mjs

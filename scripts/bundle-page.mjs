@@ -17,7 +17,10 @@
 //   (pkg/gitlab_aws_oidc.js), which embed.html imports as a docs site imports
 //   the package (pkg/ itself, the npm package, is not touched); their inline-JS
 //   snippets (pkg/snippets/, verifyToken's WebCrypto calls) are bundled into
-//   them, one request fewer at the end of the module chain;
+//   them, one request fewer at the end of the module chain; and the rule pages'
+//   dialog (rule-docs.js), which app.js imports on the first click on a
+//   finding's code, kept out of app.js (rules/<CODE>.json, the texts, are
+//   fetched by it and left as they are);
 // - style.css and boot.js are minified; index.html loses its comments (notes for readers of www/);
 // - index.html preloads the inspector's wasm and glue, so they download alongside
 //   the CSS and app.js instead of after app.js has run; boot.js, after the
@@ -42,8 +45,11 @@ const path = (name) => join(dir, name);
 /** What a cold load needs first: the inspector module (www/core.js). */
 const WASM = "pkg/gitlab_aws_oidc_inspector_bg.wasm";
 const GLUE = "pkg/gitlab_aws_oidc_inspector.js";
-/** Modules loaded by URL (the tools on demand, the whole package by embed.html): never bundled into app.js or deleted. */
-const SHARED = new Set([GLUE, "pkg/gitlab_aws_oidc_tools.js", "pkg/gitlab_aws_oidc.js"]);
+/**
+ * Modules loaded by URL (the tools on demand, the whole package by embed.html, the rule pages' dialog when a
+ * finding's code is first clicked): never bundled into app.js or deleted; each bundled and minified on its own.
+ */
+const SHARED = new Set([GLUE, "pkg/gitlab_aws_oidc_tools.js", "pkg/gitlab_aws_oidc.js", "rule-docs.js"]);
 const KEEP = new Set(["app.js", "embed.js", ...SHARED]);
 
 const common = { bundle: true, minify: true, write: false, charset: "utf8", legalComments: "none", logLevel: "warning", metafile: true };

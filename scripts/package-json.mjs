@@ -2,11 +2,31 @@
 import { readFileSync } from "node:fs";
 
 const cargo = readFileSync(new URL("../Cargo.toml", import.meta.url), "utf8");
+const optional = (name) => cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"))?.[1];
 const field = (name) => {
-  const match = cargo.match(new RegExp(`^${name} = "([^"]*)"`, "m"));
-  if (!match) throw new Error(`Cargo.toml has no ${name}`);
-  return match[1];
+  const value = optional(name);
+  if (value === undefined) throw new Error(`Cargo.toml has no ${name}`);
+  return value;
 };
+
+/**
+ * repository, homepage and bugs, only where Cargo.toml says where the project lives (its `repository` and
+ * `homepage`): none is guessed. bugs is the repository's issue tracker on GitHub and GitLab hosts.
+ */
+function whereItLives() {
+  const repository = optional("repository")?.replace(/\.git$/, "").replace(/\/$/, "");
+  const homepage = optional("homepage");
+  const out = {};
+  if (repository) {
+    out.repository = { type: "git", url: `git+${repository}.git` };
+    const host = new URL(repository).hostname;
+    if (host === "github.com") out.bugs = { url: `${repository}/issues` };
+    else if (host === "gitlab.com" || host.startsWith("gitlab.")) out.bugs = { url: `${repository}/-/issues` };
+  }
+  if (homepage) out.homepage = homepage;
+  else if (repository) out.homepage = `${repository}#readme`;
+  return out;
+}
 
 /** The modules scripts/build.sh writes: every export, then the inspector and the tools. */
 const MODULES = ["gitlab_aws_oidc", "gitlab_aws_oidc_inspector", "gitlab_aws_oidc_tools"];
@@ -16,6 +36,7 @@ const pkg = {
   version: field("version"),
   description: field("description"),
   license: field("license"),
+  ...whereItLives(),
   type: "module",
   main: "./gitlab_aws_oidc.js",
   module: "./gitlab_aws_oidc.js",
@@ -33,7 +54,7 @@ const pkg = {
   },
   // The command: bin/gitlab-aws-oidc.mjs and the modules beside it (copied from the repo's bin/).
   bin: { "gitlab-aws-oidc": "./bin/gitlab-aws-oidc.mjs" },
-  files: [...MODULES.flatMap((name) => [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]), "snippets/", "bin/", "README.md"],
+  files: [...MODULES.flatMap((name) => [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]), "snippets/", "bin/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   sideEffects: MODULES.map((name) => `./${name}.js`),
   engines: { node: ">=20" },
   keywords: ["gitlab", "aws", "oidc", "jwt", "iam", "trust-policy", "wasm"],

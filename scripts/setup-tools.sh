@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs the independent tools that tests/tools/ runs on every generated pipeline file:
-# in .venv-tools/ (Python 3.11 venv) check-jsonschema (GitLab's CI schema is vendored in
-# it: no network at check time), moto's server (a fake AWS on 127.0.0.1) and the AWS CLI
-# v1; in .venv-tools/node/ gitlab-ci-local (runs the CI/CD components in templates/); from
-# Debian, shellcheck, zip and rsync (gitlab-ci-local copies the project with it). Skips
-# whatever is already installed as pinned.
+# Installs the independent tools that tests/tools/ runs on every generated pipeline file and
+# lint report: in .venv-tools/ (Python 3.11 venv) check-jsonschema (GitLab's CI schema is
+# vendored in it: no network at check time; it also checks SARIF against the schema in
+# tests/fixtures/sarif/), moto's server (a fake AWS on 127.0.0.1), the AWS CLI v1, cfn-lint
+# (the CloudFormation fixtures are real templates) and junitparser (reads the JUnit reports);
+# in .venv-tools/node/ gitlab-ci-local (runs the CI/CD components in templates/); from Debian,
+# shellcheck, zip and rsync (gitlab-ci-local copies the project with it). Skips whatever is
+# already installed as pinned.
 # Usage: scripts/setup-tools.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,8 @@ pins=(
   "awscli==1.46.3"
   "boto3==1.44.8"
   "botocore==1.44.8"
+  "cfn-lint==1.58.0"
+  "junitparser==5.0.3"
 )
 
 # Debian tools: shellcheck lints the job scripts; zip is what the CodeBuild job zips with;

@@ -15,6 +15,10 @@
 //   the one with every export (pkg/gitlab_aws_oidc.js), to which both of
 //   core.js's glue imports (the inspector's and the tools') are pointed, since
 //   a file carries all its bytes anyway and one module is smaller than two;
+// - the rule pages (rules/<CODE>.json, which the served page fetches when a
+//   finding's rule link is used) go inline as one JSON data block, <script
+//   type="application/json" id="gitlab-aws-oidc-rules">, which rule-docs.js
+//   reads instead of fetching;
 // - icon.svg becomes a data: URI;
 // - the CSP allows exactly that inline script and style, by hash, and nothing
 //   to connect to.
@@ -29,7 +33,7 @@
 // Not minified: a reviewer auditing the offline file can read it.
 
 import { createHash } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -45,6 +49,8 @@ const read = (name) => readFileSync(join(dir, name));
 
 /** The element id core.js looks for; keep in sync with www/core.js. */
 const WASM_ELEMENT_ID = "gitlab-aws-oidc-wasm";
+/** The element id rule-docs.js looks for; keep in sync with www/rule-docs.js. */
+const RULES_ELEMENT_ID = "gitlab-aws-oidc-rules";
 
 /** The glue modules the page imports, each pointed at the glue of the module with every export. */
 const WHOLE = join(dir, "pkg/gitlab_aws_oidc.js");
@@ -74,6 +80,11 @@ const script = bundled.outputFiles[0].text;
 const style = read("style.css").toString("utf8");
 const wasmBase64 = read("pkg/gitlab_aws_oidc_bg.wasm").toString("base64");
 const iconUri = `data:image/svg+xml;base64,${read("icon.svg").toString("base64")}`;
+// Every rule page, by code. "<" escaped, so no text in them can end the data block.
+const ruleFiles = readdirSync(join(dir, "rules")).filter((name) => /^[A-Z]{2,3}[0-9]{3}\.json$/.test(name)).sort();
+if (ruleFiles.length === 0) throw new Error("single-file: no rule pages in rules/ (tests/docs.rs generates them)");
+const rules = Object.fromEntries(ruleFiles.map((name) => [name.slice(0, -".json".length), JSON.parse(read(join("rules", name)).toString("utf8"))]));
+const rulesJson = JSON.stringify(rules).replace(/</g, "\\u003c");
 
 // Inline text must not end its element early or open an HTML comment.
 for (const [name, text, closer] of [
@@ -120,7 +131,8 @@ replaceOnce(/\s*<!--(?:(?!-->)[\s\S])*-->\s*<script src="boot\.js" async><\/scri
 replaceOnce(/<script type="module" src="app\.js"><\/script>/, `<script type="module">${script}</script>`, "app.js script");
 replaceOnce(
   /<\/body>/,
-  `<script type="application/octet-stream" id="${WASM_ELEMENT_ID}">${wasmBase64}</script>\n</body>`,
+  `<script type="application/json" id="${RULES_ELEMENT_ID}">${rulesJson}</script>\n` +
+    `<script type="application/octet-stream" id="${WASM_ELEMENT_ID}">${wasmBase64}</script>\n</body>`,
   "</body>",
 );
 

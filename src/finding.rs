@@ -1,10 +1,10 @@
 //! The one result shape every capability returns: a [`Finding`] is data about
 //! the input (an expired token, a risky policy), never an error.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How much a finding matters to the person reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// AWS will reject this, or it is unsafe.
@@ -107,6 +107,32 @@ pub struct Rule {
     pub severity: Severity,
     /// One plain-words sentence: why this matters.
     pub why: &'static str,
+}
+
+/// A rule's page (`docs/rules/<CODE>.md`, and the page's rule view), in the shape every rule
+/// follows whatever its area. Each area keeps these in a `DOCUMENTED` table apart from its
+/// [`Rule`]s: only tests read the tables (which render the pages and run the examples), so the
+/// WebAssembly modules leave the documentation out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Docs {
+    /// What the rule looks for, in a few sentences (Markdown: `code` spans only).
+    pub what_it_does: &'static str,
+    /// Why that is a problem: what AWS or GitLab does with such input.
+    pub why_is_this_bad: &'static str,
+    /// An input that raises this finding, in the area's own language: a trust policy (`POL`),
+    /// a `ciSnippet` spec (`CI`), a token's header and payload as `{"header":…,"payload":…}`
+    /// with an optional `"signature":""` for an empty one (`TOK`), or `diagnose`'s arguments as
+    /// `{"errorText":…,"context":…}` (`DIA`). The tests check it raises the code.
+    pub example: &'static str,
+    /// The example, fixed: it raises no finding of the area (a token: none but TOK017, which
+    /// every token gets; a diagnosis: not this code). Empty when no input can avoid the finding.
+    pub use_instead: &'static str,
+    /// What both are checked with, as JSON (`{}` for nothing): the lint context (`POL`, where
+    /// `"@name"` stands for the fixture token `tests/fixtures/tokens/<name>.jwt`) or
+    /// `{"nowSeconds":…}` (`TOK`).
+    pub context: &'static str,
+    /// How to fix it, in a few sentences.
+    pub fix: &'static str,
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ pub mod issuer;
 pub mod keys;
 pub mod lint;
 pub mod policy;
+pub mod report;
 pub mod sources;
 pub mod subject;
 pub mod text;

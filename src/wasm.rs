@@ -13,13 +13,18 @@
 //!   `specForToken`, `lintTrustPolicy`, `evaluateTrustPolicy`, `ciSnippet`,
 //!   `compareTrustPolicies`, `diagnose`, and what comes next that step 1 does not need.
 //!
+//! - `files` (`wasm/files.rs`): what the `gitlab-aws-oidc lint` command needs and
+//!   the page does not: `lintFiles`, `renderLintReport` (file formats, reports).
 //! - `command` (`wasm/command.rs`): what only the `gitlab-aws-oidc` command calls
 //!   (`checkTokenVariable`, `readJsonFile`, `policyDocument`, `subPattern`, `maskSecrets`,
-//!   `isTokenShaped`); never in the page's modules.
+//!   `isTokenShaped`).
 //!
-//! All three (the default) make the npm package's main module. Only what the exports
-//! reach ends up in a module: the core is the same crate either way.
+//! All four (the default) make the npm package's main module; the page loads the
+//! first two, one module each, never `files` or `command`. Only what the exports reach
+//! ends up in a module: the core is the same crate either way.
 
+#[cfg(any(feature = "tools", feature = "files"))]
+use js_sys::Array;
 use js_sys::{Error, Reflect, JSON};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -28,12 +33,16 @@ use crate::error::Coded;
 
 #[cfg(feature = "command")]
 mod command;
+#[cfg(feature = "files")]
+mod files;
 #[cfg(feature = "inspector")]
 mod inspector;
 #[cfg(feature = "tools")]
 mod tools;
 #[cfg(feature = "command")]
 pub use command::{check_token_variable, is_token_shaped, mask_secrets, policy_document, read_json_file, sub_pattern};
+#[cfg(feature = "files")]
+pub use files::{lint_files, render_lint_report};
 #[cfg(feature = "inspector")]
 pub use inspector::{check_keys, inspect_token, verify_token};
 #[cfg(feature = "tools")]
@@ -64,6 +73,31 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 fn parse_json(json: Result<String, serde_json::Error>) -> Result<JsValue, JsValue> {
     let json = json.map_err(|e| coded_error("internal.serialize", &e.to_string()))?;
     JSON::parse(&json)
+}
+
+/// JSON text of a JS value passed as a spec, options or context object.
+#[cfg(any(feature = "tools", feature = "files"))]
+pub(crate) fn json_text(value: &JsValue, what: &str, code: &str, empty_default: bool) -> Result<String, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return if empty_default {
+            Ok("{}".to_owned())
+        } else {
+            Err(coded_error(code, &format!("{what} is missing; expected an object")))
+        };
+    }
+    if !value.is_object() || Array::is_array(value) {
+        return Err(coded_error(code, &format!("{what} is not an object")));
+    }
+    stringify(value, what, code)
+}
+
+/// Any JS value as JSON text.
+#[cfg(any(feature = "tools", feature = "files"))]
+pub(crate) fn stringify(value: &JsValue, what: &str, code: &str) -> Result<String, JsValue> {
+    JSON::stringify(value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| coded_error(code, &format!("{what} cannot be converted to JSON")))
 }
 
 /// A JS `Error` with a stable `code` property.

@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 #[path = "../fuzz/checks/diagnose_compare.rs"]
 mod diagnose_compare;
+#[path = "../fuzz/checks/lint_files.rs"]
+mod lint_files;
 #[path = "../fuzz/checks/policy_lint_evaluate.rs"]
 mod policy_lint_evaluate;
 #[path = "../fuzz/checks/spec_generate.rs"]
@@ -26,12 +28,13 @@ mod verify_keys;
 /// A fuzz target's name (its directory under `tests/fixtures/fuzz/`) and checks.
 type Target = (&'static str, fn(&[u8]));
 
-const TARGETS: [Target; 5] = [
+const TARGETS: [Target; 6] = [
     ("token_decode", token_decode::run),
     ("verify_keys", verify_keys::run),
     ("policy_lint_evaluate", policy_lint_evaluate::run),
     ("spec_generate", spec_generate::run),
     ("diagnose_compare", diagnose_compare::run),
+    ("lint_files", lint_files::run),
 ];
 
 fn fixtures() -> PathBuf {
@@ -112,4 +115,6 @@ fn the_checks_accept_the_fixtures() {
     spec_generate::run(&fixture("ci/policy-mismatch.spec.json"));
     diagnose_compare::run(&fixture("diagnose/aws-cli-access-denied.txt"));
     diagnose_compare::run(&fixture("lint/blog-recipe.json"));
+    lint_files::run(&fixture("sources/cloudformation.yaml"));
+    lint_files::run(&fixture("sources/terraform-plan.json"));
 }

@@ -23,14 +23,14 @@ fn examples_fire_exactly_their_rule_and_fixes_fire_none() {
     let mut codes = Vec::new();
     assert_eq!(DOCUMENTED.len(), ALL.len(), "every rule is documented");
     for ((rule, docs), listed) in DOCUMENTED.iter().zip(ALL) {
-        let code = rule.rule.code;
+        let code = rule.code;
         assert_eq!(
             code, listed.rule.code,
             "DOCUMENTED and ALL list the rules in the same order"
         );
         assert!(!codes.contains(&code), "{code} is used twice");
         codes.push(code);
-        for text in [docs.what_it_does, docs.why_is_this_bad, rule.rule.why] {
+        for text in [docs.what_it_does, docs.why_is_this_bad, rule.why] {
             assert!(text.len() > 20, "{code}: documentation is missing");
         }
         let context = context(docs.context);

@@ -6,10 +6,11 @@ use gitlab_aws_oidc::command;
 use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::inspect_token;
 use gitlab_aws_oidc::keys::parse_keys;
-use gitlab_aws_oidc::lint::lint_text;
+use gitlab_aws_oidc::lint::{lint_text, Context};
 use gitlab_aws_oidc::policy::evaluate::{evaluate_text, TokenInput};
 use gitlab_aws_oidc::policy::generate::{trust_policy, trust_policy_for_token, TokenPolicyOptions};
 use gitlab_aws_oidc::policy::spec::TrustPolicySpec;
+use gitlab_aws_oidc::report::{lint_files, render, ReportFormat, SourceFile};
 use gitlab_aws_oidc::token::decode_unverified;
 use gitlab_aws_oidc::verify::plan;
 use proptest::prelude::*;
@@ -19,6 +20,13 @@ const JWKS: &str = include_str!("fixtures/keys/jwks.json");
 const POLICY: &str = include_str!("fixtures/lint/self-managed-mixed.json");
 const SPEC: &str = include_str!("fixtures/policy/release-tags.spec.json");
 const SNIPPET: &str = include_str!("fixtures/ci/policy-mismatch.spec.json");
+/// Every kind of file `lintFiles` reads, each with the shapes its reader walks.
+const SOURCES: [&str; 4] = [
+    include_str!("fixtures/sources/cloudformation.yaml"),
+    include_str!("fixtures/sources/cloudformation.json"),
+    include_str!("fixtures/sources/terraform-plan.json"),
+    include_str!("fixtures/sources/account-authorization-details.json"),
+];
 
 #[path = "common/mutate.rs"]
 mod common_mutate;
@@ -69,6 +77,25 @@ fn exercise_policy(text: &str) {
     let _ = evaluate_text(text, TokenInput::ClaimsJson(text), "{}");
 }
 
+/// Lints a file and renders every report: never a panic, and the file is always reported.
+fn exercise_files(text: &str) {
+    let files = [SourceFile {
+        path: "mutated".to_owned(),
+        text: text.to_owned(),
+    }];
+    let report = lint_files(&files, &Context::default());
+    assert_eq!(report.files.len(), 1);
+    for format in [
+        ReportFormat::Text,
+        ReportFormat::Json,
+        ReportFormat::CodeQuality,
+        ReportFormat::Sarif,
+        ReportFormat::Junit,
+    ] {
+        let _ = render(&report, format);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -79,6 +106,14 @@ proptest! {
         let _ = parse_keys(&text);
         if let Ok(spec) = TrustPolicySpec::from_json(&text) { let _ = trust_policy(&spec); }
         if let Ok(spec) = SnippetSpec::from_json(&text) { let _ = ci_snippet(&spec); }
+        exercise_files(&text);
+    }
+
+    #[test]
+    fn mutated_sources_never_panic(edits in edits()) {
+        for source in SOURCES {
+            exercise_files(&mutate(source, &edits));
+        }
     }
 
     #[test]
@@ -114,6 +149,30 @@ fn hostile_sizes_are_refused_or_handled() {
     assert_eq!(inspect_token(&garbage, 0).unwrap_err().code(), "token.too_large");
     let nested = format!("{{\"Statement\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000));
     assert_eq!(lint_text(&nested, "{}").unwrap_err().code(), "policy.json");
+    // Files nested past any reader's depth are refused with a position, never a stack overflow.
+    for (text, code) in [
+        (
+            format!("{{\"Resources\":{}1{}}}", "[".repeat(10_000), "]".repeat(10_000)),
+            "source.json",
+        ),
+        (
+            format!("Resources: {}1{}", "[".repeat(10_000), "]".repeat(10_000)),
+            "source.yaml",
+        ),
+        (
+            (0..200).fold("Resources:\n".to_owned(), |text, d| text + &" ".repeat(d + 2) + "k:\n"),
+            "source.yaml",
+        ),
+    ] {
+        let report = lint_files(
+            &[SourceFile {
+                path: "deep".to_owned(),
+                text,
+            }],
+            &Context::default(),
+        );
+        assert_eq!(report.files[0].error.as_ref().map(|e| e.code.as_str()), Some(code));
+    }
     let wide = format!("{{\"keys\":[{}]}}", vec!["{\"kty\":\"EC\"}"; 5000].join(","));
     assert!(parse_keys(&wide).is_ok());
 }

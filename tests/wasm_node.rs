@@ -16,5 +16,8 @@ mod analysis;
 #[path = "wasm/ci.rs"]
 mod ci;
 
+#[path = "wasm/files.rs"]
+mod files;
+
 #[path = "wasm/support.rs"]
 mod support;

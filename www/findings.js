@@ -1,5 +1,6 @@
 // Findings, as every pane shows them: severity in words (not colour alone),
-// the stable code, the message, and always the core's `why`. Policy findings
+// the stable code, which opens the rule's page (rule-docs.js, loaded on the
+// first click), the message, and always the core's `why`. Policy findings
 // also show the JSON path they point at and, when the core has one, a button
 // that applies its fix. Items are described with v() (dom.js): patch() builds
 // only what changed, and replace() or renderIfChanged() build them whole.
@@ -44,7 +45,15 @@ function findingItem(f, { onFix, testid = "finding" } = {}) {
         "p",
         { class: "finding-head" },
         v("span", { class: "sev-label", text: sev.label }),
-        v("code", { class: "finding-code", text: f.code }),
+        v("button", {
+          type: "button",
+          class: "rule-link finding-code",
+          dataset: { testid: "rule-link", rule: f.code, ruleName: f.name },
+          "aria-haspopup": "dialog",
+          "aria-label": `${f.code}: the rule's page`,
+          text: f.code,
+          on: { click: onRuleLink },
+        }),
         v("span", { class: "finding-name", text: f.name }),
         f.claim ? v("span", { class: "finding-claim" }, "claim ", v("code", { text: f.claim })) : null,
       ),
@@ -66,6 +75,20 @@ function findingItem(f, { onFix, testid = "finding" } = {}) {
           )
         : null,
     ),
+  );
+}
+
+/**
+ * The click listener of every rule link. The code and name are read from the link, since patch() reuses an
+ * element for another finding without replacing its listeners. rule-docs.js is imported on the first click:
+ * scripts/bundle-page.mjs keeps it a file of its own, so a first load does not carry it.
+ * @param {Event} event
+ */
+function onRuleLink(event) {
+  const link = /** @type {HTMLElement} */ (event.currentTarget);
+  import("./rule-docs.js").then(
+    ({ openRule }) => openRule(link.dataset.rule ?? "", link.dataset.ruleName ?? "", link),
+    (error) => console.warn("gitlab-aws-oidc: could not load the rule pages", error),
   );
 }
 

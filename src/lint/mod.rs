@@ -8,6 +8,7 @@ use crate::input::{self, Fields, InputError};
 use crate::text::Gather as _;
 use thiserror::Error;
 
+pub use crate::finding::Docs;
 use crate::finding::{Finding, Rule};
 use crate::issuer::ProviderHost;
 use crate::policy::arn::{Partition, PARTITION_NAMES};
@@ -19,20 +20,7 @@ use crate::subject::{pattern_scope, PatternScope};
 use crate::token::{decode_unverified, Claims, TokenError};
 use std::borrow::Cow;
 
-pub use rules::{ALL, DOCUMENTED};
-
-/// A rule's documentation, in the shape every rule page follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Docs {
-    pub what_it_does: &'static str,
-    pub why_is_this_bad: &'static str,
-    /// A policy (JSON) that fires this rule, and only it.
-    pub example: &'static str,
-    /// The same policy, fixed: fires no rule.
-    pub use_instead: &'static str,
-    /// The lint context (JSON) both examples are checked with; `{}` for none.
-    pub context: &'static str,
-}
+pub use rules::{ALL, DOCUMENTED, SOURCES};
 
 /// A lint rule: identity and check (its [`Docs`] are kept apart, in [`DOCUMENTED`]).
 pub struct LintRule {
@@ -50,6 +38,9 @@ pub struct Context {
     pub token: Option<(Claims, Option<ProviderHost>)>,
     pub account_id: Option<String>,
     pub partition: Option<Partition>,
+    /// The document comes from a template whose values may be known only at deploy time
+    /// ([`crate::policy::unknown`]): their markers are not characters of the policy.
+    pub unknown_values: bool,
 }
 
 /// Why a lint cannot run at all.
@@ -135,6 +126,7 @@ impl Context {
             token,
             account_id,
             partition,
+            unknown_values: false,
         })
     }
 }
@@ -166,14 +158,15 @@ pub fn trusted_host(statement: &Statement) -> Option<ProviderHost> {
     })
 }
 
-/// Whether a statement allows and trusts an OIDC provider (or anyone).
+/// Whether a statement allows and trusts an OIDC provider (or anyone, or a principal known
+/// only at deploy time, which may be one).
 pub(crate) fn trusts_oidc(statement: &Statement) -> bool {
     statement.effect == "Allow"
         && (statement.principal_any
             || statement
                 .federated
                 .iter()
-                .any(|a| crate::text::contains(a, ":oidc-provider/")))
+                .any(|a| crate::text::contains(a, ":oidc-provider/") || crate::policy::unknown::is_unknown(a)))
 }
 
 /// The claim a condition key names under a statement's provider, if its prefix is that provider.

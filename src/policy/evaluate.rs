@@ -588,7 +588,11 @@ pub fn expected_values(
         .values
         .iter()
         .map(|value| {
-            if substituted {
+            if super::unknown::has_unknown(value) {
+                Resolved::Unknown(
+                    "the value is known only when the template is deployed (a CloudFormation function or a Terraform value known after apply)".to_owned(),
+                )
+            } else if substituted {
                 variables::resolve(value, like, lookup)
             } else {
                 let mut globs = Vec::with_capacity(value.len());

@@ -7,6 +7,7 @@ pub mod generate;
 pub mod parse;
 pub mod render;
 pub mod spec;
+pub mod unknown;
 pub mod variables;
 pub mod wildcard;
 

@@ -1,30 +1,11 @@
 //! The exports that build and check (feature `tools`): trust policies, their
 //! lint, evaluation and comparison, pipeline snippets and the diagnosis of STS errors. See `src/wasm.rs`.
 
-use js_sys::{Array, JSON};
 use wasm_bindgen::prelude::*;
 
-use super::{coded_error, js_error, to_js};
+use super::{js_error, json_text, to_js};
 use crate::policy::generate::{self, TokenPolicyOptions};
 use crate::policy::spec::TrustPolicySpec;
-
-/// JSON text of a JS value passed as a spec or options object.
-fn json_text(value: &JsValue, what: &str, code: &str, empty_default: bool) -> Result<String, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return if empty_default {
-            Ok("{}".to_owned())
-        } else {
-            Err(coded_error(code, &format!("{what} is missing; expected an object")))
-        };
-    }
-    if !value.is_object() || Array::is_array(value) {
-        return Err(coded_error(code, &format!("{what} is not an object")));
-    }
-    JSON::stringify(value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .ok_or_else(|| coded_error(code, &format!("{what} cannot be converted to JSON")))
-}
 
 /// Builds the trust policy and every deployable format from a spec.
 ///

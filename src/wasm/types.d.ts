@@ -3,7 +3,7 @@ export type Severity = "error" | "warning" | "info";
 
 /** A stable, documented observation about the input: data, never an exception. */
 export interface Finding {
-  /** Stable code, never renumbered, e.g. "TOK002". See README "Finding codes". */
+  /** Stable code, never renumbered, e.g. "TOK002". Each has a page: docs/rules/<CODE>.md. */
   code: string;
   /** Kebab-case rule name, e.g. "expired". */
   name: string;
@@ -387,7 +387,6 @@ export interface Diagnosis {
   findings: Finding[];
 }
 
-/** Context for `evaluateTrustPolicy`. */
 /** What `compareTrustPolicies` is limited to. */
 export interface DiffContext {
   /** Only tokens from this GitLab instance (its issuer URL, e.g. `https://gitlab.com`); every provider either policy trusts when absent. */
@@ -422,6 +421,7 @@ export interface Comparison {
   findings: Finding[];
 }
 
+/** Context for `evaluateTrustPolicy`. */
 export interface EvaluateContext {
   /** The IAM OIDC provider's client IDs: STS refuses a token whose aud is not among them. */
   clientIds?: string[];
@@ -609,6 +609,81 @@ export interface CiSnippet {
   findings: Finding[];
 }
 
+/** One file for `lintFiles`: its path (as reports should name it) and its text. */
+export interface SourceFile {
+  path: string;
+  text: string;
+}
+
+/**
+ * Options for `lintFiles`: the lint context `lintTrustPolicy` takes, applied to every role.
+ * (`lintFiles` and `renderLintReport` exist only in the package's main module, `gitlab-aws-oidc`,
+ * not in its `inspector` and `tools` entry points.)
+ */
+export interface LintFilesOptions extends LintContext {}
+
+/** What a file was recognised as, by its content. */
+export type SourceFormat =
+  | "policy"
+  | "role"
+  | "get-role"
+  | "list-roles"
+  | "account-authorization-details"
+  | "terraform-plan"
+  | "terraform-state"
+  | "cloudformation"
+  | "unrecognised";
+
+/** A file, or one role's document, that could not be used. */
+export interface LintFileError {
+  /** `source.empty`, `source.json`, `source.yaml`, `source.unrecognised`, `source.no_trust_policy`, `source.role`, or a `policy.*` code. */
+  code: string;
+  message: string;
+  /** 1-based, where the file has lines (a JSON or YAML syntax error: where it stops parsing). */
+  line?: number;
+  column?: number;
+}
+
+/** A lint finding with the line it points at in the file, where the format has one. */
+export interface LocatedFinding extends Finding {
+  line?: number;
+}
+
+/** One role (or bare policy) of a file and its findings. */
+export interface RoleReport {
+  /** Role name, Terraform address (`aws_iam_role.deploy`, `module.x.aws_iam_role.y[0]`) or CloudFormation logical id; "" for a bare policy. */
+  name: string;
+  /** 1-based line of the role's policy in the file, where the format has lines. */
+  line?: number;
+  /** JSON paths (in the policy document) of values known only at deploy time (CloudFormation functions) or after apply (Terraform); `["$"]` when the whole policy is, and then it has no findings. */
+  unknown: string[];
+  findings: LocatedFinding[];
+  /** This role's policy could not be read (the file's other roles still are). */
+  error?: LintFileError;
+}
+
+/** One file of `lintFiles`. */
+export interface FileReport {
+  path: string;
+  format: SourceFormat;
+  roles: RoleReport[];
+  /** Roles the file has that trust no OIDC provider: counted, not linted. */
+  skipped: number;
+  /** The file could not be used: unreadable, unrecognised, or no trust policy in it. */
+  error?: LintFileError;
+}
+
+/** The result of `lintFiles`. */
+export interface LintReport {
+  files: FileReport[];
+  /** Roles reported, and findings by severity, over every file. */
+  counts: { roles: number; error: number; warning: number; info: number };
+}
+
+/** The formats `renderLintReport` writes. */
+export type LintReportFormat = "text" | "json" | "codequality" | "sarif" | "junit";
+
+
 /** `subPattern`'s answer: a `sub` value or pattern as a `TrustPolicySpec` lists it. */
 export interface SubPattern {
   /** The component names in order: the spec's `subClaimComponents`. */
@@ -684,6 +759,9 @@ export type ErrorCode =
   | "snippet.policy"
   | "snippet.existing_job"
   | "diagnose.context"
+  | "files.invalid"
+  | "report.format"
+  | "report.invalid"
   | "token.variable_removed"
   | "token.variable_empty"
   | "token.variable_name"

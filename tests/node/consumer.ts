@@ -1,6 +1,6 @@
 // Compiled with tsc --strict by package.test.mjs: the published types must
 // describe inspectToken's result precisely enough for this to type-check.
-import init, { checkKeys, ciSnippet, compareTrustPolicies, diagnose, inspectToken, lintTrustPolicy, specForToken, trustPolicy, type CiSnippetSpec, type Comparison, type Diagnosis, type Finding, type GetRoleOutput, type GitlabAwsOidcError, type KeySummary, type TokenInspection, type TrustPolicyDocument } from "../../pkg/gitlab_aws_oidc.js";
+import init, { checkKeys, ciSnippet, compareTrustPolicies, diagnose, inspectToken, lintFiles, lintTrustPolicy, renderLintReport, specForToken, trustPolicy, type CiSnippetSpec, type LintReport, type LintReportFormat, type SourceFile, type SourceFormat, type Comparison, type Diagnosis, type Finding, type GetRoleOutput, type GitlabAwsOidcError, type KeySummary, type TokenInspection, type TrustPolicyDocument } from "../../pkg/gitlab_aws_oidc.js";
 
 export async function summarize(token: string): Promise<string> {
   await init();
@@ -38,7 +38,7 @@ export function whereWrong(policy: string): string {
   }
 }
 
-/** The README documents the context and options as optional: they may be left out. */
+/** docs/api.md documents the context and options as optional: they may be left out. */
 export function withoutOptions(policy: string, token: string): [Finding[], string | undefined] {
   return [lintTrustPolicy(policy), specForToken(token).issuer];
 }
@@ -93,4 +93,19 @@ export async function fromParts(token: string): Promise<[string | null, string]>
   const inspection: TokenInspection = inspectOnly(token, Date.now() / 1000);
   const result: TrustPolicyResult = policyOnly({ accountId: "123456789012", subjects: [{ project_path: "acme/app", ref_type: "branch", ref: "main" }] });
   return [inspection.providerHost, result.policy];
+}
+
+/** Every role of a set of files with its worst finding, and a report for CI: lintFiles's result is typed. */
+export function lintForCi(files: SourceFile[], format: LintReportFormat): string {
+  const report: LintReport = lintFiles(files, { audience: "sts.amazonaws.com" });
+  const lines: string[] = [];
+  for (const file of report.files) {
+    const format: SourceFormat = file.format;
+    if (file.error) lines.push(`${file.path}: ${file.error.code} ${file.error.line ?? ""}`);
+    for (const role of file.roles) {
+      const worst = role.findings.find((f) => f.severity === "error") ?? role.findings[0];
+      lines.push(`${file.path} ${format} ${role.name} ${role.line ?? "-"} ${worst?.code ?? "ok"}:${worst?.line ?? "-"} ${role.unknown.join(",")}`);
+    }
+  }
+  return `${lines.join("\n")}\n${report.counts.error}\n${renderLintReport(report, format)}`;
 }

@@ -89,20 +89,25 @@ test("ciSnippet checks the job against the trust policy as users hold it (issue 
   }
 });
 
-test("npm pack ships a package that installs and imports by name", () => {
-  const work = mkdtempSync(join(tmpdir(), "gao-pack-"));
-  const packed = JSON.parse(execFileSync("npm", ["pack", pkg, "--json", "--pack-destination", work], { encoding: "utf8" }));
-  const files = packed[0].files.map((f) => f.path).sort();
+/**
+ * Asserts that a packed file list is exactly what a user needs: the package's own README and both licence
+ * texts, every export in one module and the same core as two smaller modules (the inspector and the tools),
+ * each with its types, verifyToken's inline-JavaScript snippet, the gitlab-aws-oidc command (bin/), and
+ * package.json.
+ * @param {string[]} paths
+ */
+function assertShipsWhatUsersNeed(paths) {
+  const files = [...paths].sort();
   // wasm-bindgen names the inline-JavaScript directory with a hash.
   const snippets = files.filter((f) => f.startsWith("snippets/"));
   assert.equal(snippets.length, 1, `one inline snippet: ${snippets}`);
   assert.match(snippets[0], /^snippets\/gitlab-aws-oidc-[0-9a-f]+\/inline0\.js$/);
-  // Every export in one module, and the same core as two smaller modules: the inspector and the tools.
   // The command: its entry point and the modules beside it, as in the repository's bin/.
   const bin = files.filter((f) => f.startsWith("bin/"));
   assert.deepEqual(bin, ["bin/cli/commands.mjs", "bin/cli/common.mjs", "bin/cli/text.mjs", "bin/gitlab-aws-oidc.mjs"]);
-  assert.equal(packed[0].files.find((f) => f.path === "bin/gitlab-aws-oidc.mjs").mode & 0o111, 0o111, "the bin is executable");
   assert.deepEqual(files.filter((f) => !f.startsWith("snippets/") && !f.startsWith("bin/")), [
+    "LICENSE-APACHE",
+    "LICENSE-MIT",
     "README.md",
     ...["gitlab_aws_oidc", "gitlab_aws_oidc_inspector", "gitlab_aws_oidc_tools"].flatMap((name) => [
       `${name}.d.ts`,
@@ -112,6 +117,34 @@ test("npm pack ships a package that installs and imports by name", () => {
     ]),
     "package.json",
   ]);
+}
+
+test("npm pack --dry-run: exactly the files a user needs, the package's README and both licences", () => {
+  const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", pkg], { encoding: "utf8" }));
+  assertShipsWhatUsersNeed(packed.files.map((f) => f.path));
+  // The README is the one for package users (npm/README.md), not the repository's; the licences are the crate's.
+  for (const [shipped, source] of [["README.md", "npm/README.md"], ["LICENSE-MIT", "LICENSE-MIT"], ["LICENSE-APACHE", "LICENSE-APACHE"]]) {
+    assert.equal(readFileSync(join(pkg, shipped), "utf8"), readFileSync(join(root, source), "utf8"), shipped);
+  }
+  const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
+  assert.equal(manifest.license, "MIT OR Apache-2.0");
+  // The command, executable as npm links it.
+  assert.deepEqual(manifest.bin, { "gitlab-aws-oidc": "./bin/gitlab-aws-oidc.mjs" });
+  assert.equal(packed.files.find((f) => f.path === "bin/gitlab-aws-oidc.mjs").mode & 0o111, 0o111, "the bin is executable");
+  // Where the project lives is written only when Cargo.toml says it: never guessed.
+  const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
+  const repository = /^repository = "([^"]*)"/m.exec(cargo)?.[1];
+  if (repository) {
+    assert.equal(manifest.repository.url, `git+${repository.replace(/\.git$/, "")}.git`);
+  } else {
+    for (const field of ["repository", "homepage", "bugs"]) assert.equal(manifest[field], undefined, field);
+  }
+});
+
+test("npm pack ships a package that installs and imports by name", () => {
+  const work = mkdtempSync(join(tmpdir(), "gao-pack-"));
+  const packed = JSON.parse(execFileSync("npm", ["pack", pkg, "--json", "--pack-destination", work], { encoding: "utf8" }));
+  assertShipsWhatUsersNeed(packed[0].files.map((f) => f.path));
   const app = join(work, "app");
   execFileSync("mkdir", ["-p", app]);
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));

@@ -22,6 +22,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"https://gitlab.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: r#"{"audience":"sts.amazonaws.com"}"#,
+    fix: "Make the policy's `<host>:aud` the audience the job requests in `id_tokens: …: aud:`, or change the job to request the policy's; keep that audience in the provider's client-ID list.",
 };
 
 fn check(document: &Document, context: &Context) -> Vec<Finding> {
@@ -34,6 +35,10 @@ fn check(document: &Document, context: &Context) -> Vec<Finding> {
             continue;
         }
         for (condition, path) in claim_conditions(index, statement, "aud") {
+            // An audience known only at deploy time may be the job's.
+            if condition.values.iter().any(|v| crate::policy::unknown::has_unknown(v)) {
+                continue;
+            }
             let (matched, _) = apply(
                 &condition.operator,
                 &condition.values,

@@ -21,17 +21,22 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:fix\u2013login"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:fix-login"}}"#),
     context: "{}",
+    fix: "Rename the branch or tag to use characters IAM accepts, or match it with a `StringLike` pattern in which `?` stands for the character; the finding's path says where it is.",
 };
 
 /// The JSON path and text of the first string (key or value) holding a refused character.
-fn first_refused(value: &Value, path: &mut String) -> Option<(String, String, char)> {
-    let refused = |text: &str| text.chars().find(|&c| !allowed_in_policy(c));
+fn first_refused(value: &Value, path: &mut String, markers: bool) -> Option<(String, String, char)> {
+    use crate::policy::unknown::{CLOSE, OPEN};
+    let refused = |text: &str| {
+        text.chars()
+            .find(|&c| !(allowed_in_policy(c) || markers && matches!(c, OPEN | CLOSE)))
+    };
     match value {
         Value::String(text) => refused(text).map(|c| (path.clone(), text.clone(), c)),
         Value::Array(items) => items.iter().enumerate().find_map(|(index, item)| {
             let length = path.len();
             let _ = write!(path, "[{index}]");
-            let found = first_refused(item, path);
+            let found = first_refused(item, path, markers);
             path.truncate(length);
             found
         }),
@@ -46,7 +51,7 @@ fn first_refused(value: &Value, path: &mut String) -> Option<(String, String, ch
             } else {
                 let _ = write!(path, "[{}]", crate::text::json_string(key));
             }
-            let found = first_refused(item, path);
+            let found = first_refused(item, path, markers);
             path.truncate(length);
             found
         }),
@@ -54,9 +59,10 @@ fn first_refused(value: &Value, path: &mut String) -> Option<(String, String, ch
     }
 }
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let mut path = "$".to_owned();
-    let Some((path, text, c)) = first_refused(&document.to_json_value(), &mut path) else {
+    // A value known only at deploy time is written as a marker of two private-use characters.
+    let Some((path, text, c)) = first_refused(&document.to_json_value(), &mut path, context.unknown_values) else {
         return Vec::new();
     };
     vec![Finding::new(

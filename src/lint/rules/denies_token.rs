@@ -25,6 +25,7 @@ pub static DOCS: Docs = Docs {
         r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"46573356","gitlab.com:sub":"project_path:acme/platform/deployer:ref_type:branch:ref:main"}}"#
     ),
     context: r#"{"token":"@gitlab-com-main"}"#,
+    fix: "Read the finding's message: it names the statement and condition that refuse the token. Change the policy to admit this job (step 2 of the page builds one from the token), or run the job where the policy expects it (another branch, tag or environment).",
 };
 
 fn check(document: &Document, context: &Context) -> Vec<Finding> {

@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.example.com:ref_protected":"true"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":"project_path:acme/app:ref_type:branch:ref:main:ref_protected:true"}}}]}"#,
     context: "{}",
+    fix: "Remove the key and put the fact into `sub`: add the component (such as `ref_protected`) to the project's `ci_id_token_sub_claim_components` and match it in the `sub` value.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -19,6 +19,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com:aud":"sts.amazonaws.com","example.com/gitlab:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/example.com/gitlab"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"example.com/gitlab:aud":"sts.amazonaws.com","example.com/gitlab:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     context: "{}",
+    fix: "Write the key with the provider's host exactly as the provider ARN has it, without `https://` and with the relative-URL path: `gitlab.com:sub`, `gitlab.example.com/gitlab:sub`. The one-click fix rewrites the key.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:environment":"production"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: "Remove the condition and match the same fact through `<host>:sub`: the ref and project are in it by default; add components such as `environment_protected` or `deployment_tier` to the project's `ci_id_token_sub_claim_components` when the policy needs them.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -19,6 +19,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true"},"StringLike":{"gitlab.com:sub":["project_path:acme/app:ref_type:branch:ref:main","project_path:acme/app:ref_type:*:ref:*"]}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true","gitlab.com:sub":["project_path:acme/app:ref_type:branch:ref:main","project_path:acme/app:ref_type:tag:ref:v1.0.0"]}}"#),
     context: "{}",
+    fix: "Remove the looser value, or give it a role of its own: keep in one policy only values you would accept on their own.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -12,7 +12,7 @@ macro_rules! gitlab_com_policy {
 }
 
 /// Declares the rule modules and lists them once, in code order: [`ALL`] for the
-/// linter, [`DOCUMENTED`] with each rule's docs for tests and docs.
+/// linter, [`DOCUMENTED`] with each rule's docs for tests and docs, [`SOURCES`] their files.
 macro_rules! rules {
     ($($rule:ident),* $(,)?) => {
         $(mod $rule;)*
@@ -22,11 +22,15 @@ macro_rules! rules {
 
         /// Every rule with its documentation, in code order. Only tests and docs read
         /// it, so the WebAssembly module leaves the documentation out.
-        pub static DOCUMENTED: &[(&LintRule, &Docs)] = &[$((&$rule::RULE, &$rule::DOCS)),*];
+        pub static DOCUMENTED: &[(&Rule, &Docs)] = &[$((&$rule::RULE.rule, &$rule::DOCS)),*];
+
+        /// Each rule's source file, in code order (for the rule pages).
+        pub static SOURCES: &[&str] = &[$(concat!("src/lint/rules/", stringify!($rule), ".rs")),*];
     };
 }
 
 use super::{Docs, LintRule};
+use crate::finding::Rule;
 
 rules!(
     no_sub_condition,

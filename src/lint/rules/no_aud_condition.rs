@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42","gitlab.com:aud":"sts.amazonaws.com"}}"#),
     context: "{}",
+    fix: r#"Add `"StringEquals": {"<host>:aud": "<audience>"}` to the statement, with the `aud` the job requests in `id_tokens:` (`sts.amazonaws.com` by default). The one-click fix adds it with the context's audience."#,
 };
 
 fn check(document: &Document, context: &Context) -> Vec<Finding> {

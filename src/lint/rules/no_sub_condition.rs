@@ -26,6 +26,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: "Add a condition on `<host>:sub` naming the project and ref the role is for: `StringEquals` with the exact value (`project_path:acme/app:ref_type:branch:ref:main`), or `StringLike` with a pattern that starts with your literal top-level group. `trustPolicy` and `trustPolicyForToken` (step 2 of the page) write one. A Deny that refuses other subjects is a guardrail, not a substitute: say in the Allow who is admitted.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -19,6 +19,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main","gitlab.com:project_id":"42"}}"#),
     context: "{}",
+    fix: r#"Trust exactly the GitLab instance's IAM OIDC provider: `"Principal": {"Federated": "arn:aws:iam::<account>:oidc-provider/<host>"}`. Give any other caller its own statement, or its own role."#,
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
@@ -34,7 +35,12 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
                     .at(path.clone()),
             );
         }
-        for arn in statement.federated.iter().filter(|a| !crate::text::contains(a, ":oidc-provider/")) {
+        // A principal known only at deploy time (`!Ref ProviderArn`) may be the provider.
+        for arn in statement
+            .federated
+            .iter()
+            .filter(|a| !crate::text::contains(a, ":oidc-provider/") && !crate::policy::unknown::is_unknown(a))
+        {
             findings.push(
                 Finding::new(&RULE.rule, format!("Principal.Federated {arn:?} is not an IAM OIDC provider ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)"))
                     .at(path.clone()),

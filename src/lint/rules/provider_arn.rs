@@ -21,6 +21,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::AWS_ACCOUNT:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: "Use the provider's ARN exactly as `aws iam list-open-id-connect-providers` prints it: `arn:<partition>:iam::<12-digit account>:oidc-provider/<host>`, in the role's own account and partition. Create the provider first if it does not exist (`trustPolicy`'s outputs can).",
 };
 
 /// What is wrong with a provider ARN, if anything.
@@ -29,13 +30,21 @@ fn problem(arn: &str, context: &Context) -> Option<String> {
     let [scheme, partition, service, region, account, resource] = parts[..] else {
         return Some("is not an ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)".to_owned());
     };
+    let unknown = crate::policy::unknown::has_unknown;
     if scheme != "arn" || service != "iam" || !region.is_empty() {
         return Some("is not an IAM ARN (arn:<partition>:iam::<account>:oidc-provider/<host>)".to_owned());
     }
-    let Some(partition) = Partition::from_name(partition) else {
-        return Some(format!("has partition {partition:?}; expected {PARTITION_NAMES}"));
+    // Parts known only at deploy time (`${AWS::AccountId}`, `${AWS::Partition}`) are not checked.
+    let partition = if unknown(partition) {
+        None
+    } else {
+        Some(Partition::from_name(partition).ok_or(partition))
     };
-    if !is_account_id(account) {
+    if let Some(Err(partition)) = partition {
+        return Some(format!("has partition {partition:?}; expected {PARTITION_NAMES}"));
+    }
+    let partition = partition.and_then(Result::ok);
+    if !unknown(account) && !is_account_id(account) {
         return Some(format!(
             "has account {account:?}; expected the 12-digit account id (a placeholder left from a recipe?)"
         ));
@@ -44,20 +53,25 @@ fn problem(arn: &str, context: &Context) -> Option<String> {
     if crate::text::contains(host, "://") {
         return Some("includes the URL scheme; the ARN ends with the host only (oidc-provider/gitlab.com)".to_owned());
     }
-    if let Err(e) = ProviderHost::from_issuer(&format!("https://{host}")) {
-        return Some(format!(
-            "names the provider {host:?}, which is not a valid provider URL: {e}"
-        ));
+    // A host known only at deploy time is not checked.
+    if !unknown(host) {
+        if let Err(e) = ProviderHost::from_issuer(&format!("https://{host}")) {
+            return Some(format!(
+                "names the provider {host:?}, which is not a valid provider URL: {e}"
+            ));
+        }
     }
-    if let Some(expected) = context.account_id.as_deref().filter(|a| *a != account) {
+    if let Some(expected) = context.account_id.as_deref().filter(|a| *a != account && !unknown(account)) {
         return Some(format!("is in account {account}, but the role is in {expected}"));
     }
-    if let Some(expected) = context.partition.filter(|p| *p != partition) {
-        return Some(format!(
-            "is in partition {}, but the role is in {}",
-            partition.as_str(),
-            expected.as_str()
-        ));
+    if let (Some(expected), Some(partition)) = (context.partition, partition) {
+        if expected != partition {
+            return Some(format!(
+                "is in partition {}, but the role is in {}",
+                partition.as_str(),
+                expected.as_str()
+            ));
+        }
     }
     None
 }

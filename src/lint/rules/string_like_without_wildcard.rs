@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: "Change the operator to `StringEquals` (`StringNotLike` to `StringNotEquals`): the one-click fix does.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {
@@ -27,6 +28,8 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         let operator = Operator::parse(&condition.operator);
         if !matches!(operator.base, "StringLike" | "StringNotLike")
             || condition.values.iter().any(|v| has_plain_wildcard(document, v))
+            // A value known only at deploy time may hold a wildcard.
+            || condition.values.iter().any(|v| crate::policy::unknown::has_unknown(v))
         {
             return None;
         }

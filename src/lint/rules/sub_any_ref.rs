@@ -22,6 +22,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:*"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     context: "{}",
+    fix: r#"Name the branch or tag (`ref_type:branch:ref:main`). On gitlab.com you can instead pin `"StringEquals": {"gitlab.com:ref_protected": "true"}`; elsewhere add `ref_protected` to the project's `ci_id_token_sub_claim_components` and match `ref_protected:true` in `sub`."#,
 };
 
 /// Whether a statement admits only protected refs: on gitlab.com (the only issuer whose

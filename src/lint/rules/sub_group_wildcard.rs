@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com"},"StringLike":{"gitlab.example.com:sub":"project_path:acme/*:ref_type:branch:ref:main"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.example.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.example.com:aud":"sts.amazonaws.com","gitlab.example.com:sub":["project_path:acme/api:ref_type:branch:ref:main","project_path:acme/web:ref_type:branch:ref:main"]}}}]}"#,
     context: "{}",
+    fix: "List the projects the role is for by exact path (several values of one key OR together), and on gitlab.com pin `gitlab.com:project_id` to their ids. Keep a group pattern only if every project anyone can create in the group and its subgroups should have the role.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:refs/heads/main"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: "Write `sub` as GitLab emits it: `project_path:<group>/<project>:ref_type:<branch|tag>:ref:<branch or tag name>` by default, or the project's `ci_id_token_sub_claim_components` in their order. Copy it from a real token: paste one into step 1 of the page, or let `trustPolicyForToken` write the policy.",
 };
 
 /// Why GitLab cannot emit a `sub` value or pattern, if it cannot.
@@ -27,7 +28,10 @@ fn problem(value: &str) -> Option<String> {
     if value.starts_with("repo:") {
         return Some("is GitHub Actions' repo: form".to_owned());
     }
-    if !crate::text::has_wildcard(value) {
+    // A value known only at deploy time (`!Sub "project_path:${Group}/app"`) is read like a
+    // pattern: its text could be anything GitLab emits, so only the names before it are checked.
+    let unknown = crate::policy::unknown::has_unknown(value);
+    if !unknown && !crate::text::has_wildcard(value) {
         return Subject::parse(value)
             .err()
             .map(|e| crate::text::trim_prefixes(&e.to_string(), "sub ").to_owned());
@@ -42,7 +46,8 @@ fn problem(value: &str) -> Option<String> {
     // component first. Later ones GitLab checks only for membership (MR 258245; the 17.10 model
     // in app/models/project_ci_cd_setting.rb): a repeat or a later project component is legal,
     // and the inspector, not this rule, has a word about a repeat (TOK018).
-    let literal = &value[..value.bytes().position(|b| matches!(b, b'*' | b'?')).unwrap_or(value.len())];
+    let literal = crate::policy::unknown::known_prefix(value);
+    let literal = &literal[..literal.bytes().position(|b| matches!(b, b'*' | b'?')).unwrap_or(literal.len())];
     for (index, name) in crate::text::split_ascii(literal, b':').step_by(2).enumerate() {
         let complete = crate::text::split_ascii(literal, b':').count() > index * 2 + 1;
         if !complete {

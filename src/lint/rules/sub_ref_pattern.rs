@@ -21,6 +21,7 @@ pub static DOCS: Docs = Docs {
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}}]}"#,
     use_instead: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}}]}"#,
     context: "{}",
+    fix: r#"Name the refs exactly, or on gitlab.com pin `"StringEquals": {"gitlab.com:ref_protected": "true"}` and protect the pattern in GitLab (protected branches and tags accept wildcards). Off gitlab.com protect the pattern in GitLab and match `ref_protected:true` in `sub` (add `ref_protected` to the project's `ci_id_token_sub_claim_components`)."#,
 };
 
 /// The `ref` value of a `sub` pattern (up to the next `:`), when it names one.

@@ -22,6 +22,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:release-${CI}"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:release-${$}{CI}"}}"#),
     context: "{}",
+    fix: "Write a literal `$` as `${$}` (the one-click fix does). A `${CI…}` left by a template that was never rendered has no fix here: render the template before deploying the policy.",
 };
 
 /// Whether a web-identity request under this statement can have a value for the key: one the

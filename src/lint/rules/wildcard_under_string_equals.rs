@@ -20,6 +20,7 @@ pub static DOCS: Docs = Docs {
     example: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true","gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:ref_protected":"true"},"StringLike":{"gitlab.com:sub":"project_path:acme/app:ref_type:tag:ref:v*"}}"#),
     context: "{}",
+    fix: "For a pattern, use `StringLike` (`StringNotEquals` becomes `StringNotLike`): the one-click fix changes the operator. For an exact value, remove the `*` or `?`. A `*` or `?` meant literally is written `${*}` or `${?}` under `StringLike`.",
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -15,11 +15,12 @@ pub static RULE: LintRule = LintRule {
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
 pub static DOCS: Docs = Docs {
-    what_it_does: "Flags a statement trusting an OIDC provider whose `Action` is not exactly `sts:AssumeRoleWithWebIdentity`: `sts:AssumeRole`, a wildcard, or a list.",
+    what_it_does: "Flags a statement trusting an OIDC provider whose `Action` is not exactly `sts:AssumeRoleWithWebIdentity`: `sts:AssumeRole`, a wildcard, or a list: an error when the web-identity action is missing, a warning when it is there among broader ones.",
     why_is_this_bad: "Without the web-identity action, jobs get AccessDenied; a wildcard such as `sts:*` grants actions the provider's tokens never need.",
     example: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRole","Condition":{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}}]}"#,
     use_instead: gitlab_com_policy!(r#"{"StringEquals":{"gitlab.com:aud":"sts.amazonaws.com","gitlab.com:project_id":"42","gitlab.com:sub":"project_path:acme/app:ref_type:branch:ref:main"}}"#),
     context: "{}",
+    fix: r#"Set `"Action": "sts:AssumeRoleWithWebIdentity"` (the one-click fix does). Give other principals and actions a statement or role of their own."#,
 };
 
 fn check(document: &Document, _context: &Context) -> Vec<Finding> {

@@ -1,5 +1,6 @@
 //! Where a pasted trust policy is found: the policy document itself, or the IAM
-//! role that holds it. One place for these shapes, so that every reader (the
+//! role that holds it; and, in [`files`], every trust policy in a file (IAM's outputs,
+//! Terraform plans and states, CloudFormation templates). One place for these shapes, so that every reader (the
 //! pipeline check today, the linter or a command later) unwraps them alike and
 //! hands the document to [`parse_policy`], the parser `lintTrustPolicy` uses.
 //!
@@ -11,6 +12,13 @@
 //!
 //! The role's document may be an object, JSON text, or the URL-encoded JSON text IAM's
 //! API returns (RFC 3986: `%7B%22Version%22…`; a `+` stays a `+`).
+
+pub mod cloudformation;
+pub mod files;
+mod iam;
+pub mod terraform;
+pub mod tree;
+pub mod yaml;
 
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -161,7 +169,15 @@ fn from_object(map: &Map<String, Value>) -> Result<Document, SourceError> {
             expected: "an IAM role's fields (RoleName, Arn, AssumeRolePolicyDocument, …)",
         });
     }
-    match role.get(IN_ROLE) {
+    document_in(role.get(IN_ROLE), at)
+}
+
+/// A role's `AssumeRolePolicyDocument` (`None`: the role has none); `at` names where it sits.
+///
+/// # Errors
+/// A [`SourceError`] when it is missing, not an object or text, or not a policy.
+pub fn document_in(document: Option<&Value>, at: &'static str) -> Result<Document, SourceError> {
+    match document {
         Some(document @ Value::Object(_)) => {
             parse_policy(&crate::text::json(document)).map_err(|error| SourceError::Document { at, error })
         }
