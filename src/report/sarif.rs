@@ -19,12 +19,12 @@ pub(super) fn render(report: &LintReport) -> String {
         .iter()
         .map(|(rule, docs)| {
             json!({
-                "id": rule.rule.code,
-                "name": rule.rule.name,
-                "shortDescription": { "text": rule.rule.why },
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": { "text": rule.why },
                 "fullDescription": { "text": docs.what_it_does },
                 "help": { "text": format!("{} {}", docs.what_it_does, docs.why_is_this_bad) },
-                "defaultConfiguration": { "level": level(rule.rule.severity) },
+                "defaultConfiguration": { "level": level(rule.severity) },
             })
         })
         .collect();
@@ -42,7 +42,7 @@ pub(super) fn render(report: &LintReport) -> String {
             for (finding, print) in fingerprinted(file, role) {
                 let mut result = Map::new();
                 result.insert("ruleId".into(), finding.code.as_str().into());
-                if let Some(index) = DOCUMENTED.iter().position(|(r, _)| r.rule.code == finding.code) {
+                if let Some(index) = DOCUMENTED.iter().position(|(r, _)| r.code == finding.code) {
                     result.insert("ruleIndex".into(), index.into());
                 }
                 result.insert("level".into(), level(finding.severity).into());
