@@ -4,9 +4,9 @@
 # vendored in it: no network at check time; it also checks SARIF against the schema in
 # tests/fixtures/sarif/), moto's server (a fake AWS on 127.0.0.1), the AWS CLI v1, cfn-lint
 # (the CloudFormation fixtures are real templates) and junitparser (reads the JUnit reports);
-# in .venv-tools/node/ gitlab-ci-local (runs the CI/CD components in templates/); from Debian,
-# shellcheck, zip and rsync (gitlab-ci-local copies the project with it). Skips whatever is
-# already installed as pinned.
+# in .venv-tools/node/ gitlab-ci-local (runs the CI/CD components in templates/); and from
+# Debian the shellcheck, zip and rsync commands (gitlab-ci-local copies the project with rsync).
+# Skips whatever is already installed as pinned.
 # Usage: scripts/setup-tools.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
