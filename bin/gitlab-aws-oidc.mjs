@@ -45,7 +45,7 @@ function report(error, asJson, command) {
   const known = asCliError(error);
   if (!(known instanceof CliError)) {
     // A bug, not an input: say so without a stack full of paths, and still never the token.
-    note(`${NAME}: internal error: ${known?.message ?? known}`);
+    note(`${NAME}: internal error (a bug in gitlab-aws-oidc, not in your input; please report it): ${known?.message ?? known}`);
     return 70;
   }
   // The tokens the command knows of first (whole, so a wrapped one goes whole), then anything
