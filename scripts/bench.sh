@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the performance report (issues 8 and 21) from one run on this machine: sizes,
 # headless Chromium (cold load, keystrokes), Node (inspectToken vs jose, the
-# policy pipeline) and native divan benchmarks, with a PASS/MISS line per budget.
+# policy pipeline), the command as a cold process (gitlab-aws-oidc inspect against
+# node -e "") and native divan benchmarks, with a PASS/MISS line per budget.
 # The browser budgets are ratios within the run (the machines here differ by 2×).
 # Figures, not tests: a missed budget is reported, never a failure. Exits non-zero
 # only when a section could not run. Builds first (scripts/build.sh installs what
@@ -49,6 +50,7 @@ scripts/build.sh >&2
 run browser node scripts/bench/browser.mjs --requests-out "$work/requests.json" "${quick[@]}"
 run node node scripts/bench/node.mjs "${quick[@]}"
 run native cargo bench --bench core -- "${divan_args[@]}"
+run command node scripts/bench/command.mjs "${quick[@]}"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 gz() { gzip -9c <"$1" | wc -c; }
@@ -129,12 +131,8 @@ fi
   fi
 
   echo
-  echo "== the command"
-  if node -e 'process.exit(JSON.parse(require("fs").readFileSync("pkg/package.json", "utf8")).bin ? 0 : 1)'; then
-    echo "pkg/package.json has a bin, but this bench has no entry for it yet: add one (cold 'inspect' ≤ 3× node -e \"\")"
-  else
-    echo "not measured: the package has no command yet (gitlab-aws-oidc inspect is issue 16); budget: a cold 'inspect' ≤ 3× node -e \"\""
-  fi
+  echo "== the command (scripts/bench/command.mjs: cold processes, interleaved)"
+  cat "$work/command.out"
   echo
   echo "== headless Chromium (scripts/bench/browser.mjs)"
   cat "$work/browser.out"

@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 
 # One crate, four modules (Cargo features select the exports, src/wasm.rs): the npm package's
-# main module with every export (`files` only there: the lint command's file formats and
-# reports); the two the page loads, `inspector` (step 1, fetched on a cold load) and `tools`
-# (steps 2-4 and Troubleshoot, fetched when one opens or once the page is idle), each also a
-# subpath of the package (gitlab-aws-oidc/inspector, gitlab-aws-oidc/tools); and the single
-# file's, which is both of the page's in one.
+# main module with every export (`files` and `command` only there: the lint command's file
+# formats and reports, and what only the command calls); the two the page loads, `inspector`
+# (step 1, fetched on a cold load) and `tools` (steps 2-4 and Troubleshoot, fetched when one
+# opens or once the page is idle), each also a subpath of the package (gitlab-aws-oidc/inspector,
+# gitlab-aws-oidc/tools); and the single file's, which is both of the page's in one.
 rm -rf pkg
 build_module() { # <features> <out name> [<out dir>, default pkg]
   local features=$1 name=$2 out=${3:-pkg}
@@ -27,10 +27,10 @@ build_module() { # <features> <out name> [<out dir>, default pkg]
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
 }
-build_module inspector,tools,files gitlab_aws_oidc
+build_module inspector,tools,files,command gitlab_aws_oidc
 build_module inspector gitlab_aws_oidc_inspector
 build_module tools gitlab_aws_oidc_tools
-# The single file's one module: the page's two in one, without the package-only exports (`files`),
+# The single file's one module: the page's two in one, without the package-only exports (`files`, `command`),
 # which the page never calls. Not part of the package.
 rm -rf target/page-module
 build_module inspector,tools gitlab_aws_oidc_page target/page-module
@@ -39,6 +39,9 @@ node scripts/package-json.mjs > pkg/package.json
 # The package's own README (for package users, not the repository's) and both licence texts.
 cp npm/README.md pkg/README.md
 cp LICENSE-MIT LICENSE-APACHE pkg/
+# The gitlab-aws-oidc command (package.json's bin): plain ES modules over the main module.
+cp -r bin pkg/bin
+chmod +x pkg/bin/gitlab-aws-oidc.mjs
 
 rm -rf dist/www
 mkdir -p dist/www/pkg

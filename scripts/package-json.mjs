@@ -52,7 +52,9 @@ const pkg = {
     ...Object.fromEntries(MODULES.map((name) => [`./${name}_bg.wasm`, `./${name}_bg.wasm`])),
     "./package.json": "./package.json",
   },
-  files: [...MODULES.flatMap((name) => [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]), "snippets/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+  // The command: bin/gitlab-aws-oidc.mjs and the modules beside it (copied from the repo's bin/).
+  bin: { "gitlab-aws-oidc": "./bin/gitlab-aws-oidc.mjs" },
+  files: [...MODULES.flatMap((name) => [`${name}.js`, `${name}.d.ts`, `${name}_bg.wasm`, `${name}_bg.wasm.d.ts`]), "snippets/", "bin/", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
   sideEffects: MODULES.map((name) => `./${name}.js`),
   engines: { node: ">=20" },
   keywords: ["gitlab", "aws", "oidc", "jwt", "iam", "trust-policy", "wasm"],

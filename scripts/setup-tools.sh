@@ -4,7 +4,9 @@
 # vendored in it: no network at check time; it also checks SARIF against the schema in
 # tests/fixtures/sarif/), moto's server (a fake AWS on 127.0.0.1), the AWS CLI v1, cfn-lint
 # (the CloudFormation fixtures are real templates) and junitparser (reads the JUnit reports);
-# from Debian, shellcheck and zip. Skips whatever is already installed as pinned.
+# in .venv-tools/node/ gitlab-ci-local (runs the CI/CD components in templates/); and from
+# Debian the shellcheck, zip and rsync commands (gitlab-ci-local copies the project with rsync).
+# Skips whatever is already installed as pinned.
 # Usage: scripts/setup-tools.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,10 +25,12 @@ pins=(
   "junitparser==5.0.3"
 )
 
-# Debian tools: shellcheck lints the job scripts; zip is what the CodeBuild job zips with.
+# Debian tools: shellcheck lints the job scripts; zip is what the CodeBuild job zips with;
+# gitlab-ci-local copies the project into its build directory with rsync.
 missing=()
 command -v shellcheck >/dev/null || missing+=(shellcheck)
 command -v zip >/dev/null || missing+=(zip)
+command -v rsync >/dev/null || missing+=(rsync)
 if [ "${#missing[@]}" -gt 0 ]; then
   say "installing Debian ${missing[*]}"
   sudo=""
@@ -80,6 +84,17 @@ else
   pinned || { echo "setup-tools: $venv does not have the pinned versions after pip install" >&2; exit 1; }
 fi
 
+# gitlab-ci-local, pinned, in its own npm prefix (not the project's package.json: it is a tool
+# the tests run, like the ones above).
+gitlab_ci_local_version=4.64.1
+node_tools="$venv/node"
+if [ "$("$node_tools/node_modules/.bin/gitlab-ci-local" --version 2>/dev/null)" != "$gitlab_ci_local_version" ]; then
+  say "installing gitlab-ci-local $gitlab_ci_local_version into $node_tools"
+  mkdir -p "$node_tools"
+  printf '{ "name": "gitlab-aws-oidc-test-tools", "private": true }\n' > "$node_tools/package.json"
+  npm install --prefix "$node_tools" --no-audit --no-fund --silent "gitlab-ci-local@$gitlab_ci_local_version"
+fi
+
 # GitLab's CI schema must come from inside check-jsonschema, never from the network:
 # validate a small file with every proxy pointing at a closed local port.
 probe=$(mktemp -d)
@@ -99,4 +114,4 @@ if offline "$probe/bad.yml" >/dev/null 2>&1; then
   echo "setup-tools: the vendored GitLab CI schema accepted a job with an unknown key" >&2
   exit 1
 fi
-say "ready: $("$venv/bin/aws" --version 2>&1), check-jsonschema $("$venv/bin/check-jsonschema" --version | awk '{print $NF}'), moto $("$venv/bin/python" -c 'import moto; print(moto.__version__)'), $(shellcheck --version | sed -n 2p)"
+say "ready: $("$venv/bin/aws" --version 2>&1), check-jsonschema $("$venv/bin/check-jsonschema" --version | awk '{print $NF}'), moto $("$venv/bin/python" -c 'import moto; print(moto.__version__)'), gitlab-ci-local $("$node_tools/node_modules/.bin/gitlab-ci-local" --version), $(shellcheck --version | sed -n 2p)"

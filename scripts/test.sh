@@ -39,8 +39,8 @@ CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 CHROMEDRIVER="$(command -v chromedriver)" \
   cargo test --locked --target wasm32-unknown-unknown --test wasm_node --test wasm_browser
 
-step "npm package, documentation (links, sh and js blocks), generated pipelines (GitLab schema, shellcheck, run against moto) and page end to end"
-node --test tests/node/ tests/tools/ tests/e2e/
+step "npm package, the command, documentation (links, sh and js blocks), generated pipelines and components (GitLab schema, shellcheck, run against moto and by gitlab-ci-local) and page end to end"
+node --test tests/node/ tests/cli/ tests/tools/ tests/e2e/
 
 # Last, so every other failure shows first. Its own workspace and target dir (fuzz/target/).
 step "fuzz: every target for 15 s, seeded from the fixtures"

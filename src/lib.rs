@@ -6,6 +6,7 @@
 
 pub mod base64url;
 pub mod ci;
+pub mod command;
 pub mod diagnose;
 pub mod diff;
 pub mod error;

@@ -15,10 +15,13 @@
 //!
 //! - `files` (`wasm/files.rs`): what the `gitlab-aws-oidc lint` command needs and
 //!   the page does not: `lintFiles`, `renderLintReport` (file formats, reports).
+//! - `command` (`wasm/command.rs`): what only the `gitlab-aws-oidc` command calls
+//!   (`checkTokenVariable`, `readJsonFile`, `policyDocument`, `subPattern`, `maskSecrets`,
+//!   `isTokenShaped`).
 //!
-//! All three (the default) make the npm package's main module; the page loads the
-//! first two, one module each. Only what the exports reach ends up in a module: the
-//! core is the same crate either way.
+//! All four (the default) make the npm package's main module; the page loads the
+//! first two, one module each, never `files` or `command`. Only what the exports reach
+//! ends up in a module: the core is the same crate either way.
 
 #[cfg(any(feature = "tools", feature = "files"))]
 use js_sys::Array;
@@ -28,12 +31,16 @@ use wasm_bindgen::prelude::*;
 
 use crate::error::Coded;
 
+#[cfg(feature = "command")]
+mod command;
 #[cfg(feature = "files")]
 mod files;
 #[cfg(feature = "inspector")]
 mod inspector;
 #[cfg(feature = "tools")]
 mod tools;
+#[cfg(feature = "command")]
+pub use command::{check_token_variable, is_token_shaped, mask_secrets, policy_document, read_json_file, sub_pattern};
 #[cfg(feature = "files")]
 pub use files::{lint_files, render_lint_report};
 #[cfg(feature = "inspector")]

@@ -333,11 +333,11 @@ fn every_documented_partition_is_accepted() {
                         .unwrap(),
                 )
                 .unwrap();
-                let pattern = template["spec"]["inputs"]["role_arn"]["regex"].as_str().unwrap();
+                let pattern = template["spec"]["inputs"]["role-arn"]["regex"].as_str().unwrap();
                 let pattern = pattern.trim_start_matches('^').trim_end_matches('$');
                 assert!(
                     pattern.contains(&partition["aws".len()..]),
-                    "{partition}: the component's role_arn regex admits it: {pattern}"
+                    "{partition}: the component's role-arn regex admits it: {pattern}"
                 );
             }
             if kind == "codebuild-publish" {

@@ -2,6 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use gitlab_aws_oidc::ci::{ci_snippet, SnippetSpec};
+use gitlab_aws_oidc::command;
 use gitlab_aws_oidc::error::Coded;
 use gitlab_aws_oidc::inspect_token;
 use gitlab_aws_oidc::keys::parse_keys;
@@ -57,7 +58,19 @@ fn exercise_token(text: &str) {
     let _ = evaluate_text(POLICY, TokenInput::Token(text), "{}");
 }
 
+/// What the command asks of the core about its arguments and files.
+fn exercise_command(text: &str) {
+    let _ = command::token_variable(text, Some(text));
+    let _ = command::token_variable("GITLAB_OIDC_TOKEN", Some(text));
+    let _ = command::read_json(text, command::JsonFile::Claims);
+    let _ = command::policy_document(text);
+    let _ = command::sub_pattern(text);
+    let _ = command::mask_secrets(text);
+    let _ = command::token_shaped(text);
+}
+
 fn exercise_policy(text: &str) {
+    exercise_command(text);
     let _ = lint_text(text, "{}");
     let _ = lint_text(text, &format!(r#"{{"token":{:?},"audience":"x"}}"#, TOKEN.trim()));
     let _ = evaluate_text(text, TokenInput::Token(TOKEN), r#"{"clientIds":["sts.amazonaws.com"]}"#);
@@ -105,7 +118,9 @@ proptest! {
 
     #[test]
     fn mutated_tokens_never_panic(edits in edits()) {
-        exercise_token(&mutate(TOKEN.trim(), &edits));
+        let token = mutate(TOKEN.trim(), &edits);
+        exercise_token(&token);
+        exercise_command(&token);
     }
 
     #[test]

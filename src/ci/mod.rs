@@ -887,43 +887,57 @@ fn web_identity_file(valid: &Valid) -> String {
 }
 
 fn component_template(valid: &Valid) -> String {
+    // One family with the repository's own components (templates/): inputs in kebab-case, each
+    // described, and every value from an input reaching the script through a variable.
     let mut out =
         String::from("# A GitLab CI/CD component: assume an AWS role with the job's ID token.\nspec:\n  inputs:\n");
     let _ = writeln!(
         out,
-        "    role_arn:\n      description: \"ARN of the IAM role to assume\"\n      regex: {}",
+        "    role-arn:\n      description: \"ARN of the IAM role to assume.\"\n      regex: {}",
         yaml_string(
             r"^arn:aws(-us-gov|-cn|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"
         )
     );
-    let _ = writeln!(out, "    audience:\n      default: {}\n      description: \"aud of the ID token; must be in the IAM provider's client IDs\"", yaml_string(&valid.audience));
     let _ = writeln!(
         out,
-        "    region:\n      default: {}\n      regex: {}",
+        "    aud:\n      default: {}\n      description: \"aud of the ID token: one of the IAM OIDC provider's client IDs.\"",
+        yaml_string(&valid.audience)
+    );
+    let _ = writeln!(
+        out,
+        "    region:\n      default: {}\n      description: \"AWS region of the STS endpoint and of the job's AWS calls.\"\n      regex: {}",
         yaml_string(&valid.region),
         yaml_string(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]+$")
     );
     let _ = writeln!(
         out,
-        "    duration_seconds:\n      default: {}\n      regex: {}",
+        "    duration-seconds:\n      default: {}\n      description: \"Session length: 900 to the role's MaxSessionDuration.\"\n      regex: {}",
         yaml_string(&valid.duration.to_string()),
         yaml_string(r"^[0-9]{3,5}$")
     );
-    let _ = writeln!(out, "    stage:\n      default: {}", yaml_string(&valid.stage));
-    let _ = writeln!(out, "    image:\n      default: {}", yaml_string(&valid.image));
+    let _ = writeln!(
+        out,
+        "    stage:\n      default: {}\n      description: \"Stage of the job.\"",
+        yaml_string(&valid.stage)
+    );
+    let _ = writeln!(
+        out,
+        "    image:\n      default: {}\n      description: \"Image with the AWS CLI.\"",
+        yaml_string(&valid.image)
+    );
     out.push_str("---\n");
     let _ = writeln!(out, "{}:", yaml_key(&valid.job));
     out.push_str("  stage: $[[ inputs.stage ]]\n  image:\n    name: $[[ inputs.image ]]\n    entrypoint: [\"\"]\n");
     let _ = writeln!(
         out,
-        "  id_tokens:\n    {}:\n      aud: $[[ inputs.audience ]]",
+        "  id_tokens:\n    {}:\n      aud: $[[ inputs.aud ]]",
         yaml_key(&valid.token)
     );
     out.push_str(&rules_block(valid.when, valid.branch.as_deref()));
     out.push_str("  variables:\n");
     for (name, input) in [
-        ("ROLE_ARN", "role_arn"),
-        ("ROLE_DURATION_SECONDS", "duration_seconds"),
+        ("ROLE_ARN", "role-arn"),
+        ("ROLE_DURATION_SECONDS", "duration-seconds"),
         ("AWS_DEFAULT_REGION", "region"),
     ] {
         let _ = writeln!(
@@ -947,7 +961,7 @@ fn component_usage(valid: &Valid) -> String {
         .role
         .as_ref()
         .map_or("arn:aws:iam::123456789012:role/gitlab-ci", |r| r.text.as_str());
-    let _ = writeln!(out, "      role_arn: {}", yaml_string(role));
+    let _ = writeln!(out, "      role-arn: {}", yaml_string(role));
     let _ = writeln!(out, "      region: {}", yaml_string(&valid.region));
     out
 }

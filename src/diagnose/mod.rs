@@ -30,7 +30,7 @@
 mod access;
 mod causes;
 pub mod job;
-mod mask;
+pub(crate) mod mask;
 pub mod recognize;
 pub mod rules;
 

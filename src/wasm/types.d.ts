@@ -683,6 +683,15 @@ export interface LintReport {
 /** The formats `renderLintReport` writes. */
 export type LintReportFormat = "text" | "json" | "codequality" | "sarif" | "junit";
 
+
+/** `subPattern`'s answer: a `sub` value or pattern as a `TrustPolicySpec` lists it. */
+export interface SubPattern {
+  /** The component names in order: the spec's `subClaimComponents`. */
+  components: SubComponentName[];
+  /** One of the spec's `subjects`: each component's value or pattern. */
+  subject: Partial<Record<SubComponentName, string>>;
+}
+
 /** Error codes thrown for input that cannot be used at all. */
 export type ErrorCode =
   | "token.empty"
@@ -752,7 +761,18 @@ export type ErrorCode =
   | "diagnose.context"
   | "files.invalid"
   | "report.format"
-  | "report.invalid";
+  | "report.invalid"
+  | "token.variable_removed"
+  | "token.variable_empty"
+  | "token.variable_name"
+  | "claims.json"
+  | "spec.json"
+  | "snippet.json"
+  | "subject.empty"
+  | "subject.dangling"
+  | "subject.unknown_component"
+  | "subject.first_component"
+  | "subject.duplicate";
 
 /** What every export throws for unusable input: an Error with a stable code. */
 export interface GitlabAwsOidcError extends Error {

@@ -92,7 +92,8 @@ test("ciSnippet checks the job against the trust policy as users hold it (issue 
 /**
  * Asserts that a packed file list is exactly what a user needs: the package's own README and both licence
  * texts, every export in one module and the same core as two smaller modules (the inspector and the tools),
- * each with its types, verifyToken's inline-JavaScript snippet, and package.json.
+ * each with its types, verifyToken's inline-JavaScript snippet, the gitlab-aws-oidc command (bin/), and
+ * package.json.
  * @param {string[]} paths
  */
 function assertShipsWhatUsersNeed(paths) {
@@ -101,7 +102,10 @@ function assertShipsWhatUsersNeed(paths) {
   const snippets = files.filter((f) => f.startsWith("snippets/"));
   assert.equal(snippets.length, 1, `one inline snippet: ${snippets}`);
   assert.match(snippets[0], /^snippets\/gitlab-aws-oidc-[0-9a-f]+\/inline0\.js$/);
-  assert.deepEqual(files.filter((f) => !f.startsWith("snippets/")), [
+  // The command: its entry point and the modules beside it, as in the repository's bin/.
+  const bin = files.filter((f) => f.startsWith("bin/"));
+  assert.deepEqual(bin, ["bin/cli/commands.mjs", "bin/cli/common.mjs", "bin/cli/text.mjs", "bin/gitlab-aws-oidc.mjs"]);
+  assert.deepEqual(files.filter((f) => !f.startsWith("snippets/") && !f.startsWith("bin/")), [
     "LICENSE-APACHE",
     "LICENSE-MIT",
     "README.md",
@@ -124,6 +128,9 @@ test("npm pack --dry-run: exactly the files a user needs, the package's README a
   }
   const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
   assert.equal(manifest.license, "MIT OR Apache-2.0");
+  // The command, executable as npm links it.
+  assert.deepEqual(manifest.bin, { "gitlab-aws-oidc": "./bin/gitlab-aws-oidc.mjs" });
+  assert.equal(packed.files.find((f) => f.path === "bin/gitlab-aws-oidc.mjs").mode & 0o111, 0o111, "the bin is executable");
   // Where the project lives is written only when Cargo.toml says it: never guessed.
   const cargo = readFileSync(join(root, "Cargo.toml"), "utf8");
   const repository = /^repository = "([^"]*)"/m.exec(cargo)?.[1];

@@ -258,7 +258,7 @@ for (const testCase of CASES) {
         }
       } else {
         assert.equal(g.main.include[0].component, spec.component);
-        assert.equal(g.main.include[0].inputs.role_arn, spec.roleArn);
+        assert.equal(g.main.include[0].inputs["role-arn"], spec.roleArn);
       }
       if (kind === "codebuild-publish") {
         assert.equal(variables.CODEBUILD_PROJECT, spec.codebuild.project);

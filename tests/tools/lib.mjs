@@ -104,6 +104,8 @@ export function run(command, args, { cwd, env, input, timeoutMs = 60_000 } = {})
       clearTimeout(timer);
       resolve({ status, signal, stdout, stderr, timedOut });
     });
+    // A command that exits without reading its input closes the pipe: not an error here.
+    child.stdin.on("error", () => {});
     child.stdin.end(input ?? "");
   });
 }
