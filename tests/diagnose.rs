@@ -937,3 +937,21 @@ fn cause_ids_match_the_published_type() {
     ids.sort_unstable();
     assert_eq!(published, ids);
 }
+
+/// Found by the `diagnose_compare` fuzz target: the 200 bytes looked at after a message (for
+/// Java's "(Service: …)") may end inside a character of what follows it on the line.
+#[test]
+fn text_after_a_message_may_end_inside_a_character() {
+    for pad in ["", "x"] {
+        let text = format!(
+            "<Message>1 validation error detected: Value 'gl-feature/x' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*</Message>{pad}{}",
+            "é".repeat(150)
+        );
+        let diagnosis = gitlab_aws_oidc::diagnose::diagnose_text(&text, "{}").unwrap();
+        assert_eq!(
+            diagnosis.error.kind,
+            gitlab_aws_oidc::diagnose::Kind::SessionNameInvalid,
+            "{pad:?}"
+        );
+    }
+}

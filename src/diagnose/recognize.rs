@@ -1231,7 +1231,8 @@ fn phrase_error(norm: &str, lower: &str, at: usize, phrase: &Phrase) -> Found {
         .strip_suffix(':')
         .map(|head| ident_before(head, head.len()))
         .and_then(|name| known_code(name).and_then(Known::code).map(str::to_owned));
-    let client = if lower[end..after].starts_with(" (service: ") {
+    // Bytes: `after` may fall inside a character (200 bytes on), where a `str` slice would panic.
+    let client = if lower.as_bytes()[end..after].starts_with(b" (service: ") {
         Client::SdkJava
     } else if lower[start_of_line..].starts_with("aws: error:") {
         Client::AwsCli
