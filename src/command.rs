@@ -185,12 +185,7 @@ pub fn token_variable(name: &str, value: Option<&str>) -> Result<(), CommandErro
 pub fn read_json(text: &str, file: JsonFile) -> Result<Map<String, Value>, CommandError> {
     let value: Value = serde_json::from_str(text).map_err(|e| CommandError::Json {
         file,
-        message: {
-            let text = e.to_string();
-            crate::text::split_once(&text, " at line ")
-                .map_or(&*text, |(head, _)| head)
-                .to_owned()
-        },
+        message: crate::text::json_error_message(&e),
         line: e.line(),
         column: e.column(),
     })?;

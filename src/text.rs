@@ -111,6 +111,16 @@ pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> 
     Some((&hay[..at], &hay[at + needle.len()..]))
 }
 
+/// `serde_json`'s message for text that is not JSON, without its " at line L column C" (the
+/// error's line and column are reported apart) and never quoting the text.
+#[must_use]
+pub fn json_error_message(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    split_once(&text, " at line ")
+        .map_or(&*text, |(head, _)| head)
+        .to_owned()
+}
+
 /// `hay.replacen(from, to, 1)`, through [`split_once`].
 #[must_use]
 pub fn replace_first(hay: &str, from: &str, to: &str) -> String {

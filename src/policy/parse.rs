@@ -59,12 +59,7 @@ pub fn parse_policy(text: &str) -> Result<Document, PolicyError> {
         return Err(PolicyError::Empty);
     }
     let value: Value = serde_json::from_str(text).map_err(|e| PolicyError::Json {
-        message: {
-            let text = e.to_string();
-            crate::text::split_once(&text, " at line ")
-                .map_or(&*text, |(head, _)| head)
-                .to_owned()
-        },
+        message: crate::text::json_error_message(&e),
         line: e.line(),
         column: e.column(),
     })?;

@@ -208,10 +208,8 @@ pub struct SyntaxError {
 /// `serde_json`'s verdict on text that is not JSON (or nests deeper than [`MAX_DEPTH`]).
 pub fn parse_json(text: &str) -> Result<Node, SyntaxError> {
     if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) {
-        let message = e.to_string();
-        let message = crate::text::split_once(&message, " at line ").map_or(&*message, |(head, _)| head);
         return Err(SyntaxError {
-            message: message.to_owned(),
+            message: crate::text::json_error_message(&e),
             line: e.line(),
             column: e.column(),
         });
