@@ -470,25 +470,9 @@ fn reported(area: Area, findings: &[Finding]) -> Block {
     }
 }
 
-/// `2025-11-24T16:20:00Z`.
+/// `2025-11-24T16:20:00Z`, as the core writes it.
 fn utc(seconds: i64) -> String {
-    let (days, rest) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
+    gitlab_aws_oidc::token::times::format_utc(seconds).expect("a time within the years 0-9999")
 }
 
 fn severity_word(rule: &Rule) -> &'static str {

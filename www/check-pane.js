@@ -9,7 +9,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (Finding, Evaluation).
 
-import { h, patch, renderErrorBox, renderIfChanged, setAttr, setHidden, setText } from "./dom.js";
+import { h, patch, renderErrorBox, renderIfChanged, setAttr, setHidden, setText, sigBody } from "./dom.js";
 import { countBySeverity, findingItems, groupDigits } from "./findings.js";
 import { renderCompare } from "./compare.js";
 
@@ -152,7 +152,7 @@ export function renderCheckPane(root, c, { inspection, generated }) {
     const look = verdictLook(evaluation, c.evalError, inspection || c.witness, c.witness ? "the comparison's token" : "the pasted token's job");
     setAttr(verdict, "class", `verdict sig tone-${look.tone}`);
     setAttr(verdict, "data-state", look.state);
-    renderIfChanged(verdict, JSON.stringify(look), () => verdictBody(look));
+    renderIfChanged(verdict, JSON.stringify(look), () => sigBody(look, { title: "verdict-title", reason: "verdict-reason" }));
   }
   setHidden(evaluationCard, !evaluation);
   if (evaluation) {
@@ -239,24 +239,6 @@ function verdictLook(evaluation, evalError, inspection, who) {
     return { state: "undecided", tone: "warning", icon: "?", title: "Undecided", reason: evaluation.reason, lead: "it depends on conditions the token does not carry" };
   }
   return { state: "denied", tone: "error", icon: "✕", title: "Denied", reason: evaluation.reason, lead: `STS would refuse ${who}` };
-}
-
-function verdictBody(look) {
-  return [
-    h("span", { class: "sig-icon", "aria-hidden": "true", text: look.icon }),
-    h(
-      "div",
-      { class: "sig-body" },
-      h(
-        "p",
-        { class: "sig-head" },
-        h("strong", { class: "sig-title", dataset: { testid: "verdict-title" }, text: look.title }),
-        look.lead ? [" — ", look.lead] : null,
-        look.code ? [" ", h("code", { class: "sig-code", text: look.code })] : null,
-      ),
-      look.reason ? h("p", { class: "sig-reason", dataset: { testid: "verdict-reason" }, text: look.reason }) : null,
-    ),
-  ];
 }
 
 /** ✓ / ✗ with the words, so the result never rests on colour or a symbol alone. */

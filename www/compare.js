@@ -5,7 +5,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (Comparison, PolicyChange).
 
-import { h, renderErrorBox, renderIfChanged, setAttr, setHidden, setText } from "./dom.js";
+import { h, renderErrorBox, renderIfChanged, setAttr, setHidden, setText, sigBody } from "./dom.js";
 import { findingItems } from "./findings.js";
 
 /**
@@ -48,15 +48,9 @@ export function renderCompare(root, state, hasPolicy) {
   const look = LOOKS[result.verdict];
   setAttr(verdict, "class", `verdict sig tone-${look.tone}`);
   setAttr(verdict, "data-state", result.verdict);
-  renderIfChanged(verdict, JSON.stringify([result.verdict, result.reason]), () => [
-    h("span", { class: "sig-icon", "aria-hidden": "true", text: look.icon }),
-    h(
-      "div",
-      { class: "sig-body" },
-      h("p", { class: "sig-head" }, h("strong", { class: "sig-title", dataset: { testid: "compare-title" }, text: look.title }), " — ", look.lead),
-      h("p", { class: "sig-reason", dataset: { testid: "compare-reason" }, text: result.reason }),
-    ),
-  ]);
+  renderIfChanged(verdict, JSON.stringify([result.verdict, result.reason]), () =>
+    sigBody({ ...look, reason: result.reason }, { title: "compare-title", reason: "compare-reason" }),
+  );
   renderIfChanged(part("compare-changes"), JSON.stringify(result), () => [
     changeList("Newly admitted", "newly", result.newlyAdmitted, result.newlyAdmittedCount, "allowed now", "refused before"),
     changeList("No longer admitted", "gone", result.noLongerAdmitted, result.noLongerAdmittedCount, "allowed before", "refused now"),

@@ -102,6 +102,32 @@ export function breakable(text, after = ":/_") {
   return out;
 }
 
+/**
+ * The inside of a verdict badge (`.sig`, as steps 3 and 5 show a decision): its icon, the title with an
+ * optional lead and code, the reason, and any further lines.
+ * @param {{ icon: string, title: string, lead?: string, code?: string, reason?: string }} look
+ * @param {{ title: string, reason: string }} testids of the title and the reason
+ * @param {...unknown} more further children of the body
+ */
+export function sigBody(look, testids, ...more) {
+  return [
+    h("span", { class: "sig-icon", "aria-hidden": "true", text: look.icon }),
+    h(
+      "div",
+      { class: "sig-body" },
+      h(
+        "p",
+        { class: "sig-head" },
+        h("strong", { class: "sig-title", dataset: { testid: testids.title }, text: look.title }),
+        look.lead ? [" — ", look.lead] : null,
+        look.code ? [" ", h("code", { class: "sig-code", text: look.code })] : null,
+      ),
+      look.reason ? h("p", { class: "sig-reason", dataset: { testid: testids.reason }, text: look.reason }) : null,
+      ...more,
+    ),
+  ];
+}
+
 /** Replaces all children of `el`. */
 export function replace(el, ...children) {
   el.replaceChildren();

@@ -10,7 +10,7 @@
 //
 // Contract of the data: src/wasm/types.d.ts (Diagnosis, Cause).
 
-import { h, renderErrorBox, renderIfChanged, setAttr, setHidden, setText } from "./dom.js";
+import { h, renderErrorBox, renderIfChanged, setAttr, setHidden, setText, sigBody } from "./dom.js";
 import { countBySeverity, findingItems, groupDigits, plural } from "./findings.js";
 
 /**
@@ -163,28 +163,18 @@ function errorLook(d) {
 
 function errorBody(error, look) {
   const client = error.client === "unknown" ? null : error.client;
-  return [
-    h("span", { class: "sig-icon", "aria-hidden": "true", text: look.icon }),
+  return sigBody(
+    { ...look, reason: error.summary },
+    { title: "recognized-code", reason: "recognized-summary" },
+    error.message ? h("p", { class: "sig-reason" }, h("code", { class: "wrap", text: error.message })) : null,
     h(
-      "div",
-      { class: "sig-body" },
-      h(
-        "p",
-        { class: "sig-head" },
-        h("strong", { class: "sig-title", dataset: { testid: "recognized-code" }, text: look.title }),
-        [" — ", look.lead],
-      ),
-      h("p", { class: "sig-reason", dataset: { testid: "recognized-summary" }, text: error.summary }),
-      error.message ? h("p", { class: "sig-reason" }, h("code", { class: "wrap", text: error.message })) : null,
-      h(
-        "p",
-        { class: "sig-meta" },
-        [error.operation ? `Operation ${error.operation}` : null, client ? `printed by ${client}` : null, error.status ? `HTTP ${error.status}` : null]
-          .filter(Boolean)
-          .join(" · "),
-      ),
+      "p",
+      { class: "sig-meta" },
+      [error.operation ? `Operation ${error.operation}` : null, client ? `printed by ${client}` : null, error.status ? `HTTP ${error.status}` : null]
+        .filter(Boolean)
+        .join(" · "),
     ),
-  ];
+  );
 }
 
 /**

@@ -891,40 +891,45 @@ fn component_template(valid: &Valid) -> String {
     // described, and every value from an input reaching the script through a variable.
     let mut out =
         String::from("# A GitLab CI/CD component: assume an AWS role with the job's ID token.\nspec:\n  inputs:\n");
-    let _ = writeln!(
-        out,
-        "    role-arn:\n      description: \"ARN of the IAM role to assume.\"\n      regex: {}",
-        yaml_string(
-            r"^arn:aws(-us-gov|-cn|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"
-        )
-    );
-    let _ = writeln!(
-        out,
-        "    aud:\n      default: {}\n      description: \"aud of the ID token: one of the IAM OIDC provider's client IDs.\"",
-        yaml_string(&valid.audience)
-    );
-    let _ = writeln!(
-        out,
-        "    region:\n      default: {}\n      description: \"AWS region of the STS endpoint and of the job's AWS calls.\"\n      regex: {}",
-        yaml_string(&valid.region),
-        yaml_string(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]+$")
-    );
-    let _ = writeln!(
-        out,
-        "    duration-seconds:\n      default: {}\n      description: \"Session length: 900 to the role's MaxSessionDuration.\"\n      regex: {}",
-        yaml_string(&valid.duration.to_string()),
-        yaml_string(r"^[0-9]{3,5}$")
-    );
-    let _ = writeln!(
-        out,
-        "    stage:\n      default: {}\n      description: \"Stage of the job.\"",
-        yaml_string(&valid.stage)
-    );
-    let _ = writeln!(
-        out,
-        "    image:\n      default: {}\n      description: \"Image with the AWS CLI.\"",
-        yaml_string(&valid.image)
-    );
+    let duration = valid.duration.to_string();
+    let inputs: [(&str, Option<&str>, &str, Option<&str>); 6] = [
+        (
+            "role-arn",
+            None,
+            "ARN of the IAM role to assume.",
+            Some(r"^arn:aws(-us-gov|-cn|-iso|-iso-b|-iso-e|-iso-f|-eusc)?:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$"),
+        ),
+        (
+            "aud",
+            Some(&valid.audience),
+            "aud of the ID token: one of the IAM OIDC provider's client IDs.",
+            None,
+        ),
+        (
+            "region",
+            Some(&valid.region),
+            "AWS region of the STS endpoint and of the job's AWS calls.",
+            Some(r"^[a-z]{2,4}(-[a-z]+)+-[0-9]+$"),
+        ),
+        (
+            "duration-seconds",
+            Some(&duration),
+            "Session length: 900 to the role's MaxSessionDuration.",
+            Some(r"^[0-9]{3,5}$"),
+        ),
+        ("stage", Some(&valid.stage), "Stage of the job.", None),
+        ("image", Some(&valid.image), "Image with the AWS CLI.", None),
+    ];
+    for (name, default, description, regex) in inputs {
+        let _ = writeln!(out, "    {name}:");
+        if let Some(default) = default {
+            let _ = writeln!(out, "      default: {}", yaml_string(default));
+        }
+        let _ = writeln!(out, "      description: {}", yaml_string(description));
+        if let Some(regex) = regex {
+            let _ = writeln!(out, "      regex: {}", yaml_string(regex));
+        }
+    }
     out.push_str("---\n");
     let _ = writeln!(out, "{}:", yaml_key(&valid.job));
     out.push_str("  stage: $[[ inputs.stage ]]\n  image:\n    name: $[[ inputs.image ]]\n    entrypoint: [\"\"]\n");
