@@ -65,7 +65,7 @@ if [ -s "$work/requests.json" ]; then
   mapfile -t page_files < <(requested all)
   page_source="the files Chromium requested in a session that opens every step"
 else
-  first_files=(index.html pkg/gitlab_aws_oidc_inspector_bg.wasm)
+  first_files=(index.html pkg/gitlab_aws_oidc_page_bg.wasm)
   mapfile -t page_files < <(cd dist/www && find . -type f ! -name 'embed.*' ! -name 'gitlab_aws_oidc.js' ! -name 'gitlab_aws_oidc_bg.wasm' | sed 's|^\./||' | sort)
   page_source="every file in dist/www/ but the playground's (the browser run did not report its requests)"
 fi
@@ -77,10 +77,12 @@ fi
 
   echo
   echo "== sizes (gzip -9 per file, as an HTTP server would send them)"
-  for module in pkg/gitlab_aws_oidc_bg.wasm pkg/gitlab_aws_oidc_inspector_bg.wasm pkg/gitlab_aws_oidc_tools_bg.wasm; do
+  # The package's three modules; the page's module whole (the single file's) and split in two (the served page's).
+  for module in pkg/gitlab_aws_oidc_bg.wasm pkg/gitlab_aws_oidc_inspector_bg.wasm pkg/gitlab_aws_oidc_tools_bg.wasm \
+    target/page-module/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_tools_bg.wasm; do
     raw=$(wc -c <"$module")
     zipped=$(gz "$module")
-    printf '%-44s %9d bytes (%s), %7d gzipped (%s)\n' "release .wasm ($module)" "$raw" "$(kib "$raw")" "$zipped" "$(kib "$zipped")"
+    printf '%-62s %9d bytes (%s), %7d gzipped (%s)\n' "release .wasm ($module)" "$raw" "$(kib "$raw")" "$zipped" "$(kib "$zipped")"
   done
   echo "page transfer, from $page_source:"
   page_raw=0

@@ -30,10 +30,16 @@ build_module() { # <features> <out name> [<out dir>, default pkg]
 build_module inspector,tools,files,command gitlab_aws_oidc
 build_module inspector gitlab_aws_oidc_inspector
 build_module tools gitlab_aws_oidc_tools
-# The single file's one module: the page's two in one, without the package-only exports (`files`, `command`),
-# which the page never calls. Not part of the package.
+# The page's module: the inspector and the tools in one, without the package-only exports (`files`,
+# `command`), which the page never calls. Not part of the package. The single file carries it whole; the
+# served page gets it split in two at the function level (scripts/split-wasm): a first module with every
+# function the inspector's exports can reach (fetched on a cold load) and a second with the rest of the
+# tools (fetched later), which imports the first's memory, tables, globals and functions. One compiled
+# core: what the two separate modules above repeat of each other is not fetched twice.
 rm -rf target/page-module
 build_module inspector,tools gitlab_aws_oidc_page target/page-module
+node scripts/page-glue.mjs target/page-module/gitlab_aws_oidc_page.js
+cargo build --release --locked --quiet --manifest-path scripts/split-wasm/Cargo.toml --target-dir target/split-wasm
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 node scripts/package-json.mjs > pkg/package.json
 # The package's own README (for package users, not the repository's) and both licence texts.
@@ -46,13 +52,17 @@ chmod +x pkg/bin/gitlab-aws-oidc.mjs
 rm -rf dist/www
 mkdir -p dist/www/pkg
 cp -r www/. dist/www/
-cp pkg/gitlab_aws_oidc*.js pkg/gitlab_aws_oidc*_bg.wasm dist/www/pkg/
+# The page's module, split; the package's main module for embed.html (a docs site's way to use the package).
+cp target/page-module/gitlab_aws_oidc_page.js pkg/gitlab_aws_oidc.js pkg/gitlab_aws_oidc_bg.wasm dist/www/pkg/
+target/split-wasm/release/split-wasm target/page-module/gitlab_aws_oidc_page_bg.wasm \
+  pkg/gitlab_aws_oidc_inspector_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_tools_bg.wasm
 # wasm-bindgen's inline JavaScript (the WebCrypto calls of verifyToken), imported by the glue.
-cp -r pkg/snippets dist/www/pkg/
+cp -r pkg/snippets target/page-module/snippets dist/www/pkg/
 node scripts/single-file.mjs dist/www dist/gitlab-aws-oidc.html target/page-module/gitlab_aws_oidc_page.js
 node scripts/bundle-page.mjs dist/www  # after single-file.mjs: that one reads the unbundled modules
 
-for module in "$wasm" pkg/gitlab_aws_oidc_inspector_bg.wasm pkg/gitlab_aws_oidc_tools_bg.wasm; do
+for module in "$wasm" pkg/gitlab_aws_oidc_inspector_bg.wasm pkg/gitlab_aws_oidc_tools_bg.wasm \
+  target/page-module/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_tools_bg.wasm; do
   raw=$(wc -c < "$module")
   gz=$(gzip -9c "$module" | wc -c)
   awk -v f="$module" -v raw="$raw" -v gz="$gz" \

@@ -10,22 +10,20 @@
 // - app.js and the modules it imports become one minified app.js (esbuild, the
 //   pinned devDependency single-file.mjs uses), and those modules are deleted;
 // - the wasm-bindgen glue of each module stays a module of its own, minified in
-//   place (same exports): the inspector's (pkg/gitlab_aws_oidc_inspector.js),
-//   which app.js imports; the tools' (pkg/gitlab_aws_oidc_tools.js), which
-//   app.js imports only when it needs them (core.js), so it stays a request of
-//   its own, off the cold load; and the whole package's
-//   (pkg/gitlab_aws_oidc.js), which embed.html imports as a docs site imports
-//   the package (pkg/ itself, the npm package, is not touched); their inline-JS
-//   snippets (pkg/snippets/, verifyToken's WebCrypto calls) are bundled into
-//   them, one request fewer at the end of the module chain; and the rule pages'
-//   dialog (rule-docs.js), which app.js imports on the first click on a
-//   finding's code, kept out of app.js (rules/<CODE>.json, the texts, are
-//   fetched by it and left as they are);
+//   place (same exports): the page's (pkg/gitlab_aws_oidc_page.js, for the
+//   page's module split in two, scripts/build.sh), which app.js imports; and
+//   the whole package's (pkg/gitlab_aws_oidc.js), which embed.html imports as
+//   a docs site imports the package (pkg/ itself, the npm package, is not
+//   touched); their inline-JS snippets (pkg/snippets/, verifyToken's WebCrypto
+//   calls) are bundled into them, one request fewer at the end of the module
+//   chain; and the rule pages' dialog (rule-docs.js), which app.js imports on
+//   the first click on a finding's code, kept out of app.js (rules/<CODE>.json,
+//   the texts, are fetched by it and left as they are);
 // - style.css and boot.js are minified; index.html loses its comments (notes for readers of www/);
-// - index.html preloads the inspector's wasm and glue, so they download alongside
-//   the CSS and app.js instead of after app.js has run; boot.js, after the
-//   preloads, compiles the wasm from the preloaded response before app.js runs;
-//   the tools are not preloaded. The CSP already allows both
+// - index.html preloads the first half's wasm and the glue, so they download
+//   alongside the CSS and app.js instead of after app.js has run; boot.js, after
+//   the preloads, compiles the wasm from the preloaded response before app.js
+//   runs; the second half (the tools) is not preloaded. The CSP already allows both
 //   (script-src 'self', connect-src 'self').
 // Every rewrite expects its pattern exactly once and fails loudly otherwise.
 
@@ -42,14 +40,14 @@ if (!dirArg) {
 const dir = resolve(dirArg);
 const path = (name) => join(dir, name);
 
-/** What a cold load needs first: the inspector module (www/core.js). */
-const WASM = "pkg/gitlab_aws_oidc_inspector_bg.wasm";
-const GLUE = "pkg/gitlab_aws_oidc_inspector.js";
+/** What a cold load needs first: the first half of the page's module and its glue (www/core.js). */
+const WASM = "pkg/gitlab_aws_oidc_page_bg.wasm";
+const GLUE = "pkg/gitlab_aws_oidc_page.js";
 /**
- * Modules loaded by URL (the tools on demand, the whole package by embed.html, the rule pages' dialog when a
+ * Modules loaded by URL (the page's glue, the whole package by embed.html, the rule pages' dialog when a
  * finding's code is first clicked): never bundled into app.js or deleted; each bundled and minified on its own.
  */
-const SHARED = new Set([GLUE, "pkg/gitlab_aws_oidc_tools.js", "pkg/gitlab_aws_oidc.js", "rule-docs.js"]);
+const SHARED = new Set([GLUE, "pkg/gitlab_aws_oidc.js", "rule-docs.js"]);
 const KEEP = new Set(["app.js", "embed.js", ...SHARED]);
 
 const common = { bundle: true, minify: true, write: false, charset: "utf8", legalComments: "none", logLevel: "warning", metafile: true };

@@ -11,13 +11,12 @@
 // - the wasm goes inline as base64 in a <script type="application/octet-stream"
 //   id="gitlab-aws-oidc-wasm"> data block, which core.js finds and hands to
 //   initSync() instead of fetching (so the inline script is not async: it
-//   must run after the data block is parsed). One module, not the page's two:
-//   one with the exports of both (scripts/build.sh builds it with the features
-//   `inspector,tools` into target/page-module/; without the third argument,
-//   the package's module with every export, pkg/gitlab_aws_oidc.js), to which
-//   both of core.js's glue imports (the inspector's and the tools') are
-//   pointed, since a file carries all its bytes anyway and one module is
-//   smaller than two;
+//   must run after the data block is parsed). The page's module whole, not
+//   split in two as the served page fetches it (scripts/build.sh builds it
+//   with the features `inspector,tools` into target/page-module/; without the
+//   third argument, the package's module with every export,
+//   pkg/gitlab_aws_oidc.js), to which core.js's glue import is pointed, since
+//   a file carries all its bytes anyway and one module is smaller than two;
 // - the rule pages (rules/<CODE>.json, which the served page fetches when a
 //   finding's rule link is used) go inline as one JSON data block, <script
 //   type="application/json" id="gitlab-aws-oidc-rules">, which rule-docs.js
@@ -55,9 +54,9 @@ const WASM_ELEMENT_ID = "gitlab-aws-oidc-wasm";
 /** The element id rule-docs.js looks for; keep in sync with www/rule-docs.js. */
 const RULES_ELEMENT_ID = "gitlab-aws-oidc-rules";
 
-/** The glue modules the page imports, each pointed at the glue of the module with every export. */
+/** The glue module the page imports, pointed at the glue of the module to inline. */
 const WHOLE = glueArg ? resolve(glueArg) : join(dir, "pkg/gitlab_aws_oidc.js");
-const PARTS = new Set(["gitlab_aws_oidc_inspector.js", "gitlab_aws_oidc_tools.js"].map((name) => join(dir, "pkg", name)));
+const PARTS = new Set(["gitlab_aws_oidc_page.js"].map((name) => join(dir, "pkg", name)));
 const oneModule = {
   name: "one-module",
   setup(build) {

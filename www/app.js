@@ -10,7 +10,7 @@
 // either: the keys are pasted, not looked up. The URL fragment carries only
 // the non-secret form values (share.js), written with history.replaceState.
 
-import { checkKeys, inspectToken, verifyToken } from "./pkg/gitlab_aws_oidc_inspector.js";
+import { checkKeys, inspectToken, verifyToken } from "./pkg/gitlab_aws_oidc_page.js";
 import { coreLoaded, coreReadyNow, loadTools } from "./core.js";
 import { EXAMPLE_TOKEN } from "./example-token.js";
 import { EXAMPLE_POLICY } from "./example-policy.js";
@@ -146,7 +146,7 @@ const checkInput = /** @type {HTMLTextAreaElement} */ ($("#check-input"));
 const compareInput = /** @type {HTMLTextAreaElement} */ ($("#compare-input"));
 const errorInput = /** @type {HTMLTextAreaElement} */ ($("#error-input"));
 /** The tools module's exports (steps 2–4) once loaded: see requestTools. */
-let tools = /** @type {typeof import("./pkg/gitlab_aws_oidc_tools.js") | null} */ (null);
+let tools = /** @type {typeof import("./pkg/gitlab_aws_oidc_page.js") | null} */ (null);
 let refreshTimer = 0;
 let fragmentTimer = 0;
 /** Numbers signature checks: only the latest one's outcome may reach the state. */

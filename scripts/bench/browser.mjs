@@ -8,8 +8,8 @@
 // Usage: node scripts/bench/browser.mjs [--loads N] [--edits N] [--requests-out FILE] [--site DIR] [--quick]
 //   --loads N           cold loads of each page (default 15), alternating the page and its references
 //                       (blank, one line of text, the page's HTML and CSS with an empty script, the
-//                       floor: the least page that loads the core the page loads first (the inspector
-//                       module) and shows a decoded token, and that floor with the module of every export)
+//                       floor: the least page that loads the core the page loads first (the first
+//                       half of the page's module) and shows a decoded token, and that floor with the module of every export)
 //
 // An edit on step 1 updates that step only: steps 2–4 are derived when one is opened, which is
 // timed too (opening step 2 after an edit that changes the branch).
@@ -79,7 +79,7 @@ function staticCopyOf(html) {
 
 /**
  * The reference of the cold-load budget: the floor on this machine. The smallest page that does what the
- * budget times: it loads the wasm core the page loads for its first token (the inspector module) the same
+ * budget times: it loads the wasm core the page loads for its first token (the first half of the page's module) the same
  * way the page does (glue module, wasm preloaded, streamed into init()), decodes the same token with
  * inspectToken and puts one line of it on screen. No stylesheet, no other markup, no app. Whatever the page
  * costs above this is the page's own. `module` names the glue (pkg/<module>.js, pkg/<module>_bg.wasm): the
@@ -98,7 +98,7 @@ const inspection = inspectToken(${JSON.stringify(token)}, Math.floor(Date.now() 
 document.getElementById("decoded").textContent = \`sub: \${inspection.claims.sub}\`;
 `;
 const FLOORS = {
-  floor: { module: "gitlab_aws_oidc_inspector", html: "floor.html", script: "bench-floor.js" },
+  floor: { module: "gitlab_aws_oidc_page", html: "floor.html", script: "bench-floor.js" },
   floorWhole: { module: "gitlab_aws_oidc", html: "floor-whole.html", script: "bench-floor-whole.js" },
 };
 
@@ -183,7 +183,7 @@ function coldLoadProbe(token) {
     if (String(args[0]?.url ?? args[0]).endsWith(".wasm")) mark.wasmStart ||= performance.now();
     return fetchOriginal.apply(this, args);
   };
-  // boot.js compiles the inspector with compileStreaming and core.js instantiates it synchronously (www/core.js).
+  // boot.js compiles the first half with compileStreaming and core.js instantiates it synchronously (www/core.js).
   for (const name of ["instantiateStreaming", "instantiate", "compileStreaming", "compile"]) {
     const original = WebAssembly[name];
     WebAssembly[name] = function (...args) {

@@ -78,14 +78,13 @@ export async function openPage({
   secrets = [],
   routes = [],
   ready = 'html[data-decoder="ready"]',
-  // The core's two modules: the inspector on load, the tools once the page is idle (www/core.js).
+  // The page's module in two halves: the first on load, the tools once the page is idle (www/core.js).
   expect = [
     "/style.css",
     "/app.js",
-    "/pkg/gitlab_aws_oidc_inspector.js",
-    "/pkg/gitlab_aws_oidc_inspector_bg.wasm",
-    "/pkg/gitlab_aws_oidc_tools.js",
-    "/pkg/gitlab_aws_oidc_tools_bg.wasm",
+    "/pkg/gitlab_aws_oidc_page.js",
+    "/pkg/gitlab_aws_oidc_page_bg.wasm",
+    "/pkg/gitlab_aws_oidc_page_tools_bg.wasm",
   ],
 } = {}) {
   const file = target === "file";

@@ -1,0 +1,576 @@
+//! Splits one WebAssembly module in two at the function level, the way binaryen's `wasm-split`
+//! does (no registry reachable here ships it): the page's module with every export it calls
+//! (`scripts/build.sh`) becomes a first module that holds what the named exports do not need,
+//! loaded on a cold load, and a second one that holds only the functions those exports need
+//! beyond it, loaded later. One compiled core, so nothing is built twice.
+//!
+//!   split-wasm <module.wasm> <like.wasm> <first.wasm> <second.wasm>
+//!
+//! The first module keeps the function exports `like.wasm` has (the page's inspector module:
+//! what a cold load calls) and wasm-bindgen's own; every other function export moves to the second.
+//!
+//! The second module imports from the namespace `p`, which must be the first module's instance
+//! exports: every memory, table and global (as `m0`, `t0`, `g0`, …, in index order, so their
+//! indices stay the same), and each function of the first module it calls (`f` and the
+//! function's index in the first module). It exports the named exports. It has no data, element
+//! or start section: the first module keeps all of them, and every function a table or a global
+//! can reach, so a call through the table never lands in a module that is not there yet.
+//!
+//! Both modules are validated before they are written; a function the second module would need
+//! but cannot have (one that uses a data or element segment) stays in the first.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use wasm_encoder::reencode::{Error as ReencodeError, Reencode};
+use wasm_encoder::{
+    CodeSection, ElementSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection, Module,
+    RawSection, StartSection,
+};
+use wasmparser::{
+    ElementItems, ExternalKind, FunctionBody, GlobalType, MemoryType, Operator, Parser, Payload, TableType, TypeRef,
+    Validator, WasmFeatures,
+};
+
+/// The namespace the second module imports from.
+const NAMESPACE: &str = "p";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [input, like, first, second] = args.as_slice() else {
+        eprintln!("usage: split-wasm <module.wasm> <like.wasm> <first.wasm> <second.wasm>");
+        return ExitCode::from(2);
+    };
+    match run(input, like, first, second) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("split-wasm: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(input: &str, like: &str, first_path: &str, second_path: &str) -> Result<String, String> {
+    let bytes = std::fs::read(input).map_err(|e| format!("cannot read {input}: {e}"))?;
+    let module = Parsed::read(&bytes).map_err(|e| format!("{input}: {e}"))?;
+    let like_bytes = std::fs::read(like).map_err(|e| format!("cannot read {like}: {e}"))?;
+    let kept = Parsed::read(&like_bytes)
+        .map_err(|e| format!("{like}: {e}"))?
+        .function_exports();
+    for name in kept.iter().filter(|name| !glue_internal(name)) {
+        if !module.function_exports().contains(name) {
+            return Err(format!("{input} does not export {name:?}, which {like} exports"));
+        }
+    }
+    let moved: Vec<String> = module
+        .function_exports()
+        .into_iter()
+        .filter(|name| !kept.contains(name) && !glue_internal(name))
+        .collect();
+    if moved.is_empty() {
+        return Err(format!(
+            "{input} exports no function that {like} does not: nothing to move"
+        ));
+    }
+    let moved = moved.as_slice();
+    let split = module.split(moved)?;
+    if let Ok(path) = std::env::var("SPLIT_WASM_PLACES") {
+        // For size work: which module each function of the input went to, one line per function index.
+        let places: String = split
+            .in_first
+            .iter()
+            .map(|&first| if first { "1\n" } else { "2\n" })
+            .collect();
+        std::fs::write(&path, places).map_err(|e| format!("cannot write {path}: {e}"))?;
+    }
+    let first = module
+        .first(&split)
+        .map_err(|e| format!("writing the first module: {e:?}"))?;
+    let second = module
+        .second(&split)
+        .map_err(|e| format!("writing the second module: {e:?}"))?;
+    for (name, wasm) in [("first", &first), ("second", &second)] {
+        Validator::new_with_features(WasmFeatures::all())
+            .validate_all(wasm)
+            .map_err(|e| format!("the {name} module does not validate: {e}"))?;
+    }
+    std::fs::write(first_path, &first).map_err(|e| format!("cannot write {first_path}: {e}"))?;
+    std::fs::write(second_path, &second).map_err(|e| format!("cannot write {second_path}: {e}"))?;
+    let mut summary = String::new();
+    let _ = write!(
+        summary,
+        "split-wasm: {} functions: {} in the first module ({} bytes), {} in the second ({} bytes, {} imported from the first)",
+        module.bodies.len(),
+        split.first_functions,
+        first.len(),
+        split.second.len(),
+        second.len(),
+        split.imported.len()
+    );
+    Ok(summary)
+}
+
+/// The parts of the input module the split reads or copies.
+struct Parsed<'a> {
+    /// Raw sections copied unchanged into the first module, by section id.
+    raw: Vec<(u8, &'a [u8])>,
+    imported_functions: u32,
+    /// The type index of every function, imported ones first (the function index space).
+    function_types: Vec<u32>,
+    tables: Vec<TableType>,
+    memories: Vec<MemoryType>,
+    globals: Vec<GlobalType>,
+    exports: Vec<(&'a str, ExternalKind, u32)>,
+    start: Option<u32>,
+    elements: Option<wasmparser::ElementSectionReader<'a>>,
+    /// Functions referenced from the element section and from global initialisers.
+    referenced: Vec<u32>,
+    bodies: Vec<FunctionBody<'a>>,
+}
+
+/// Which function goes where.
+struct Split {
+    /// For each function index of the input: whether the first module keeps it.
+    in_first: Vec<bool>,
+    first_functions: usize,
+    /// The second module's functions, as input indices, in input order.
+    second: Vec<u32>,
+    /// Functions of the first module the second calls, as input indices, in input order.
+    imported: Vec<u32>,
+    /// The exports that move (name and input function index).
+    moved: Vec<(String, u32)>,
+}
+
+impl<'a> Parsed<'a> {
+    fn read(bytes: &'a [u8]) -> Result<Self, String> {
+        let mut module = Parsed {
+            raw: Vec::new(),
+            imported_functions: 0,
+            function_types: Vec::new(),
+            tables: Vec::new(),
+            memories: Vec::new(),
+            globals: Vec::new(),
+            exports: Vec::new(),
+            start: None,
+            elements: None,
+            referenced: Vec::new(),
+            bodies: Vec::new(),
+        };
+        for payload in Parser::new(0).parse_all(bytes) {
+            let payload = payload.map_err(|e| e.to_string())?;
+            match payload {
+                // Custom sections (names, producers) are dropped: the build strips them anyway.
+                Payload::Version { .. }
+                | Payload::End(_)
+                | Payload::CodeSectionStart { .. }
+                | Payload::CustomSection(_) => {}
+                Payload::TypeSection(reader) => module.raw.push((1, raw(bytes, &reader.range()))),
+                Payload::ImportSection(reader) => {
+                    module.raw.push((2, raw(bytes, &reader.range())));
+                    for import in reader.into_imports() {
+                        match import.map_err(|e| e.to_string())?.ty {
+                            TypeRef::Func(ty) => {
+                                module.imported_functions += 1;
+                                module.function_types.push(ty);
+                            }
+                            TypeRef::Table(ty) => module.tables.push(ty),
+                            TypeRef::Memory(ty) => module.memories.push(ty),
+                            TypeRef::Global(ty) => module.globals.push(ty),
+                            TypeRef::Tag(_) | TypeRef::FuncExact(_) => {
+                                return Err("imports a tag or an exact function, which the split does not handle".into())
+                            }
+                        }
+                    }
+                }
+                Payload::FunctionSection(reader) => {
+                    for ty in reader {
+                        module.function_types.push(ty.map_err(|e| e.to_string())?);
+                    }
+                }
+                Payload::TableSection(reader) => {
+                    module.raw.push((4, raw(bytes, &reader.range())));
+                    for table in reader {
+                        module.tables.push(table.map_err(|e| e.to_string())?.ty);
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    module.raw.push((5, raw(bytes, &reader.range())));
+                    for memory in reader {
+                        module.memories.push(memory.map_err(|e| e.to_string())?);
+                    }
+                }
+                Payload::GlobalSection(reader) => {
+                    module.raw.push((6, raw(bytes, &reader.range())));
+                    for global in reader {
+                        let global = global.map_err(|e| e.to_string())?;
+                        module.globals.push(global.ty);
+                        referenced_functions(&global.init_expr.get_operators_reader(), &mut module.referenced)?;
+                    }
+                }
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let export = export.map_err(|e| e.to_string())?;
+                        module.exports.push((export.name, export.kind, export.index));
+                    }
+                }
+                Payload::StartSection { func, .. } => module.start = Some(func),
+                Payload::ElementSection(reader) => {
+                    for element in reader.clone() {
+                        match element.map_err(|e| e.to_string())?.items {
+                            ElementItems::Functions(functions) => {
+                                for function in functions {
+                                    module.referenced.push(function.map_err(|e| e.to_string())?);
+                                }
+                            }
+                            ElementItems::Expressions(_, expressions) => {
+                                for expression in expressions {
+                                    let expression = expression.map_err(|e| e.to_string())?;
+                                    referenced_functions(&expression.get_operators_reader(), &mut module.referenced)?;
+                                }
+                            }
+                        }
+                    }
+                    module.elements = Some(reader);
+                }
+                Payload::DataCountSection { range, .. } => module.raw.push((12, raw(bytes, &range))),
+                Payload::DataSection(reader) => module.raw.push((11, raw(bytes, &reader.range()))),
+                Payload::CodeSectionEntry(body) => module.bodies.push(body),
+                other => return Err(format!("has a section the split does not handle: {other:?}")),
+            }
+        }
+        Ok(module)
+    }
+
+    fn function_exports(&self) -> Vec<String> {
+        self.exports
+            .iter()
+            .filter(|(_, kind, _)| *kind == ExternalKind::Func)
+            .map(|(name, _, _)| (*name).to_owned())
+            .collect()
+    }
+
+    fn function_count(&self) -> usize {
+        self.function_types.len()
+    }
+
+    fn body(&self, function: u32) -> Option<&FunctionBody<'a>> {
+        function
+            .checked_sub(self.imported_functions)
+            .and_then(|i| self.bodies.get(i as usize))
+    }
+
+    fn split(&self, moved: &[String]) -> Result<Split, String> {
+        let mut moved_exports = Vec::new();
+        let mut roots = Vec::new();
+        for name in moved {
+            let Some(&(_, _, index)) = self
+                .exports
+                .iter()
+                .find(|(export, kind, _)| export == name && *kind == ExternalKind::Func)
+            else {
+                return Err(format!("the module exports no function {name:?}"));
+            };
+            moved_exports.push((name.clone(), index));
+        }
+        for &(name, kind, index) in &self.exports {
+            if kind == ExternalKind::Func && !moved.iter().any(|m| m == name) {
+                roots.push(index);
+            }
+        }
+        roots.extend(self.start);
+        roots.extend(&self.referenced);
+        // Functions using a data or element segment stay in the first module, which keeps the segments.
+        let mut in_first = vec![false; self.function_count()];
+        for function in 0..self.imported_functions {
+            in_first[function as usize] = true;
+        }
+        let calls = self.calls()?;
+        for (i, body) in self.bodies.iter().enumerate() {
+            if uses_segments(body)? {
+                roots.push(self.imported_functions + u32::try_from(i).map_err(|e| e.to_string())?);
+            }
+        }
+        reach(&roots, &calls, &mut in_first);
+        let mut in_second = vec![false; self.function_count()];
+        let second_roots: Vec<u32> = moved_exports
+            .iter()
+            .map(|(_, index)| *index)
+            .filter(|&i| !in_first[i as usize])
+            .collect();
+        let mut seen = in_first.clone();
+        reach(&second_roots, &calls, &mut seen);
+        for (function, (&first, &reached)) in in_first.iter().zip(&seen).enumerate() {
+            in_second[function] = reached && !first;
+        }
+        let second: Vec<u32> = (0..self.function_count())
+            .filter(|&f| in_second[f])
+            .map(index)
+            .collect();
+        let mut imported = HashSet::new();
+        for &function in &second {
+            for &callee in &calls[function as usize] {
+                if in_first[callee as usize] {
+                    imported.insert(callee);
+                }
+            }
+        }
+        let mut imported: Vec<u32> = imported.into_iter().collect();
+        imported.sort_unstable();
+        // Functions reached by neither side (none after wasm-opt) stay in the first module.
+        for function in 0..self.function_count() {
+            if !in_second[function] {
+                in_first[function] = true;
+            }
+        }
+        let first_functions = in_first.iter().filter(|&&f| f).count() - self.imported_functions as usize;
+        Ok(Split {
+            in_first,
+            first_functions,
+            second,
+            imported,
+            moved: moved_exports,
+        })
+    }
+
+    /// Each function's direct callees and the functions it takes a reference to (empty for imports).
+    fn calls(&self) -> Result<Vec<Vec<u32>>, String> {
+        let mut calls = vec![Vec::new(); self.imported_functions as usize];
+        for body in &self.bodies {
+            let mut callees = Vec::new();
+            referenced_functions(&body.get_operators_reader().map_err(|e| e.to_string())?, &mut callees)?;
+            calls.push(callees);
+        }
+        Ok(calls)
+    }
+
+    fn first(&self, split: &Split) -> Result<Vec<u8>, ReencodeError<String>> {
+        let mut remap = FunctionMap::default();
+        let mut new_index = 0;
+        for (function, &keep) in split.in_first.iter().enumerate() {
+            if keep {
+                remap.map.insert(index(function), new_index);
+                new_index += 1;
+            }
+        }
+        let mut module = Module::new();
+        self.copy_raw(&mut module, &[1, 2]);
+        let mut functions = FunctionSection::new();
+        for function in self.imported_functions as usize..self.function_count() {
+            if split.in_first[function] {
+                functions.function(self.function_types[function]);
+            }
+        }
+        module.section(&functions);
+        self.copy_raw(&mut module, &[4, 5, 6]);
+        let mut exports = ExportSection::new();
+        for &(name, kind, index) in &self.exports {
+            if kind == ExternalKind::Func {
+                if split.moved.iter().any(|(moved, _)| moved == name) && !split.in_first[index as usize] {
+                    continue;
+                }
+                exports.export(name, ExportKind::Func, remap.function_index(index)?);
+            } else {
+                exports.export(name, remap.export_kind(kind)?, index);
+            }
+        }
+        for table in 0..self.tables.len() {
+            exports.export(&format!("t{table}"), ExportKind::Table, index(table));
+        }
+        for memory in 0..self.memories.len() {
+            exports.export(&format!("m{memory}"), ExportKind::Memory, index(memory));
+        }
+        for global in 0..self.globals.len() {
+            exports.export(&format!("g{global}"), ExportKind::Global, index(global));
+        }
+        for &function in &split.imported {
+            let new = remap.function_index(function)?;
+            exports.export(&format!("f{new}"), ExportKind::Func, new);
+        }
+        module.section(&exports);
+        if let Some(start) = self.start {
+            module.section(&StartSection {
+                function_index: remap.function_index(start)?,
+            });
+        }
+        if let Some(elements) = &self.elements {
+            let mut section = ElementSection::new();
+            remap.parse_element_section(&mut section, elements.clone())?;
+            module.section(&section);
+        }
+        self.copy_raw(&mut module, &[12]);
+        let mut code = CodeSection::new();
+        for (i, body) in self.bodies.iter().enumerate() {
+            if split.in_first[i + self.imported_functions as usize] {
+                remap.parse_function_body(&mut code, body.clone())?;
+            }
+        }
+        module.section(&code);
+        self.copy_raw(&mut module, &[11]);
+        Ok(module.finish())
+    }
+
+    fn second(&self, split: &Split) -> Result<Vec<u8>, ReencodeError<String>> {
+        let mut first_index = HashMap::new();
+        let mut new_index = 0;
+        for (function, &keep) in split.in_first.iter().enumerate() {
+            if keep {
+                first_index.insert(index(function), new_index);
+                new_index += 1;
+            }
+        }
+        let mut remap = FunctionMap::default();
+        let mut module = Module::new();
+        self.copy_raw(&mut module, &[1]);
+        let mut imports = ImportSection::new();
+        for (i, table) in self.tables.iter().enumerate() {
+            imports.import(
+                NAMESPACE,
+                &format!("t{i}"),
+                EntityType::Table(remap.table_type(*table)?),
+            );
+        }
+        for (i, memory) in self.memories.iter().enumerate() {
+            imports.import(
+                NAMESPACE,
+                &format!("m{i}"),
+                EntityType::Memory(remap.memory_type(*memory)?),
+            );
+        }
+        for (i, global) in self.globals.iter().enumerate() {
+            imports.import(
+                NAMESPACE,
+                &format!("g{i}"),
+                EntityType::Global(remap.global_type(*global)?),
+            );
+        }
+        let mut next = 0;
+        for &function in &split.imported {
+            let name = format!("f{}", first_index[&function]);
+            imports.import(
+                NAMESPACE,
+                &name,
+                EntityType::Function(self.function_types[function as usize]),
+            );
+            remap.map.insert(function, next);
+            next += 1;
+        }
+        module.section(&imports);
+        let mut functions = FunctionSection::new();
+        for &function in &split.second {
+            functions.function(self.function_types[function as usize]);
+            remap.map.insert(function, next);
+            next += 1;
+        }
+        module.section(&functions);
+        let mut exports = ExportSection::new();
+        for (name, function) in &split.moved {
+            if !split.in_first[*function as usize] {
+                exports.export(name, ExportKind::Func, remap.function_index(*function)?);
+            }
+        }
+        module.section(&exports);
+        let mut code = CodeSection::new();
+        for &function in &split.second {
+            let body = self
+                .body(function)
+                .ok_or_else(|| ReencodeError::UserError(format!("no body for {function}")))?;
+            remap.parse_function_body(&mut code, body.clone())?;
+        }
+        module.section(&code);
+        Ok(module.finish())
+    }
+
+    fn copy_raw(&self, module: &mut Module, ids: &[u8]) {
+        for &id in ids {
+            for &(section, data) in &self.raw {
+                if section == id {
+                    module.section(&RawSection { id, data });
+                }
+            }
+        }
+    }
+}
+
+/// Renumbers functions; every other index stays as it is (the second module imports every table,
+/// memory and global in index order).
+#[derive(Default)]
+struct FunctionMap {
+    map: HashMap<u32, u32>,
+}
+
+impl Reencode for FunctionMap {
+    type Error = String;
+
+    fn function_index(&mut self, function: u32) -> Result<u32, ReencodeError<String>> {
+        self.map
+            .get(&function)
+            .copied()
+            .ok_or_else(|| ReencodeError::UserError(format!("function {function} is not in this module")))
+    }
+}
+
+fn referenced_functions(reader: &wasmparser::OperatorsReader<'_>, out: &mut Vec<u32>) -> Result<(), String> {
+    let mut reader = reader.clone();
+    while !reader.eof() {
+        match reader.read().map_err(|e| e.to_string())? {
+            Operator::Call { function_index }
+            | Operator::ReturnCall { function_index }
+            | Operator::RefFunc { function_index } => out.push(function_index),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn uses_segments(body: &FunctionBody<'_>) -> Result<bool, String> {
+    let mut reader = body.get_operators_reader().map_err(|e| e.to_string())?;
+    while !reader.eof() {
+        if matches!(
+            reader.read().map_err(|e| e.to_string())?,
+            Operator::MemoryInit { .. }
+                | Operator::DataDrop { .. }
+                | Operator::TableInit { .. }
+                | Operator::ElemDrop { .. }
+        ) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Marks every function reachable from `roots` through `calls`.
+fn reach(roots: &[u32], calls: &[Vec<u32>], marked: &mut [bool]) {
+    let mut stack = Vec::new();
+    for &root in roots {
+        if !marked[root as usize] {
+            marked[root as usize] = true;
+            stack.push(root);
+        }
+    }
+    while let Some(function) = stack.pop() {
+        for &callee in &calls[function as usize] {
+            if !marked[callee as usize] {
+                marked[callee as usize] = true;
+                stack.push(callee);
+            }
+        }
+    }
+}
+
+/// wasm-bindgen's own exports (the allocator, the externref table, closure shims whose names carry a
+/// hash that differs between builds): always in the first module.
+fn glue_internal(name: &str) -> bool {
+    name.starts_with("__") || name.starts_with("wasm_bindgen__")
+}
+
+fn raw<'a>(bytes: &'a [u8], range: &std::ops::Range<usize>) -> &'a [u8] {
+    &bytes[range.clone()]
+}
+
+fn index(i: usize) -> u32 {
+    u32::try_from(i).expect("a wasm index fits in u32")
+}

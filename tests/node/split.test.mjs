@@ -1,0 +1,126 @@
+// The page's module split in two at the function level (scripts/split-wasm, scripts/build.sh), as the
+// served page loads it (dist/www/pkg/, www/core.js): the first half alone serves step 1, the second half
+// runs against the first's memory, and the two together answer exactly as the package's module with every
+// export does, for every fixture and every export the page calls.
+// Run after scripts/build.sh (scripts/test.sh does both).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const served = join(root, "dist/www/pkg");
+const fixtures = join(root, "tests/fixtures");
+const fixture = (path) => readFileSync(join(fixtures, path), "utf8");
+const NOW = 1764000000 + 20 * 60;
+
+const glueUrl = pathToFileURL(join(served, "gitlab_aws_oidc_page.js")).href;
+const firstBytes = readFileSync(join(served, "gitlab_aws_oidc_page_bg.wasm"));
+const secondBytes = readFileSync(join(served, "gitlab_aws_oidc_page_tools_bg.wasm"));
+
+/** The package's module with every export: the reference. */
+const whole = await import(pathToFileURL(join(root, "pkg/gitlab_aws_oidc.js")).href);
+whole.initSync({ module: readFileSync(join(root, "pkg/gitlab_aws_oidc_bg.wasm")) });
+
+/** A fresh copy of the page's glue (its own wasm instance): a query string makes a new module record. */
+async function freshPage(name) {
+  const page = await import(`${glueUrl}?${name}`);
+  page.initSync({ module: firstBytes });
+  return page;
+}
+
+/** What a call returns, or the error it throws (message, code, field), so both can be compared. */
+function outcome(call) {
+  try {
+    return { value: call() };
+  } catch (error) {
+    return { error: { message: error.message, code: error.code, field: error.field, line: error.line } };
+  }
+}
+
+const functionExports = (module) => WebAssembly.Module.exports(module).filter((e) => e.kind === "function").map((e) => e.name);
+const glueInternal = (name) => name.startsWith("__") || name.startsWith("wasm_bindgen__");
+
+test("the second half imports only what the first exports, and exports exactly the tools", () => {
+  const first = new WebAssembly.Module(firstBytes);
+  const second = new WebAssembly.Module(secondBytes);
+  const firstExports = new Map(WebAssembly.Module.exports(first).map((e) => [e.name, e.kind]));
+  const imports = WebAssembly.Module.imports(second);
+  assert.ok(imports.length > 0);
+  for (const { module, name, kind } of imports) {
+    assert.equal(module, "p", `${name} comes from the first half`);
+    assert.equal(firstExports.get(name), kind, `the first half exports ${name} as a ${kind}`);
+  }
+  // The split keeps what the inspector module exports in the first half and moves the rest of the tools.
+  const inspector = new WebAssembly.Module(readFileSync(join(root, "pkg/gitlab_aws_oidc_inspector_bg.wasm")));
+  const tools = new WebAssembly.Module(readFileSync(join(root, "pkg/gitlab_aws_oidc_tools_bg.wasm")));
+  const api = (module) => functionExports(module).filter((name) => !glueInternal(name)).sort();
+  assert.deepEqual(functionExports(second).sort(), api(tools));
+  for (const name of api(inspector)) assert.ok(firstExports.has(name), `the first half exports ${name}`);
+  for (const name of api(tools)) assert.ok(!firstExports.has(name), `the first half does not export ${name}`);
+  // Nothing of its own to initialise: the first half holds the data, the table and the start function.
+  assert.equal(WebAssembly.Module.customSections(second, "name").length, 0);
+});
+
+test("the first half alone serves step 1; the tools answer only once the second half is attached", async () => {
+  const page = await freshPage("alone");
+  for (const name of readdirSync(join(fixtures, "tokens")).filter((f) => f.endsWith(".jwt"))) {
+    const jwt = fixture(join("tokens", name)).trim();
+    assert.deepEqual(page.inspectToken(jwt, NOW), whole.inspectToken(jwt, NOW), name);
+  }
+  const keys = fixture("keys/jwks.json");
+  assert.deepEqual(page.checkKeys(keys), whole.checkKeys(keys));
+  const jwt = fixture("tokens/gitlab-com-main.jwt").trim();
+  assert.deepEqual(await page.verifyToken(jwt, keys), await whole.verifyToken(jwt, keys));
+  assert.throws(() => page.lintTrustPolicy(fixture("lint/wide-open.json")), TypeError);
+  page.attachSecondModule(new WebAssembly.Module(secondBytes));
+  assert.deepEqual(page.lintTrustPolicy(fixture("lint/wide-open.json")), whole.lintTrustPolicy(fixture("lint/wide-open.json")));
+  // Step 1 still answers the same once the tools share its memory.
+  assert.deepEqual(page.inspectToken(jwt, NOW), whole.inspectToken(jwt, NOW));
+});
+
+test("the two halves answer as the whole module does: every export the page calls, on every fixture", async () => {
+  const page = await freshPage("both");
+  page.attachSecondModule(new WebAssembly.Module(secondBytes));
+  const same = (what, call) => assert.deepEqual(outcome(() => call(page)), outcome(() => call(whole)), what);
+  const tokens = readdirSync(join(fixtures, "tokens"))
+    .filter((f) => f.endsWith(".jwt"))
+    .map((f) => [f, fixture(join("tokens", f)).trim()]);
+  const policies = readdirSync(join(fixtures, "lint")).map((f) => [f, fixture(join("lint", f))]);
+  const specs = readdirSync(join(fixtures, "policy")).map((f) => [f, JSON.parse(fixture(join("policy", f)))]);
+  const snippets = readdirSync(join(fixtures, "ci")).map((f) => [f, JSON.parse(fixture(join("ci", f)))]);
+  const errors = readdirSync(join(fixtures, "diagnose"))
+    .filter((f) => f.endsWith(".txt"))
+    .map((f) => [f, fixture(join("diagnose", f))]);
+  let calls = 0;
+  const check = (what, call) => {
+    same(what, call);
+    calls += 1;
+  };
+  for (const [name, jwt] of tokens) {
+    for (const options of [{}, { accountId: "123456789012" }, { accountId: "123456789012", refScope: "any-branch" }]) {
+      check(`specForToken ${name}`, (m) => m.specForToken(jwt, options));
+      check(`trustPolicyForToken ${name}`, (m) => m.trustPolicyForToken(jwt, options));
+    }
+    for (const [policyName, policy] of policies) {
+      check(`evaluateTrustPolicy ${policyName} ${name}`, (m) => m.evaluateTrustPolicy(policy, jwt));
+      check(`lintTrustPolicy ${policyName} ${name}`, (m) => m.lintTrustPolicy(policy, { token: jwt }));
+    }
+    for (const [errorName, text] of errors) {
+      check(`diagnose ${errorName} ${name}`, (m) => m.diagnose(text, { token: jwt, policy: policies[0][1], nowSeconds: NOW }));
+    }
+  }
+  for (const [name, policy] of policies) {
+    check(`lintTrustPolicy ${name}`, (m) => m.lintTrustPolicy(policy));
+    for (const [otherName, other] of policies) check(`compareTrustPolicies ${name} ${otherName}`, (m) => m.compareTrustPolicies(policy, other));
+  }
+  for (const [name, spec] of specs) check(`trustPolicy ${name}`, (m) => m.trustPolicy(spec));
+  for (const [name, spec] of snippets) check(`ciSnippet ${name}`, (m) => m.ciSnippet(spec));
+  for (const [name, text] of errors) check(`diagnose ${name}`, (m) => m.diagnose(text, {}));
+  // Unusable input is thrown the same way from the second half (its errors are built in the first's memory).
+  check("trustPolicy {}", (m) => m.trustPolicy({}));
+  check("ciSnippet bad roles", (m) => m.ciSnippet({ kind: "multi-role", roles: [{ profile: "a", roleArn: "x" }] }));
+  check("lintTrustPolicy not JSON", (m) => m.lintTrustPolicy('{\n  "Statement": [}'));
+  assert.ok(calls > 500, `${calls} calls compared`);
+});
