@@ -493,7 +493,7 @@ fn describe(claims: &Map<String, Value>) -> String {
 fn class_words(claims: &Map<String, Value>, allowing: &Document) -> String {
     let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
     let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
-    let key = |claim: &str| format!("{}:{claim}", issuer.trim_start_matches("https://"));
+    let key = |claim: &str| format!("{}:{claim}", crate::text::trim_prefixes(issuer, "https://"));
     let patterns: Vec<&str> = allowing
         .statements
         .iter()
