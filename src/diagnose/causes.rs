@@ -291,12 +291,16 @@ fn word_after<'a>(message: &'a str, lower: &str, needle: &str) -> Option<&'a str
     let rest = message[start..].trim_start();
     let end = rest.bytes().position(|b| b.is_ascii_whitespace()).unwrap_or(rest.len());
     let mut word = &rest[..end];
-    // Quotes, brackets and a sentence's full stop around it.
-    while let Some(stripped) = word
-        .strip_prefix(['`', '"', '\'', '(', ')'])
-        .or_else(|| word.strip_suffix(['`', '"', '\'', ')', '(', ',', '.']))
-    {
-        word = stripped;
+    // Quotes, brackets and a sentence's full stop around it (all ASCII: byte tests, without
+    // core's multi-`char` pattern).
+    loop {
+        if word.starts_with(|c| matches!(c, '`' | '"' | '\'' | '(' | ')')) {
+            word = &word[1..];
+        } else if word.ends_with(|c| matches!(c, '`' | '"' | '\'' | ')' | '(' | ',' | '.')) {
+            word = &word[..word.len() - 1];
+        } else {
+            break;
+        }
     }
     (!word.is_empty()).then_some(word)
 }
@@ -2563,7 +2567,7 @@ fn role_permissions(facts: &Facts) -> Cause {
 pub fn disagreements(error: &RecognizedError, details: &Details, facts: &Facts, findings: &mut Vec<Finding>) {
     let mut push = |message: String| findings.push(Finding::new(&rules::CONTEXT_DISAGREES, message));
     if let (Some(url), Some(iss)) = (&details.url, facts.iss()) {
-        if error.kind == Kind::NoProvider && url.trim_end_matches('/') != iss.trim_end_matches('/') {
+        if error.kind == Kind::NoProvider && crate::text::trim_end_ascii(url, b'/') != crate::text::trim_end_ascii(iss, b'/') {
             push(format!(
                 "the error names the issuer {}, but the token's iss is {}: the token is probably not the one that failed",
                 q(url),
