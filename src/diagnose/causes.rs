@@ -294,9 +294,16 @@ fn word_after<'a>(message: &'a str, lower: &str, needle: &str) -> Option<&'a str
     // Quotes, brackets and a sentence's full stop around it (all ASCII: byte tests, without
     // core's multi-`char` pattern).
     loop {
-        if word.starts_with(|c| matches!(c, '`' | '"' | '\'' | '(' | ')')) {
+        let bytes = word.as_bytes();
+        if bytes
+            .first()
+            .is_some_and(|b| matches!(b, b'`' | b'"' | b'\'' | b'(' | b')'))
+        {
             word = &word[1..];
-        } else if word.ends_with(|c| matches!(c, '`' | '"' | '\'' | ')' | '(' | ',' | '.')) {
+        } else if bytes
+            .last()
+            .is_some_and(|b| matches!(b, b'`' | b'"' | b'\'' | b')' | b'(' | b',' | b'.'))
+        {
             word = &word[..word.len() - 1];
         } else {
             break;
@@ -688,7 +695,9 @@ pub fn causes_for(kind: Kind, details: &Details, facts: &Facts) -> Vec<Cause> {
             }
         }
     }
-    let mut causes = Vec::with_capacity(checks.len());
+    // Confirmed, possible, cannot tell, ruled out (`Verdict`'s order); the catalogue's order
+    // within each: each cause goes before the first of a later verdict, none is cloned.
+    let mut ordered: Vec<Cause> = Vec::with_capacity(checks.len());
     for check in checks {
         let cause = run(check, kind, details, facts);
         // For an error this tool cannot place, only what the context decided: an undecided
@@ -697,17 +706,11 @@ pub fn causes_for(kind: Kind, details: &Details, facts: &Facts) -> Vec<Cause> {
         if kind == Kind::Unknown && (cause.verdict == Verdict::CannotTellOffline || generic) {
             continue;
         }
-        causes.push(cause);
-    }
-    // Confirmed, possible, cannot tell, ruled out; the catalogue's order within each.
-    let mut ordered = Vec::with_capacity(causes.len());
-    for verdict in [
-        Verdict::Confirmed,
-        Verdict::Possible,
-        Verdict::CannotTellOffline,
-        Verdict::RuledOut,
-    ] {
-        ordered.extend(causes.iter().filter(|c| c.verdict == verdict).cloned());
+        let at = ordered
+            .iter()
+            .position(|c| c.verdict > cause.verdict)
+            .unwrap_or(ordered.len());
+        ordered.insert(at, cause);
     }
     ordered
 }
@@ -2567,7 +2570,9 @@ fn role_permissions(facts: &Facts) -> Cause {
 pub fn disagreements(error: &RecognizedError, details: &Details, facts: &Facts, findings: &mut Vec<Finding>) {
     let mut push = |message: String| findings.push(Finding::new(&rules::CONTEXT_DISAGREES, message));
     if let (Some(url), Some(iss)) = (&details.url, facts.iss()) {
-        if error.kind == Kind::NoProvider && crate::text::trim_end_ascii(url, b'/') != crate::text::trim_end_ascii(iss, b'/') {
+        if error.kind == Kind::NoProvider
+            && crate::text::trim_end_ascii(url, b'/') != crate::text::trim_end_ascii(iss, b'/')
+        {
             push(format!(
                 "the error names the issuer {}, but the token's iss is {}: the token is probably not the one that failed",
                 q(url),

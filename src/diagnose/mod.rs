@@ -189,8 +189,19 @@ pub struct RecognizedError {
     /// The program that wrapped it.
     pub client: Client,
     /// The HTTP status, when the text shows it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "status_json")]
     pub status: Option<u16>,
+}
+
+/// A status (always `Some` here) as the `u64` it equals: `serde_json`'s writer for `u16` was
+/// one more copy of its integer formatting.
+#[allow(
+    clippy::ref_option,
+    clippy::trivially_copy_pass_by_ref,
+    reason = "the signature serde's serialize_with calls"
+)]
+fn status_json<S: serde::Serializer>(status: &Option<u16>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(status.map_or(0, u64::from))
 }
 
 /// How a cause stands after its check.
