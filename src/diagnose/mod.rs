@@ -355,8 +355,10 @@ pub fn diagnose(error_text: &str, context: &Context) -> Diagnosis {
         _ => 0,
     };
     if let Some(lead) = (0..diagnosed.len()).min_by_key(|&i| (rank(diagnosed[i].0.kind), i)) {
-        let first = diagnosed.remove(lead);
-        diagnosed.insert(0, first);
+        // `insert(0, remove(lead))`, by swaps.
+        for at in (0..lead).rev() {
+            diagnosed.swap(at, at + 1);
+        }
     }
     let mut entries = diagnosed.into_iter();
     let (error, causes) = if let Some((error, details)) = entries.next() {
