@@ -111,11 +111,21 @@ pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> 
     Some((&hay[..at], &hay[at + needle.len()..]))
 }
 
+/// `value.to_string()` for any `Display` value, in one copy: each type's own `to_string`
+/// compiled its own (0.1 KB each). Strings and numbers have faster ones of their own.
+#[must_use]
+#[inline(never)]
+pub fn display(value: &dyn std::fmt::Display) -> String {
+    let mut out = String::new();
+    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{value}"));
+    out
+}
+
 /// `serde_json`'s message for text that is not JSON, without its " at line L column C" (the
 /// error's line and column are reported apart) and never quoting the text.
 #[must_use]
 pub fn json_error_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
+    let text = display(error);
     split_once(&text, " at line ")
         .map_or(&*text, |(head, _)| head)
         .to_owned()
@@ -360,6 +370,15 @@ mod tests {
             assert_eq!(json_pretty_line(&value), expected);
             assert_eq!(json(&value), value.to_string());
         }
+    }
+
+    #[test]
+    fn display_is_to_string() {
+        let error = serde_json::from_str::<serde_json::Value>("[1,").unwrap_err();
+        assert_eq!(display(&error), error.to_string());
+        assert_eq!(display(&'é'), 'é'.to_string());
+        assert_eq!(display(&-12_i64), (-12_i64).to_string());
+        assert_eq!(display(&""), "");
     }
 
     #[test]

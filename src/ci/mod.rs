@@ -497,7 +497,7 @@ impl SnippetSpec {
             .unwrap_or_else(|| "$CI_SERVER_FQDN/my-group/aws-oidc/assume-role@1.0.0".to_owned());
         plain("component", &component, 255, ":@$")?;
         if let Some(issuer) = &self.issuer {
-            ProviderHost::from_issuer(issuer).map_err(|e| SnippetError::Issuer(e.to_string()))?;
+            ProviderHost::from_issuer(issuer).map_err(|e| SnippetError::Issuer(crate::text::display(&e)))?;
         }
         let when = self.when.unwrap_or(if kind == Kind::CodebuildPublish {
             When::Tags

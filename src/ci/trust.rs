@@ -77,7 +77,7 @@ pub(super) fn read(value: &Value) -> Result<PolicyInput, SnippetError> {
             let message = match &error {
                 // The policy parser's messages name it already ("policy is not JSON: …").
                 SourceError::Document { at: "", error } if !matches!(error, PolicyError::Shape { .. }) => {
-                    error.to_string()
+                    crate::text::display(error)
                 }
                 SourceError::Document { error, .. } => format!("{field}: {error}"),
                 SourceError::Shape { found, expected, .. } => {

@@ -1006,7 +1006,9 @@ fn neighbours(claims: &Claims) -> Vec<Claims> {
                             (*c, renamed)
                         })
                         .gather();
-                    Subject::from_components(&components).ok().map(|s| s.to_string())
+                    Subject::from_components(&components)
+                        .ok()
+                        .map(|s| crate::text::display(&s))
                 });
                 let rebuilt = rebuilt.unwrap_or_else(|| super::replace_all(sub, path, other));
                 raw.insert("sub".to_owned(), Value::String(rebuilt));

@@ -177,7 +177,7 @@ impl Facts {
     /// The provider ARN STS looks for: the policy's for the token's host, else built from
     /// the role's account and the token's issuer, with placeholders for what is unknown.
     fn provider_arn(&self) -> String {
-        let host = self.host.as_ref().map(ToString::to_string);
+        let host = self.host.as_ref().map(|h| h.as_str().to_owned());
         let trusted = self.trusted_providers();
         if let Some((arn, ..)) = trusted
             .iter()
@@ -1279,12 +1279,12 @@ fn private_host(host: &str) -> bool {
 }
 
 fn jwks(details: &Details, facts: &Facts) -> Cause {
-    let host = facts.host.as_ref().map(ToString::to_string).or_else(|| {
+    let host = facts.host.as_ref().map(|h| h.as_str().to_owned()).or_else(|| {
         details
             .url
             .as_deref()
             .and_then(|u| ProviderHost::from_issuer(u).ok())
-            .map(|h| h.to_string())
+            .map(|h| h.as_str().to_owned())
     });
     let Some(host) = host else {
         return cause(
@@ -1398,7 +1398,7 @@ fn provider_url_form(details: &Details, facts: &Facts) -> Cause {
         .done(),
         result => {
             let why = match result {
-                Err(error) => error.to_string(),
+                Err(error) => crate::text::display(&error),
                 Ok(_) => "IAM wants the issuer URL itself, not its /.well-known/openid-configuration".to_owned(),
             };
             cause(

@@ -295,13 +295,15 @@ impl DiffContext {
         let issuer = crate::input::Fields::new(&map, "")
             .string("issuer")
             .map_err(DiffError::Context)?;
-        let issuer =
-            match issuer {
-                None => None,
-                Some(url) => Some(ProviderHost::from_issuer(&url).map_err(|e| {
-                    DiffError::Context(crate::input::InputError::at("issuer".to_owned(), e.to_string()))
-                })?),
-            };
+        let issuer = match issuer {
+            None => None,
+            Some(url) => Some(ProviderHost::from_issuer(&url).map_err(|e| {
+                DiffError::Context(crate::input::InputError::at(
+                    "issuer".to_owned(),
+                    crate::text::display(&e),
+                ))
+            })?),
+        };
         Ok(Self { issuer })
     }
 }
