@@ -14,7 +14,7 @@
 
 mod cells;
 
-use crate::text::Gather as _;
+use crate::text::{Gather as _, Joined as _};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
@@ -487,7 +487,7 @@ fn describe(claims: &Map<String, Value>) -> String {
         .iter()
         .map(|(k, v)| format!("{k} {}", crate::text::json(v)))
         .gather()
-        .join(", ")
+        .joined(", ")
 }
 
 /// The class in words: the `sub` patterns of the allowing policy its `sub` matches, read as
