@@ -9,6 +9,7 @@
 //! patterns name plus one character that stands for every other; the search stops at a bound.
 
 use crate::policy::wildcard::Glob;
+use crate::text::Gather as _;
 
 /// One base language: a pattern, and whether letters match ignoring ASCII case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,9 +125,9 @@ pub fn cells(languages: &[Language], preferred: &[String], limit: usize) -> Resu
             language.close(&mut states);
             states
         })
-        .collect();
+        .gather();
     let accepting =
-        |state: &[Vec<usize>]| -> Vec<bool> { languages.iter().zip(state).map(|(l, s)| l.accepts(s)).collect() };
+        |state: &[Vec<usize>]| -> Vec<bool> { languages.iter().zip(state).map(|(l, s)| l.accepts(s)).gather() };
     // Cells in the order the search reaches them (shortest witness first). The states seen are
     // keyed by their text in a serde_json map: the module already carries that map, where a
     // std HashSet would add its own hashing code to the WebAssembly.
@@ -146,7 +147,7 @@ pub fn cells(languages: &[Language], preferred: &[String], limit: usize) -> Resu
             });
         }
         for &c in &alphabet {
-            let next: Vec<Vec<usize>> = languages.iter().zip(&state).map(|(l, s)| l.step(s, c)).collect();
+            let next: Vec<Vec<usize>> = languages.iter().zip(&state).map(|(l, s)| l.step(s, c)).gather();
             let key = state_key(&next);
             if seen.contains_key(&key) {
                 continue;
@@ -161,7 +162,7 @@ pub fn cells(languages: &[Language], preferred: &[String], limit: usize) -> Resu
         }
     }
     for value in preferred {
-        let inside: Vec<bool> = languages.iter().map(|l| l.contains(value)).collect();
+        let inside: Vec<bool> = languages.iter().map(|l| l.contains(value)).gather();
         if let Some(cell) = cells.iter_mut().find(|c| c.inside == inside) {
             if !is_preferred(&cell.witness, preferred) {
                 cell.witness.clone_from(value);
@@ -196,7 +197,7 @@ fn is_preferred(witness: &str, preferred: &[String]) -> bool {
 pub fn cells_of_values(languages: &[Language], values: &[String]) -> Vec<Cell> {
     let mut cells: Vec<Cell> = Vec::new();
     for value in values {
-        let inside: Vec<bool> = languages.iter().map(|l| l.contains(value)).collect();
+        let inside: Vec<bool> = languages.iter().map(|l| l.contains(value)).gather();
         if !cells.iter().any(|c| c.inside == inside) {
             cells.push(Cell {
                 inside,
