@@ -98,6 +98,24 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
     (0..=hay.len().checked_sub(needle.len())?).find(|&at| hay[at..].starts_with(needle))
 }
 
+/// `s.chars().take(n).collect::<String>()`, borrowed: the first `n` characters.
+#[must_use]
+pub fn first_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(at, _)| &s[..at])
+}
+
+/// `s.chars().map(f).collect::<String>()`, one copy for every `f`: each standard
+/// `collect` into a `String` compiled its own `from_iter`, `extend` and `fold`.
+#[must_use]
+#[inline(never)]
+pub fn map_chars(s: &str, f: &dyn Fn(char) -> char) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(f(c));
+    }
+    out
+}
+
 /// `hay.contains(needle)`, through [`find`].
 #[must_use]
 pub fn contains(hay: &str, needle: &str) -> bool {
@@ -379,6 +397,17 @@ mod tests {
         assert_eq!(display(&'é'), 'é'.to_string());
         assert_eq!(display(&-12_i64), (-12_i64).to_string());
         assert_eq!(display(&""), "");
+    }
+
+    #[test]
+    fn char_helpers_are_the_standard_ones() {
+        for text in ["", "a", "é-x", "abcdefghij", "ñandú/Ω-1"] {
+            for n in [0, 1, 2, 8, 100] {
+                assert_eq!(first_chars(text, n), text.chars().take(n).collect::<String>());
+            }
+            let upper = |c: char| if c == '-' { '_' } else { c.to_ascii_uppercase() };
+            assert_eq!(map_chars(text, &upper), text.chars().map(upper).collect::<String>());
+        }
     }
 
     #[test]

@@ -747,10 +747,7 @@ fn yaml_key(key: &str) -> String {
 fn profile_variable(profile: &str) -> String {
     format!(
         "ROLE_ARN_{}",
-        profile
-            .chars()
-            .map(|c| if c == '-' { '_' } else { c.to_ascii_uppercase() })
-            .collect::<String>()
+        crate::text::map_chars(profile, &|c| if c == '-' { '_' } else { c.to_ascii_uppercase() })
     )
 }
 

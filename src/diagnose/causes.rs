@@ -1910,17 +1910,13 @@ fn session_name_problem(name: &str) -> Option<String> {
 /// GitLab's `CI_COMMIT_REF_SLUG` of a ref: lowercase, every other character `-`, at most 63
 /// bytes, no `-` at either end.
 fn slug(text: &str) -> String {
-    let lowered: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .take(63)
-        .collect();
+    let lowered = crate::text::map_chars(crate::text::first_chars(text, 63), &|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        }
+    });
     let start = lowered.bytes().position(|b| b != b'-').unwrap_or(lowered.len());
     crate::text::trim_end_ascii(&lowered[start..], b'-').to_owned()
 }
@@ -1941,7 +1937,7 @@ fn ci_variable(name: &str, claims: &Claims) -> Option<String> {
         "CI_COMMIT_TAG" if !branch => claim("ref"),
         "CI_COMMIT_REF_SLUG" => claims.ref_name().map(slug),
         "CI_COMMIT_SHA" => claim("sha"),
-        "CI_COMMIT_SHORT_SHA" => claims.string("sha").map(|s| s.chars().take(8).collect()),
+        "CI_COMMIT_SHORT_SHA" => claims.string("sha").map(|s| crate::text::first_chars(s, 8).to_owned()),
         "GITLAB_USER_LOGIN" => claim("user_login"),
         "GITLAB_USER_EMAIL" => claim("user_email"),
         "GITLAB_USER_ID" => claim("user_id"),
