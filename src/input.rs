@@ -75,7 +75,7 @@ pub fn parse_object(text: &str, allowed: &[&str]) -> Result<Map<String, Value>, 
             "expected a JSON object, got {}",
             json_kind(&other)
         ))),
-        Err(error) => Err(InputError::whole(error.to_string())),
+        Err(error) => Err(InputError::whole(crate::text::display(&error))),
     }
 }
 

@@ -153,7 +153,7 @@ pub fn parse_keys(text: &str) -> Result<Vec<PublicKey>, KeysError> {
             "it starts with {shown:?}; expected '{{' or '-----BEGIN PUBLIC KEY-----'"
         )));
     }
-    let value: Value = serde_json::from_str(text).map_err(|e| KeysError::Json(e.to_string()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| KeysError::Json(crate::text::display(&e)))?;
     let Value::Object(object) = value else {
         return Err(KeysError::NotJwk);
     };

@@ -98,6 +98,24 @@ pub fn find(hay: &str, needle: &str) -> Option<usize> {
     (0..=hay.len().checked_sub(needle.len())?).find(|&at| hay[at..].starts_with(needle))
 }
 
+/// `s.chars().take(n).collect::<String>()`, borrowed: the first `n` characters.
+#[must_use]
+pub fn first_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(at, _)| &s[..at])
+}
+
+/// `s.chars().map(f).collect::<String>()`, one copy for every `f`: each standard
+/// `collect` into a `String` compiled its own `from_iter`, `extend` and `fold`.
+#[must_use]
+#[inline(never)]
+pub fn map_chars(s: &str, f: &dyn Fn(char) -> char) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        out.push(f(c));
+    }
+    out
+}
+
 /// `hay.contains(needle)`, through [`find`].
 #[must_use]
 pub fn contains(hay: &str, needle: &str) -> bool {
@@ -111,11 +129,21 @@ pub fn split_once<'a>(hay: &'a str, needle: &str) -> Option<(&'a str, &'a str)> 
     Some((&hay[..at], &hay[at + needle.len()..]))
 }
 
+/// `value.to_string()` for any `Display` value, in one copy: each type's own `to_string`
+/// compiled its own (0.1 KB each). Strings and numbers have faster ones of their own.
+#[must_use]
+#[inline(never)]
+pub fn display(value: &dyn std::fmt::Display) -> String {
+    let mut out = String::new();
+    let _ = std::fmt::Write::write_fmt(&mut out, format_args!("{value}"));
+    out
+}
+
 /// `serde_json`'s message for text that is not JSON, without its " at line L column C" (the
 /// error's line and column are reported apart) and never quoting the text.
 #[must_use]
 pub fn json_error_message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
+    let text = display(error);
     split_once(&text, " at line ")
         .map_or(&*text, |(head, _)| head)
         .to_owned()
@@ -359,6 +387,26 @@ mod tests {
             let expected = serde_json::to_string_pretty(&value).unwrap() + "\n";
             assert_eq!(json_pretty_line(&value), expected);
             assert_eq!(json(&value), value.to_string());
+        }
+    }
+
+    #[test]
+    fn display_is_to_string() {
+        let error = serde_json::from_str::<serde_json::Value>("[1,").unwrap_err();
+        assert_eq!(display(&error), error.to_string());
+        assert_eq!(display(&'é'), 'é'.to_string());
+        assert_eq!(display(&-12_i64), (-12_i64).to_string());
+        assert_eq!(display(&""), "");
+    }
+
+    #[test]
+    fn char_helpers_are_the_standard_ones() {
+        for text in ["", "a", "é-x", "abcdefghij", "ñandú/Ω-1"] {
+            for n in [0, 1, 2, 8, 100] {
+                assert_eq!(first_chars(text, n), text.chars().take(n).collect::<String>());
+            }
+            let upper = |c: char| if c == '-' { '_' } else { c.to_ascii_uppercase() };
+            assert_eq!(map_chars(text, &upper), text.chars().map(upper).collect::<String>());
         }
     }
 

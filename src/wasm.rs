@@ -71,7 +71,7 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// The part of [`to_js`] that does not depend on the type: one copy, not one per result type.
 #[inline(never)]
 fn parse_json(json: Result<String, serde_json::Error>) -> Result<JsValue, JsValue> {
-    let json = json.map_err(|e| coded_error("internal.serialize", &e.to_string()))?;
+    let json = json.map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))?;
     JSON::parse(&json)
 }
 
@@ -115,7 +115,7 @@ fn new_error(code: &str, message: &str) -> Error {
 
 /// A core error as a JS `Error`: its code, and `field` or `line` and `column` when the core knows them.
 pub(crate) fn js_error(error: &dyn Coded) -> JsValue {
-    let js = new_error(error.code(), &error.to_string());
+    let js = new_error(error.code(), &crate::text::display(error));
     if let Some(field) = error.field() {
         let _ = Reflect::set(&js, &"field".into(), &field.into());
     }

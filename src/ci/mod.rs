@@ -497,7 +497,7 @@ impl SnippetSpec {
             .unwrap_or_else(|| "$CI_SERVER_FQDN/my-group/aws-oidc/assume-role@1.0.0".to_owned());
         plain("component", &component, 255, ":@$")?;
         if let Some(issuer) = &self.issuer {
-            ProviderHost::from_issuer(issuer).map_err(|e| SnippetError::Issuer(e.to_string()))?;
+            ProviderHost::from_issuer(issuer).map_err(|e| SnippetError::Issuer(crate::text::display(&e)))?;
         }
         let when = self.when.unwrap_or(if kind == Kind::CodebuildPublish {
             When::Tags
@@ -747,10 +747,7 @@ fn yaml_key(key: &str) -> String {
 fn profile_variable(profile: &str) -> String {
     format!(
         "ROLE_ARN_{}",
-        profile
-            .chars()
-            .map(|c| if c == '-' { '_' } else { c.to_ascii_uppercase() })
-            .collect::<String>()
+        crate::text::map_chars(profile, &|c| if c == '-' { '_' } else { c.to_ascii_uppercase() })
     )
 }
 

@@ -7,6 +7,7 @@
 //! for `sts:AssumeRoleWithWebIdentity` from an OIDC provider (statements OR). Only when
 //! none admits it are the mismatches reported, each naming its statement.
 
+use crate::text::Gather as _;
 use serde_json::{Map, Value};
 
 use super::{rules, RoleArn, SnippetError, Valid, When};
@@ -77,7 +78,7 @@ pub(super) fn read(value: &Value) -> Result<PolicyInput, SnippetError> {
             let message = match &error {
                 // The policy parser's messages name it already ("policy is not JSON: …").
                 SourceError::Document { at: "", error } if !matches!(error, PolicyError::Shape { .. }) => {
-                    error.to_string()
+                    crate::text::display(error)
                 }
                 SourceError::Document { error, .. } => format!("{field}: {error}"),
                 SourceError::Shape { found, expected, .. } => {
@@ -241,7 +242,7 @@ fn check_document(valid: &Valid, document: &Document, issuer: Option<&str>) -> V
                 .values
                 .iter()
                 .map(|v| crate::lint::as_pattern(document, v).into_owned())
-                .collect();
+                .gather();
             if let Some(why) = unsatisfiable(valid, &values) {
                 problems.push(Finding::new(&rules::SUB_UNSATISFIABLE, format!("{name}: {why}")).at(path));
             }

@@ -68,10 +68,10 @@ fn elide(expected: &str, actual: &str) -> String {
         .find(|((_, e), a)| e != a)
         .map_or(expected.len().min(actual.len()), |((i, _), _)| i);
     let head = &expected[..common];
-    let Some(last) = head.rfind(':') else {
+    let Some(last) = head.bytes().rposition(|b| b == b':') else {
         return expected.to_owned();
     };
-    match head[..last].rfind(':') {
+    match head[..last].bytes().rposition(|b| b == b':') {
         Some(cut) if expected.len() > 30 && cut > 0 => format!("…{}", &expected[cut..]),
         _ => expected.to_owned(),
     }
@@ -1006,7 +1006,9 @@ fn neighbours(claims: &Claims) -> Vec<Claims> {
                             (*c, renamed)
                         })
                         .gather();
-                    Subject::from_components(&components).ok().map(|s| s.to_string())
+                    Subject::from_components(&components)
+                        .ok()
+                        .map(|s| crate::text::display(&s))
                 });
                 let rebuilt = rebuilt.unwrap_or_else(|| super::replace_all(sub, path, other));
                 raw.insert("sub".to_owned(), Value::String(rebuilt));

@@ -177,7 +177,7 @@ impl Facts {
     /// The provider ARN STS looks for: the policy's for the token's host, else built from
     /// the role's account and the token's issuer, with placeholders for what is unknown.
     fn provider_arn(&self) -> String {
-        let host = self.host.as_ref().map(ToString::to_string);
+        let host = self.host.as_ref().map(|h| h.as_str().to_owned());
         let trusted = self.trusted_providers();
         if let Some((arn, ..)) = trusted
             .iter()
@@ -291,12 +291,23 @@ fn word_after<'a>(message: &'a str, lower: &str, needle: &str) -> Option<&'a str
     let rest = message[start..].trim_start();
     let end = rest.bytes().position(|b| b.is_ascii_whitespace()).unwrap_or(rest.len());
     let mut word = &rest[..end];
-    // Quotes, brackets and a sentence's full stop around it.
-    while let Some(stripped) = word
-        .strip_prefix(['`', '"', '\'', '(', ')'])
-        .or_else(|| word.strip_suffix(['`', '"', '\'', ')', '(', ',', '.']))
-    {
-        word = stripped;
+    // Quotes, brackets and a sentence's full stop around it (all ASCII: byte tests, without
+    // core's multi-`char` pattern).
+    loop {
+        let bytes = word.as_bytes();
+        if bytes
+            .first()
+            .is_some_and(|b| matches!(b, b'`' | b'"' | b'\'' | b'(' | b')'))
+        {
+            word = &word[1..];
+        } else if bytes
+            .last()
+            .is_some_and(|b| matches!(b, b'`' | b'"' | b'\'' | b')' | b'(' | b',' | b'.'))
+        {
+            word = &word[..word.len() - 1];
+        } else {
+            break;
+        }
     }
     (!word.is_empty()).then_some(word)
 }
@@ -684,7 +695,9 @@ pub fn causes_for(kind: Kind, details: &Details, facts: &Facts) -> Vec<Cause> {
             }
         }
     }
-    let mut causes = Vec::with_capacity(checks.len());
+    // Confirmed, possible, cannot tell, ruled out (`Verdict`'s order); the catalogue's order
+    // within each: each cause goes before the first of a later verdict, none is cloned.
+    let mut ordered: Vec<Cause> = Vec::with_capacity(checks.len());
     for check in checks {
         let cause = run(check, kind, details, facts);
         // For an error this tool cannot place, only what the context decided: an undecided
@@ -693,17 +706,11 @@ pub fn causes_for(kind: Kind, details: &Details, facts: &Facts) -> Vec<Cause> {
         if kind == Kind::Unknown && (cause.verdict == Verdict::CannotTellOffline || generic) {
             continue;
         }
-        causes.push(cause);
-    }
-    // Confirmed, possible, cannot tell, ruled out; the catalogue's order within each.
-    let mut ordered = Vec::with_capacity(causes.len());
-    for verdict in [
-        Verdict::Confirmed,
-        Verdict::Possible,
-        Verdict::CannotTellOffline,
-        Verdict::RuledOut,
-    ] {
-        ordered.extend(causes.iter().filter(|c| c.verdict == verdict).cloned());
+        let at = ordered
+            .iter()
+            .position(|c| c.verdict > cause.verdict)
+            .unwrap_or(ordered.len());
+        ordered.insert(at, cause);
     }
     ordered
 }
@@ -1272,12 +1279,12 @@ fn private_host(host: &str) -> bool {
 }
 
 fn jwks(details: &Details, facts: &Facts) -> Cause {
-    let host = facts.host.as_ref().map(ToString::to_string).or_else(|| {
+    let host = facts.host.as_ref().map(|h| h.as_str().to_owned()).or_else(|| {
         details
             .url
             .as_deref()
             .and_then(|u| ProviderHost::from_issuer(u).ok())
-            .map(|h| h.to_string())
+            .map(|h| h.as_str().to_owned())
     });
     let Some(host) = host else {
         return cause(
@@ -1391,7 +1398,7 @@ fn provider_url_form(details: &Details, facts: &Facts) -> Cause {
         .done(),
         result => {
             let why = match result {
-                Err(error) => error.to_string(),
+                Err(error) => crate::text::display(&error),
                 Ok(_) => "IAM wants the issuer URL itself, not its /.well-known/openid-configuration".to_owned(),
             };
             cause(
@@ -1903,17 +1910,13 @@ fn session_name_problem(name: &str) -> Option<String> {
 /// GitLab's `CI_COMMIT_REF_SLUG` of a ref: lowercase, every other character `-`, at most 63
 /// bytes, no `-` at either end.
 fn slug(text: &str) -> String {
-    let lowered: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .take(63)
-        .collect();
+    let lowered = crate::text::map_chars(crate::text::first_chars(text, 63), &|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '-'
+        }
+    });
     let start = lowered.bytes().position(|b| b != b'-').unwrap_or(lowered.len());
     crate::text::trim_end_ascii(&lowered[start..], b'-').to_owned()
 }
@@ -1934,7 +1937,7 @@ fn ci_variable(name: &str, claims: &Claims) -> Option<String> {
         "CI_COMMIT_TAG" if !branch => claim("ref"),
         "CI_COMMIT_REF_SLUG" => claims.ref_name().map(slug),
         "CI_COMMIT_SHA" => claim("sha"),
-        "CI_COMMIT_SHORT_SHA" => claims.string("sha").map(|s| s.chars().take(8).collect()),
+        "CI_COMMIT_SHORT_SHA" => claims.string("sha").map(|s| crate::text::first_chars(s, 8).to_owned()),
         "GITLAB_USER_LOGIN" => claim("user_login"),
         "GITLAB_USER_EMAIL" => claim("user_email"),
         "GITLAB_USER_ID" => claim("user_id"),
@@ -2563,7 +2566,9 @@ fn role_permissions(facts: &Facts) -> Cause {
 pub fn disagreements(error: &RecognizedError, details: &Details, facts: &Facts, findings: &mut Vec<Finding>) {
     let mut push = |message: String| findings.push(Finding::new(&rules::CONTEXT_DISAGREES, message));
     if let (Some(url), Some(iss)) = (&details.url, facts.iss()) {
-        if error.kind == Kind::NoProvider && url.trim_end_matches('/') != iss.trim_end_matches('/') {
+        if error.kind == Kind::NoProvider
+            && crate::text::trim_end_ascii(url, b'/') != crate::text::trim_end_ascii(iss, b'/')
+        {
             push(format!(
                 "the error names the issuer {}, but the token's iss is {}: the token is probably not the one that failed",
                 q(url),

@@ -241,7 +241,7 @@ fn variable_entries(lines: &[Line<'_>]) -> Vec<(String, String)> {
         .into_iter()
         .map(|(name, inline, i)| {
             let value = if let Some(flow) = inline.strip_prefix('{') {
-                crate::text::split_ascii(flow.trim_end_matches('}'), b',')
+                crate::text::split_ascii(crate::text::trim_end_ascii(flow, b'}'), b',')
                     .find_map(|pair| key_value(pair.trim()).filter(|(k, _)| *k == "value").map(|(_, v)| v))
                     .unwrap_or_default()
             } else if inline.is_empty() {

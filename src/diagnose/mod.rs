@@ -189,8 +189,19 @@ pub struct RecognizedError {
     /// The program that wrapped it.
     pub client: Client,
     /// The HTTP status, when the text shows it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "status_json")]
     pub status: Option<u16>,
+}
+
+/// A status (always `Some` here) as the `u64` it equals: `serde_json`'s writer for `u16` was
+/// one more copy of its integer formatting.
+#[allow(
+    clippy::ref_option,
+    clippy::trivially_copy_pass_by_ref,
+    reason = "the signature serde's serialize_with calls"
+)]
+fn status_json<S: serde::Serializer>(status: &Option<u16>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(status.map_or(0, u64::from))
 }
 
 /// How a cause stands after its check.
@@ -344,8 +355,10 @@ pub fn diagnose(error_text: &str, context: &Context) -> Diagnosis {
         _ => 0,
     };
     if let Some(lead) = (0..diagnosed.len()).min_by_key(|&i| (rank(diagnosed[i].0.kind), i)) {
-        let first = diagnosed.remove(lead);
-        diagnosed.insert(0, first);
+        // `insert(0, remove(lead))`, by swaps.
+        for at in (0..lead).rev() {
+            diagnosed.swap(at, at + 1);
+        }
     }
     let mut entries = diagnosed.into_iter();
     let (error, causes) = if let Some((error, details)) = entries.next() {

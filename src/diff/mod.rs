@@ -14,7 +14,7 @@
 
 mod cells;
 
-use crate::text::Gather as _;
+use crate::text::{Gather as _, Joined as _};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
@@ -295,13 +295,15 @@ impl DiffContext {
         let issuer = crate::input::Fields::new(&map, "")
             .string("issuer")
             .map_err(DiffError::Context)?;
-        let issuer =
-            match issuer {
-                None => None,
-                Some(url) => Some(ProviderHost::from_issuer(&url).map_err(|e| {
-                    DiffError::Context(crate::input::InputError::at("issuer".to_owned(), e.to_string()))
-                })?),
-            };
+        let issuer = match issuer {
+            None => None,
+            Some(url) => Some(ProviderHost::from_issuer(&url).map_err(|e| {
+                DiffError::Context(crate::input::InputError::at(
+                    "issuer".to_owned(),
+                    crate::text::display(&e),
+                ))
+            })?),
+        };
         Ok(Self { issuer })
     }
 }
@@ -485,7 +487,7 @@ fn describe(claims: &Map<String, Value>) -> String {
         .iter()
         .map(|(k, v)| format!("{k} {}", crate::text::json(v)))
         .gather()
-        .join(", ")
+        .joined(", ")
 }
 
 /// The class in words: the `sub` patterns of the allowing policy its `sub` matches, read as
@@ -493,7 +495,7 @@ fn describe(claims: &Map<String, Value>) -> String {
 fn class_words(claims: &Map<String, Value>, allowing: &Document) -> String {
     let issuer = claims.get("iss").and_then(Value::as_str).unwrap_or_default();
     let sub = claims.get("sub").and_then(Value::as_str).unwrap_or_default();
-    let key = |claim: &str| format!("{}:{claim}", issuer.trim_start_matches("https://"));
+    let key = |claim: &str| format!("{}:{claim}", crate::text::trim_prefixes(issuer, "https://"));
     let patterns: Vec<&str> = allowing
         .statements
         .iter()

@@ -125,7 +125,7 @@ pub fn evaluate_text(policy: &str, input: TokenInput<'_>, context_json: &str) ->
                     crate::token::json_kind(&other)
                 )))
             }
-            Err(e) => return Err(EvaluateError::Claims(e.to_string())),
+            Err(e) => return Err(EvaluateError::Claims(crate::text::display(&e))),
         },
     };
     let context = EvaluateContext::from_json(context_json).map_err(EvaluateError::Context)?;

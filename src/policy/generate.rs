@@ -49,7 +49,7 @@ pub fn trust_policy(spec: &TrustPolicySpec) -> Result<TrustPolicyResult, SpecErr
         role_name: valid.role_name.clone(),
         role_arn: valid.role_arn(),
         provider_arn: valid.provider_arn(),
-        provider_host: valid.host.to_string(),
+        provider_host: valid.host.as_str().to_owned(),
         issuer: valid.issuer.clone(),
         audience: valid.audience.clone(),
         subjects: valid.sub_values(),
@@ -212,11 +212,11 @@ pub fn spec_for_token(token: &str, options: &TokenPolicyOptions) -> Result<Trust
     let issuer = claims
         .issuer()
         .ok_or_else(|| claim_error("iss", "is missing; the policy's provider comes from it".to_owned()))?;
-    let host = ProviderHost::from_issuer(issuer).map_err(|e| claim_error("iss", e.to_string()))?;
+    let host = ProviderHost::from_issuer(issuer).map_err(|e| claim_error("iss", crate::text::display(&e)))?;
     let sub = claims
         .subject()
         .ok_or_else(|| claim_error("sub", "is missing; the policy must match it".to_owned()))?;
-    let subject = Subject::parse(sub).map_err(|e| claim_error("sub", e.to_string()))?;
+    let subject = Subject::parse(sub).map_err(|e| claim_error("sub", crate::text::display(&e)))?;
     let audience = match (&options.audience, aws_audience(claims)) {
         (Some(audience), _) => audience.clone(),
         (None, Ok(audience)) => audience.to_owned(),

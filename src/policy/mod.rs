@@ -272,6 +272,6 @@ pub fn is_global_key(key: &str) -> bool {
 pub(crate) fn one_or_many(values: &[String]) -> Value {
     match values {
         [one] => one.as_str().into(),
-        many => many.iter().map(|v| Value::from(v.as_str())).collect(),
+        many => Value::Array(many.iter().map(|v| Value::from(v.as_str())).gather()),
     }
 }

@@ -464,16 +464,13 @@ fn default_role_name(subjects: &[Vec<(Component, String)>]) -> String {
         .and_then(|s| s.first())
         .map(|(_, v)| crate::text::replace_wildcards(v, ""))
         .unwrap_or_default();
-    let mut name: String = format!("gitlab-ci-{project}")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || crate::text::has_char("+=,.@_-", c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
+    let mut name = crate::text::map_chars(&format!("gitlab-ci-{project}"), &|c| {
+        if c.is_ascii_alphanumeric() || crate::text::has_char("+=,.@_-", c) {
+            c
+        } else {
+            '-'
+        }
+    });
     name.truncate(64);
     crate::text::trim_end_ascii(&name, b'-').to_owned()
 }
@@ -489,7 +486,7 @@ fn default_description(host: &ProviderHost, subjects: &[Vec<(Component, String)>
         n => format!(" and {} more", n - 1),
     };
     let text = format!("Assumed by GitLab CI jobs of {first}{more} on {host} through OIDC");
-    text.chars().take(1000).collect()
+    crate::text::first_chars(&text, 1000).to_owned()
 }
 
 fn check_description(text: &str) -> Result<(), SpecError> {

@@ -254,7 +254,7 @@ impl Coded for ReportInputError {
 /// # Errors
 /// [`ReportInputError::Files`] for anything but a list of `{path, text}` objects.
 pub fn files_from_json(text: &str) -> Result<Vec<SourceFile>, ReportInputError> {
-    serde_json::from_str(text).map_err(|e| ReportInputError::Files(e.to_string()))
+    serde_json::from_str(text).map_err(|e| ReportInputError::Files(crate::text::display(&e)))
 }
 
 /// Reads a report (as [`lint_files`] returns it, e.g. after a round trip through JSON).
@@ -262,7 +262,7 @@ pub fn files_from_json(text: &str) -> Result<Vec<SourceFile>, ReportInputError> 
 /// # Errors
 /// [`ReportInputError::Report`] for anything else.
 pub fn report_from_json(text: &str) -> Result<LintReport, ReportInputError> {
-    serde_json::from_str(text).map_err(|e| ReportInputError::Report(e.to_string()))
+    serde_json::from_str(text).map_err(|e| ReportInputError::Report(crate::text::display(&e)))
 }
 
 /// Renders a report in one of the formats.

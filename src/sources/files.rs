@@ -128,7 +128,7 @@ impl FileError {
     /// The message for the file at `path`: "no trust policy found in X: …" when there is none.
     #[must_use]
     pub fn message(&self, path: &str) -> String {
-        let text = self.to_string();
+        let text = crate::text::display(self);
         match text.strip_prefix("no trust policy found: ") {
             Some(detail) => format!("no trust policy found in {path}: {detail}"),
             None => text,
@@ -292,7 +292,7 @@ pub(crate) fn policy_error(error: &PolicyError, at: &str) -> Policy {
     Policy::Error {
         code: error.code(),
         message: if at.is_empty() {
-            error.to_string()
+            crate::text::display(error)
         } else {
             format!("{at}: {error}")
         },

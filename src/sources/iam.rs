@@ -78,7 +78,7 @@ fn read_role(role: &Node, at: &'static str) -> FoundRole {
         Err(SourceError::Document { at, error }) => policy_error(&error, at),
         Err(error @ SourceError::Shape { .. }) => Policy::Error {
             code: "source.role",
-            message: error.to_string(),
+            message: crate::text::display(&error),
         },
     };
     // Only a document written out as an object has lines of its own.

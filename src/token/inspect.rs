@@ -118,7 +118,7 @@ fn explain_token(token: &UnverifiedToken, now: i64) -> Inspection {
         Some(Ok(host)) => Some(host),
         Some(Err(IssuerError::NoScheme(_))) if legacy => None,
         Some(Err(err)) => {
-            findings.push(Finding::new(&rules::ISSUER_NOT_IAM, err.to_string()).about("iss"));
+            findings.push(Finding::new(&rules::ISSUER_NOT_IAM, crate::text::display(&err)).about("iss"));
             None
         }
         None => None,
@@ -315,11 +315,11 @@ fn check_subject(claims: &Claims, legacy: bool, findings: &mut Vec<Finding>) -> 
         Ok(subject) => subject,
         Err(SubjectError::LegacyJob(_)) if legacy => return None,
         Err(err @ SubjectError::GithubForm(_)) => {
-            findings.push(Finding::new(&rules::SUB_GITHUB_FORM, err.to_string()).about("sub"));
+            findings.push(Finding::new(&rules::SUB_GITHUB_FORM, crate::text::display(&err)).about("sub"));
             return None;
         }
         Err(err) => {
-            findings.push(Finding::new(&rules::SUB_NOT_GITLAB, err.to_string()).about("sub"));
+            findings.push(Finding::new(&rules::SUB_NOT_GITLAB, crate::text::display(&err)).about("sub"));
             return None;
         }
     };

@@ -223,7 +223,7 @@ fn decode_object(segment: Segment, text: &str) -> Result<Map<String, Value>, Tok
     })?;
     let value: Value = serde_json::from_str(text).map_err(|e| TokenError::Json {
         segment,
-        detail: e.to_string(),
+        detail: crate::text::display(&e),
     })?;
     match value {
         Value::Object(map) => Ok(map),

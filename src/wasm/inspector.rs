@@ -46,7 +46,8 @@ pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seco
         }
     }
     let catalog = if catalog_wanted() { Some(catalog_json()) } else { None };
-    let json = serde_json::to_string(&inspection).map_err(|e| coded_error("internal.serialize", &e.to_string()))?;
+    let json =
+        serde_json::to_string(&inspection).map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))?;
     Ok(inspection_from_json(&json, catalog))
 }
 

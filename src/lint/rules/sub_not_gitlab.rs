@@ -34,7 +34,7 @@ fn problem(value: &str) -> Option<String> {
     if !unknown && !crate::text::has_wildcard(value) {
         return Subject::parse(value)
             .err()
-            .map(|e| crate::text::trim_prefixes(&e.to_string(), "sub ").to_owned());
+            .map(|e| crate::text::trim_prefixes(&crate::text::display(&e), "sub ").to_owned());
     }
     if crate::text::contains(value, ":ref_type:mr") || crate::text::contains(value, ":ref_type:merge_request") {
         return Some("has ref_type:mr; GitLab has no merge-request ref type".to_owned());

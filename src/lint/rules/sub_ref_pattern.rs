@@ -3,6 +3,7 @@ use crate::lint::rules::sub_any_ref::protected_only;
 use crate::lint::{as_pattern, granted_sub_conditions, trusted_host, Context, Docs, LintRule};
 use crate::policy::{Document, Operator};
 use crate::subject::pattern_scope;
+use crate::text::Gather as _;
 
 pub static RULE: LintRule = LintRule {
     rule: Rule {
@@ -44,7 +45,7 @@ fn requires_protected_in_sub(pattern: &str) -> bool {
 /// A ref name the pattern admits that nobody meant to: each `*` filled with `unreviewed`
 /// (set off by `-` from letters and digits beside it), each `?` with `x`.
 fn example_ref(pattern: &str) -> String {
-    let chars: Vec<char> = pattern.chars().collect();
+    let chars: Vec<char> = pattern.chars().gather();
     let mut example = String::new();
     for (index, &c) in chars.iter().enumerate() {
         match c {

@@ -30,14 +30,17 @@ pub struct Formats {
 /// IAM's tag list, `[{"Key": …, "Value": …}]`. Built by hand: `json!` serializes
 /// each string through `to_value` and unwraps, which compiled a second serializer.
 fn tags_json(tags: &[(String, String)]) -> serde_json::Value {
-    tags.iter()
-        .map(|(key, value)| {
-            let mut tag = serde_json::Map::new();
-            tag.insert("Key".into(), key.as_str().into());
-            tag.insert("Value".into(), value.as_str().into());
-            serde_json::Value::Object(tag)
-        })
-        .collect()
+    use crate::text::Gather as _;
+    serde_json::Value::Array(
+        tags.iter()
+            .map(|(key, value)| {
+                let mut tag = serde_json::Map::new();
+                tag.insert("Key".into(), key.as_str().into());
+                tag.insert("Value".into(), value.as_str().into());
+                serde_json::Value::Object(tag)
+            })
+            .gather(),
+    )
 }
 
 #[must_use]
