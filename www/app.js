@@ -55,7 +55,7 @@ const PANE_TITLES = {
 };
 
 const state = {
-  /** "loading" until the wasm inspector (step 1) is ready, then "ready" (or "failed"). */
+  /** "loading" until the first half of the wasm core (step 1) is ready, then "ready" (or "failed"). */
   decoder: "loading",
   /**
    * The wasm tools (steps 2–4, core.js): "idle" until asked for (requestTools), "loading",
@@ -884,7 +884,7 @@ inspect();
 // On the token step (the usual cold load) only that step is rendered until the
 // first token is on screen; steps 2–4, and the tools module they need, follow once
 // the browser is idle after that paint. A link that opens another step asks for the
-// tools at once (update → derive), so they load alongside the inspector.
+// tools at once (update → derive), so they load right after the first half of the core.
 stepsPending = state.pane === "token";
 if (stepsPending) renderTokenPane(tokenPane, state);
 else update();

@@ -22,8 +22,7 @@
 //! For size work, `SPLIT_WASM_PLACES=<file>` writes which module each input function went to (one
 //! line per function index, `1` or `2`), to read beside a build that keeps its names.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt::Write as _;
+use std::collections::HashMap;
 use std::process::ExitCode;
 
 use wasm_encoder::reencode::{Error as ReencodeError, Reencode};
@@ -61,25 +60,23 @@ fn run(input: &str, like: &str, first_path: &str, second_path: &str) -> Result<S
     let bytes = std::fs::read(input).map_err(|e| format!("cannot read {input}: {e}"))?;
     let module = Parsed::read(&bytes).map_err(|e| format!("{input}: {e}"))?;
     let like_bytes = std::fs::read(like).map_err(|e| format!("cannot read {like}: {e}"))?;
-    let kept = Parsed::read(&like_bytes)
-        .map_err(|e| format!("{like}: {e}"))?
-        .function_exports();
+    let like_module = Parsed::read(&like_bytes).map_err(|e| format!("{like}: {e}"))?;
+    let kept: Vec<&str> = like_module.function_exports().map(|(name, _)| name).collect();
     for name in kept.iter().filter(|name| !glue_internal(name)) {
-        if !module.function_exports().contains(name) {
+        if !module.function_exports().any(|(export, _)| export == *name) {
             return Err(format!("{input} does not export {name:?}, which {like} exports"));
         }
     }
-    let moved: Vec<String> = module
+    let moved: Vec<(String, u32)> = module
         .function_exports()
-        .into_iter()
-        .filter(|name| !kept.contains(name) && !glue_internal(name))
+        .filter(|(name, _)| !kept.contains(name) && !glue_internal(name))
+        .map(|(name, index)| (name.to_owned(), index))
         .collect();
     if moved.is_empty() {
         return Err(format!(
             "{input} exports no function that {like} does not: nothing to move"
         ));
     }
-    let moved = moved.as_slice();
     let split = module.split(moved)?;
     if let Ok(path) = std::env::var("SPLIT_WASM_PLACES") {
         // For size work: which module each function of the input went to, one line per function index.
@@ -103,18 +100,15 @@ fn run(input: &str, like: &str, first_path: &str, second_path: &str) -> Result<S
     }
     std::fs::write(first_path, &first).map_err(|e| format!("cannot write {first_path}: {e}"))?;
     std::fs::write(second_path, &second).map_err(|e| format!("cannot write {second_path}: {e}"))?;
-    let mut summary = String::new();
-    let _ = write!(
-        summary,
+    Ok(format!(
         "split-wasm: {} functions: {} in the first module ({} bytes), {} in the second ({} bytes, {} imported from the first)",
         module.bodies.len(),
-        split.first_functions,
+        module.bodies.len() - split.second.len(),
         first.len(),
         split.second.len(),
         second.len(),
         split.imported.len()
-    );
-    Ok(summary)
+    ))
 }
 
 /// The parts of the input module the split reads or copies.
@@ -139,7 +133,8 @@ struct Parsed<'a> {
 struct Split {
     /// For each function index of the input: whether the first module keeps it.
     in_first: Vec<bool>,
-    first_functions: usize,
+    /// The first module's index of each function it keeps, by input index.
+    first_index: FunctionMap,
     /// The second module's functions, as input indices, in input order.
     second: Vec<u32>,
     /// Functions of the first module the second calls, as input indices, in input order.
@@ -248,12 +243,12 @@ impl<'a> Parsed<'a> {
         Ok(module)
     }
 
-    fn function_exports(&self) -> Vec<String> {
+    /// Each function export's name and function index.
+    fn function_exports(&self) -> impl Iterator<Item = (&'a str, u32)> + '_ {
         self.exports
             .iter()
             .filter(|(_, kind, _)| *kind == ExternalKind::Func)
-            .map(|(name, _, _)| (*name).to_owned())
-            .collect()
+            .map(|&(name, _, index)| (name, index))
     }
 
     fn function_count(&self) -> usize {
@@ -266,76 +261,54 @@ impl<'a> Parsed<'a> {
             .and_then(|i| self.bodies.get(i as usize))
     }
 
-    fn split(&self, moved: &[String]) -> Result<Split, String> {
-        let mut moved_exports = Vec::new();
-        let mut roots = Vec::new();
-        for name in moved {
-            let Some(&(_, _, index)) = self
-                .exports
-                .iter()
-                .find(|(export, kind, _)| export == name && *kind == ExternalKind::Func)
-            else {
-                return Err(format!("the module exports no function {name:?}"));
-            };
-            moved_exports.push((name.clone(), index));
-        }
-        for &(name, kind, index) in &self.exports {
-            if kind == ExternalKind::Func && !moved.iter().any(|m| m == name) {
-                roots.push(index);
-            }
-        }
+    /// `moved`: the exports that go to the second module (name and function index).
+    fn split(&self, moved: Vec<(String, u32)>) -> Result<Split, String> {
+        let mut roots: Vec<u32> = self
+            .function_exports()
+            .filter(|(name, _)| !moved.iter().any(|(m, _)| m == name))
+            .map(|(_, index)| index)
+            .collect();
         roots.extend(self.start);
         roots.extend(&self.referenced);
         // Functions using a data or element segment stay in the first module, which keeps the segments.
-        let mut in_first = vec![false; self.function_count()];
-        for function in 0..self.imported_functions {
-            in_first[function as usize] = true;
-        }
-        let calls = self.calls()?;
         for (i, body) in self.bodies.iter().enumerate() {
             if uses_segments(body)? {
                 roots.push(self.imported_functions + u32::try_from(i).map_err(|e| e.to_string())?);
             }
         }
-        reach(&roots, &calls, &mut in_first);
-        let mut in_second = vec![false; self.function_count()];
-        let second_roots: Vec<u32> = moved_exports
-            .iter()
-            .map(|(_, index)| *index)
-            .filter(|&i| !in_first[i as usize])
-            .collect();
-        let mut seen = in_first.clone();
-        reach(&second_roots, &calls, &mut seen);
-        for (function, (&first, &reached)) in in_first.iter().zip(&seen).enumerate() {
-            in_second[function] = reached && !first;
-        }
+        let calls = self.calls()?;
+        let mut reached_by_first = vec![false; self.function_count()];
+        reached_by_first[..self.imported_functions as usize].fill(true);
+        reach(&roots, &calls, &mut reached_by_first);
+        // What the moved exports reach beyond that; anything reached by neither (none after wasm-opt)
+        // stays in the first module.
+        let mut reached = reached_by_first.clone();
+        let moved_roots: Vec<u32> = moved.iter().map(|&(_, index)| index).collect();
+        reach(&moved_roots, &calls, &mut reached);
+        let in_second: Vec<bool> = reached.iter().zip(&reached_by_first).map(|(&r, &f)| r && !f).collect();
+        let in_first: Vec<bool> = in_second.iter().map(|&second| !second).collect();
         let second: Vec<u32> = (0..self.function_count())
             .filter(|&f| in_second[f])
             .map(index)
             .collect();
-        let mut imported = HashSet::new();
-        for &function in &second {
-            for &callee in &calls[function as usize] {
-                if in_first[callee as usize] {
-                    imported.insert(callee);
-                }
-            }
-        }
-        let mut imported: Vec<u32> = imported.into_iter().collect();
+        let mut imported: Vec<u32> = second
+            .iter()
+            .flat_map(|&function| &calls[function as usize])
+            .copied()
+            .filter(|&callee| in_first[callee as usize])
+            .collect();
         imported.sort_unstable();
-        // Functions reached by neither side (none after wasm-opt) stay in the first module.
-        for function in 0..self.function_count() {
-            if !in_second[function] {
-                in_first[function] = true;
-            }
+        imported.dedup();
+        let mut first_index = FunctionMap::default();
+        for (function, new) in (0..self.function_count()).filter(|&f| in_first[f]).zip(0..) {
+            first_index.map.insert(index(function), new);
         }
-        let first_functions = in_first.iter().filter(|&&f| f).count() - self.imported_functions as usize;
         Ok(Split {
             in_first,
-            first_functions,
+            first_index,
             second,
             imported,
-            moved: moved_exports,
+            moved,
         })
     }
 
@@ -351,14 +324,7 @@ impl<'a> Parsed<'a> {
     }
 
     fn first(&self, split: &Split) -> Result<Vec<u8>, ReencodeError<String>> {
-        let mut remap = FunctionMap::default();
-        let mut new_index = 0;
-        for (function, &keep) in split.in_first.iter().enumerate() {
-            if keep {
-                remap.map.insert(index(function), new_index);
-                new_index += 1;
-            }
-        }
+        let mut remap = split.first_index.clone();
         let mut module = Module::new();
         self.copy_raw(&mut module, &[1, 2]);
         let mut functions = FunctionSection::new();
@@ -391,7 +357,7 @@ impl<'a> Parsed<'a> {
         }
         for &function in &split.imported {
             let new = remap.function_index(function)?;
-            exports.export(&format!("f{new}"), ExportKind::Func, new);
+            exports.export(&shared_function_name(new), ExportKind::Func, new);
         }
         module.section(&exports);
         if let Some(start) = self.start {
@@ -417,14 +383,6 @@ impl<'a> Parsed<'a> {
     }
 
     fn second(&self, split: &Split) -> Result<Vec<u8>, ReencodeError<String>> {
-        let mut first_index = HashMap::new();
-        let mut new_index = 0;
-        for (function, &keep) in split.in_first.iter().enumerate() {
-            if keep {
-                first_index.insert(index(function), new_index);
-                new_index += 1;
-            }
-        }
         let mut remap = FunctionMap::default();
         let mut module = Module::new();
         self.copy_raw(&mut module, &[1]);
@@ -452,7 +410,7 @@ impl<'a> Parsed<'a> {
         }
         let mut next = 0;
         for &function in &split.imported {
-            let name = format!("f{}", first_index[&function]);
+            let name = shared_function_name(split.first_index.get(function)?);
             imports.import(
                 NAMESPACE,
                 &name,
@@ -500,20 +458,31 @@ impl<'a> Parsed<'a> {
 
 /// Renumbers functions; every other index stays as it is (the second module imports every table,
 /// memory and global in index order).
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct FunctionMap {
     map: HashMap<u32, u32>,
+}
+
+impl FunctionMap {
+    fn get(&self, function: u32) -> Result<u32, ReencodeError<String>> {
+        self.map
+            .get(&function)
+            .copied()
+            .ok_or_else(|| ReencodeError::UserError(format!("function {function} is not in this module")))
+    }
 }
 
 impl Reencode for FunctionMap {
     type Error = String;
 
     fn function_index(&mut self, function: u32) -> Result<u32, ReencodeError<String>> {
-        self.map
-            .get(&function)
-            .copied()
-            .ok_or_else(|| ReencodeError::UserError(format!("function {function} is not in this module")))
+        self.get(function)
     }
+}
+
+/// The name under which the first module exports a function the second imports: `f` and its index there.
+fn shared_function_name(first_index: u32) -> String {
+    format!("f{first_index}")
 }
 
 fn referenced_functions(reader: &wasmparser::OperatorsReader<'_>, out: &mut Vec<u32>) -> Result<(), String> {
