@@ -39,10 +39,22 @@ build_module tools gitlab_aws_oidc_tools
 # function the inspector's exports can reach (fetched on a cold load) and a second with the rest of the
 # tools (fetched later), which imports the first's memory, tables, globals and functions. One compiled
 # core: what the two separate modules above repeat of each other is not fetched twice.
-rm -rf target/page-module
-build_module inspector,tools gitlab_aws_oidc_page target/page-module
-node scripts/page-glue.mjs target/page-module/gitlab_aws_oidc_page.js
+# It is linked with its relocations (--emit-relocs), which the splitter reads to move the read-only data
+# only the tools read into the second module too (scripts/split-wasm/src/data.rs says why the code's
+# constants cannot tell); wasm-bindgen gets it without them. Its own target directory, so that the
+# flag does not make cargo rebuild the other modules' artefacts each time.
 cargo build --release --locked --quiet --manifest-path scripts/split-wasm/Cargo.toml --target-dir target/split-wasm
+split_wasm=target/split-wasm/release/split-wasm
+rm -rf target/page-module
+mkdir -p target/page-module
+CARGO_TARGET_DIR=target/page-build RUSTFLAGS="-C link-arg=--emit-relocs" \
+  cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features inspector,tools
+cp target/page-build/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm target/page-module/linked.wasm
+"$split_wasm" strip-linking target/page-module/linked.wasm target/page-module/unlinked.wasm
+wasm-bindgen --target web --out-dir target/page-module --out-name gitlab_aws_oidc_page --remove-producers-section \
+  target/page-module/unlinked.wasm
+optimize target/page-module/gitlab_aws_oidc_page_bg.wasm
+node scripts/page-glue.mjs target/page-module/gitlab_aws_oidc_page.js
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 node scripts/package-json.mjs > pkg/package.json
 # The package's own README (for package users, not the repository's) and both licence texts.
@@ -57,8 +69,8 @@ mkdir -p dist/www/pkg
 cp -r www/. dist/www/
 # The page's module, split; the package's main module for embed.html (a docs site's way to use the package).
 cp target/page-module/gitlab_aws_oidc_page.js pkg/gitlab_aws_oidc.js pkg/gitlab_aws_oidc_bg.wasm dist/www/pkg/
-target/split-wasm/release/split-wasm target/page-module/gitlab_aws_oidc_page_bg.wasm \
-  pkg/gitlab_aws_oidc_inspector_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_tools_bg.wasm
+"$split_wasm" target/page-module/gitlab_aws_oidc_page_bg.wasm pkg/gitlab_aws_oidc_inspector_bg.wasm \
+  dist/www/pkg/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_tools_bg.wasm --data target/page-module/linked.wasm
 # Each half optimised again on its own (0.5 KB gzipped between them; their exports and imports stay as they are).
 for half in dist/www/pkg/gitlab_aws_oidc_page_bg.wasm dist/www/pkg/gitlab_aws_oidc_page_tools_bg.wasm; do
   optimize "$half"

@@ -29,7 +29,8 @@ glue = glue.replace(
   `/**
  * Instantiates the second half of the split module (scripts/split-wasm) against the first, which must
  * be initialised: it imports the first's memory, tables, globals and functions from the namespace "p",
- * and its exports (the functions the first does not hold) join the ones this glue calls.
+ * its data segments write the read-only data only it reads into that memory as it is instantiated, and
+ * its exports (the functions the first does not hold) join the ones this glue calls.
  * @param {WebAssembly.Module} module
  */
 function attachSecondModule(module) {

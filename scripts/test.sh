@@ -22,8 +22,9 @@ for features in inspector tools files; do
   cargo clippy --locked --lib --target wasm32-unknown-unknown --no-default-features --features "$features" -- -D warnings
 done
 # The build's wasm splitter: its own workspace, built by scripts/build.sh into target/split-wasm.
-cargo clippy --locked --quiet --manifest-path scripts/split-wasm/Cargo.toml --target-dir target/split-wasm -- -D warnings
+cargo clippy --locked --quiet --manifest-path scripts/split-wasm/Cargo.toml --target-dir target/split-wasm --all-targets -- -D warnings
 cargo fmt --manifest-path scripts/split-wasm/Cargo.toml --check
+cargo test --locked --quiet --manifest-path scripts/split-wasm/Cargo.toml --target-dir target/split-wasm
 step "shellcheck"
 shellcheck scripts/*.sh fuzz/*.sh .ci/run
 

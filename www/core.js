@@ -6,8 +6,9 @@
 //   from the head while the page is parsed, and this module instantiates what it compiled. app.js
 //   imports this module first and awaits `coreLoaded` before its first decode.
 // - the second half holds the rest of the tools (trust policies, lint, evaluation, pipeline snippets,
-//   the diagnosis of STS errors): steps 2–4 and Troubleshoot. It imports the first half's memory and
-//   functions, so it is instantiated against it. loadTools() fetches it on first call, which app.js
+//   the diagnosis of STS errors): steps 2–4 and Troubleshoot, and the texts only they use. It imports
+//   the first half's memory and functions, so it is instantiated against it, and writes those texts
+//   into that memory as it is. loadTools() fetches it on first call, which app.js
 //   makes when one of those steps opens (or a link opens one) or once the page is idle after its
 //   first paint. Nothing on the first screen waits for it. Until then the glue's tools exports are
 //   there but not callable.

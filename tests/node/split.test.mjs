@@ -1,7 +1,8 @@
 // The page's module split in two at the function level (scripts/split-wasm, scripts/build.sh), as the
 // served page loads it (dist/www/pkg/, www/core.js): the first half alone serves step 1, the second half
-// runs against the first's memory, and the two together answer exactly as the package's module with every
-// export does, for every fixture and every export the page calls.
+// runs against the first's memory and writes into it the read-only data only the tools read, and the two
+// together answer exactly as the package's module with every export does, for every fixture and every
+// export the page calls.
 // Run after scripts/build.sh (scripts/test.sh does both).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -67,6 +68,58 @@ test("the second half imports only what the first exports, and exports exactly t
   assert.deepEqual(functionExports(second).sort(), api(tools));
   for (const name of api(inspector)) assert.ok(firstExports.has(name), `the first half exports ${name}`);
   for (const name of api(tools)) assert.ok(!firstExports.has(name), `the first half does not export ${name}`);
+});
+
+/** The bytes a module's active data segments write (address → byte), read straight from its binary. */
+function dataImage(bytes) {
+  let at = 8;
+  const leb = (signed = false) => {
+    let result = 0n;
+    let shift = 0n;
+    let byte;
+    do {
+      byte = bytes[at++];
+      result |= BigInt(byte & 0x7f) << shift;
+      shift += 7n;
+    } while (byte & 0x80);
+    if (signed && byte & 0x40) result -= 1n << shift;
+    return Number(result);
+  };
+  const image = new Map();
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 11) {
+      for (let count = leb(); count > 0; count--) {
+        // Flags 0: active, memory 0, an `i32.const <address>; end` offset. The split writes no other kind.
+        assert.equal(leb(), 0, "an active data segment of memory 0");
+        assert.equal(bytes[at++], 0x41, "its address is an i32.const");
+        const address = leb(true);
+        assert.equal(bytes[at++], 0x0b);
+        const length = leb();
+        for (let i = 0; i < length; i++) image.set(address + i, bytes[at + i]);
+        at += length;
+      }
+    }
+    at = end;
+  }
+  return image;
+}
+
+test("the read-only data only the tools read moves to the second half, and no byte is lost or written twice", () => {
+  const first = dataImage(firstBytes);
+  const second = dataImage(secondBytes);
+  const wholeImage = dataImage(readFileSync(join(root, "target/page-module/gitlab_aws_oidc_page_bg.wasm")));
+  assert.ok(second.size > 16 * 1024, `the second half writes ${second.size} bytes of data`);
+  for (const address of second.keys()) assert.ok(!first.has(address), `address ${address} is written by one half only`);
+  // Together they write what the whole module writes (wasm-opt may leave out zeros: memory starts zeroed).
+  const differences = [];
+  for (const address of new Set([...first.keys(), ...second.keys(), ...wholeImage.keys()])) {
+    const split = first.get(address) ?? second.get(address) ?? 0;
+    if (split !== (wholeImage.get(address) ?? 0)) differences.push(address);
+  }
+  assert.deepEqual(differences.slice(0, 5), [], `${differences.length} bytes differ from the whole module's`);
 });
 
 test("the first half alone serves step 1; the tools answer only once the second half is attached", async () => {

@@ -4,7 +4,8 @@
 //! loaded on a cold load, and a second one that holds only the functions those exports need
 //! beyond it, loaded later. One compiled core, so nothing is built twice.
 //!
-//!   split-wasm <module.wasm> <like.wasm> <first.wasm> <second.wasm>
+//!   split-wasm <module.wasm> <like.wasm> <first.wasm> <second.wasm> [--data <linked.wasm>]
+//!   split-wasm strip-linking <linked.wasm> <out.wasm>
 //!
 //! The first module keeps the function exports `like.wasm` has (the page's inspector module:
 //! what a cold load calls) and wasm-bindgen's own; every other function export moves to the second.
@@ -12,9 +13,18 @@
 //! The second module imports from the namespace `p`, which must be the first module's instance
 //! exports: every memory, table and global (as `m0`, `t0`, `g0`, …, in index order, so their
 //! indices stay the same), and each function of the first module it calls (`f` and the
-//! function's index in the first module). It exports the named exports. It has no data, element
-//! or start section: the first module keeps all of them, and every function a table or a global
-//! can reach, so a call through the table never lands in a module that is not there yet.
+//! function's index in the first module). It exports the named exports. It has no element or
+//! start section: the first module keeps them, and every function a table or a global can reach,
+//! so a call through the table never lands in a module that is not there yet.
+//!
+//! Without `--data`, the first module keeps all the data. With `--data <linked.wasm>` (the same
+//! build as wasm-ld wrote it, linked with `-C link-arg=--emit-relocs`, before wasm-bindgen and
+//! wasm-opt), the read-only data that only the moved exports can reach moves to the second module,
+//! whose active segments write it into the shared memory when it is instantiated ([`data`] says
+//! how that is found, and why the constants in the code cannot say it). The bytes are checked
+//! against the module being split, so a linked module from another build is refused.
+//! `strip-linking` writes the linked module without its `linking` and `reloc.*` sections, for
+//! wasm-bindgen and wasm-opt, which do not handle them.
 //!
 //! Both modules are validated before they are written; a function the second module would need
 //! but cannot have (one that uses a data or element segment) stays in the first.
@@ -22,17 +32,20 @@
 //! For size work, `SPLIT_WASM_PLACES=<file>` writes which module each input function went to (one
 //! line per function index, `1` or `2`), to read beside a build that keeps its names.
 
+mod data;
+
 use std::collections::HashMap;
+use std::ops::Range;
 use std::process::ExitCode;
 
 use wasm_encoder::reencode::{Error as ReencodeError, Reencode};
 use wasm_encoder::{
-    CodeSection, ElementSection, EntityType, ExportKind, ExportSection, FunctionSection, ImportSection, Module,
-    RawSection, StartSection,
+    CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, EntityType, ExportKind, ExportSection,
+    FunctionSection, ImportSection, Module, RawSection, StartSection,
 };
 use wasmparser::{
-    ElementItems, ExternalKind, FunctionBody, GlobalType, MemoryType, Operator, Parser, Payload, TableType, TypeRef,
-    Validator, WasmFeatures,
+    DataKind, ElementItems, ExternalKind, FunctionBody, GlobalType, MemoryType, Operator, Parser, Payload, TableType,
+    TypeRef, Validator, WasmFeatures,
 };
 
 /// The namespace the second module imports from.
@@ -40,11 +53,18 @@ const NAMESPACE: &str = "p";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [input, like, first, second] = args.as_slice() else {
-        eprintln!("usage: split-wasm <module.wasm> <like.wasm> <first.wasm> <second.wasm>");
-        return ExitCode::from(2);
+    let result = match args.as_slice() {
+        [command, linked, out] if command == "strip-linking" => strip_linking(linked, out),
+        [input, like, first, second] => run(input, like, first, second, None),
+        [input, like, first, second, flag, linked] if flag == "--data" => run(input, like, first, second, Some(linked)),
+        _ => {
+            eprintln!(
+                "usage: split-wasm <module.wasm> <like.wasm> <first.wasm> <second.wasm> [--data <linked.wasm>]\n       split-wasm strip-linking <linked.wasm> <out.wasm>"
+            );
+            return ExitCode::from(2);
+        }
     };
-    match run(input, like, first, second) {
+    match result {
         Ok(summary) => {
             println!("{summary}");
             ExitCode::SUCCESS
@@ -56,7 +76,48 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(input: &str, like: &str, first_path: &str, second_path: &str) -> Result<String, String> {
+/// Copies a module without its `linking` and `reloc.*` custom sections.
+fn strip_linking(input: &str, output: &str) -> Result<String, String> {
+    let bytes = std::fs::read(input).map_err(|e| format!("cannot read {input}: {e}"))?;
+    let mut module = Module::new();
+    let mut removed = 0;
+    for payload in Parser::new(0).parse_all(&bytes) {
+        let payload = payload.map_err(|e| format!("{input}: {e}"))?;
+        // Whole sections, with their ids; a code section's entries come with its start.
+        let (id, range) = match &payload {
+            Payload::CustomSection(custom) if custom.name() == "linking" || custom.name().starts_with("reloc.") => {
+                removed += 1;
+                continue;
+            }
+            Payload::CodeSectionEntry(_) | Payload::Version { .. } | Payload::End(_) => continue,
+            Payload::CodeSectionStart { range, .. } => (10, range.clone()),
+            other => match other.as_section() {
+                Some((id, range)) => (id, range),
+                None => return Err(format!("{input}: a section strip-linking does not handle: {other:?}")),
+            },
+        };
+        module.section(&RawSection {
+            id,
+            data: &bytes[range],
+        });
+    }
+    let stripped = module.finish();
+    Validator::new_with_features(WasmFeatures::all())
+        .validate_all(&stripped)
+        .map_err(|e| format!("{input} without its linking sections does not validate: {e}"))?;
+    std::fs::write(output, &stripped).map_err(|e| format!("cannot write {output}: {e}"))?;
+    Ok(format!(
+        "split-wasm: {input} without {removed} linking and relocation sections: {output}"
+    ))
+}
+
+fn run(
+    input: &str,
+    like: &str,
+    first_path: &str,
+    second_path: &str,
+    linked: Option<&String>,
+) -> Result<String, String> {
     let bytes = std::fs::read(input).map_err(|e| format!("cannot read {input}: {e}"))?;
     let module = Parsed::read(&bytes).map_err(|e| format!("{input}: {e}"))?;
     let like_bytes = std::fs::read(like).map_err(|e| format!("cannot read {like}: {e}"))?;
@@ -77,7 +138,16 @@ fn run(input: &str, like: &str, first_path: &str, second_path: &str) -> Result<S
             "{input} exports no function that {like} does not: nothing to move"
         ));
     }
+    let plan = match linked {
+        Some(linked) => {
+            let linked_bytes = std::fs::read(linked).map_err(|e| format!("cannot read {linked}: {e}"))?;
+            let names: Vec<&str> = moved.iter().map(|(name, _)| name.as_str()).collect();
+            data::plan(&linked_bytes, &names).map_err(|e| format!("{linked}: {e}"))?
+        }
+        None => data::DataPlan::default(),
+    };
     let split = module.split(moved)?;
+    let data = module.split_data(plan).map_err(|e| format!("{input}: {e}"))?;
     if let Ok(path) = std::env::var("SPLIT_WASM_PLACES") {
         // For size work: which module each function of the input went to, one line per function index.
         let places: String = split
@@ -88,10 +158,10 @@ fn run(input: &str, like: &str, first_path: &str, second_path: &str) -> Result<S
         std::fs::write(&path, places).map_err(|e| format!("cannot write {path}: {e}"))?;
     }
     let first = module
-        .first(&split)
+        .first(&split, &data)
         .map_err(|e| format!("writing the first module: {e:?}"))?;
     let second = module
-        .second(&split)
+        .second(&split, &data)
         .map_err(|e| format!("writing the second module: {e:?}"))?;
     for (name, wasm) in [("first", &first), ("second", &second)] {
         Validator::new_with_features(WasmFeatures::all())
@@ -101,13 +171,14 @@ fn run(input: &str, like: &str, first_path: &str, second_path: &str) -> Result<S
     std::fs::write(first_path, &first).map_err(|e| format!("cannot write {first_path}: {e}"))?;
     std::fs::write(second_path, &second).map_err(|e| format!("cannot write {second_path}: {e}"))?;
     Ok(format!(
-        "split-wasm: {} functions: {} in the first module ({} bytes), {} in the second ({} bytes, {} imported from the first)",
+        "split-wasm: {} functions: {} in the first module ({} bytes), {} in the second ({} bytes, {} imported from the first); {} bytes of read-only data moved",
         module.bodies.len(),
         module.bodies.len() - split.second.len(),
         first.len(),
         split.second.len(),
         second.len(),
-        split.imported.len()
+        split.imported.len(),
+        data.moved_bytes
     ))
 }
 
@@ -127,6 +198,17 @@ struct Parsed<'a> {
     /// Functions referenced from the element section and from global initialisers.
     referenced: Vec<u32>,
     bodies: Vec<FunctionBody<'a>>,
+    data: Option<wasmparser::DataSectionReader<'a>>,
+}
+
+/// The data of the two modules; `None` when the first keeps the input's data section as it is.
+struct SplitData {
+    /// The first module's segments (address and bytes), when the data is split.
+    first: Option<Vec<(u32, Vec<u8>)>>,
+    /// The second module's segments.
+    second: Vec<(u32, Vec<u8>)>,
+    /// Bytes the first module no longer writes.
+    moved_bytes: usize,
 }
 
 /// Which function goes where.
@@ -157,6 +239,7 @@ impl<'a> Parsed<'a> {
             elements: None,
             referenced: Vec::new(),
             bodies: Vec::new(),
+            data: None,
         };
         for payload in Parser::new(0).parse_all(bytes) {
             let payload = payload.map_err(|e| e.to_string())?;
@@ -217,25 +300,14 @@ impl<'a> Parsed<'a> {
                 }
                 Payload::StartSection { func, .. } => module.start = Some(func),
                 Payload::ElementSection(reader) => {
-                    for element in reader.clone() {
-                        match element.map_err(|e| e.to_string())?.items {
-                            ElementItems::Functions(functions) => {
-                                for function in functions {
-                                    module.referenced.push(function.map_err(|e| e.to_string())?);
-                                }
-                            }
-                            ElementItems::Expressions(_, expressions) => {
-                                for expression in expressions {
-                                    let expression = expression.map_err(|e| e.to_string())?;
-                                    referenced_functions(&expression.get_operators_reader(), &mut module.referenced)?;
-                                }
-                            }
-                        }
-                    }
+                    element_functions(reader.clone(), &mut module.referenced)?;
                     module.elements = Some(reader);
                 }
                 Payload::DataCountSection { range, .. } => module.raw.push((12, raw(bytes, &range))),
-                Payload::DataSection(reader) => module.raw.push((11, raw(bytes, &reader.range()))),
+                Payload::DataSection(reader) => {
+                    module.raw.push((11, raw(bytes, &reader.range())));
+                    module.data = Some(reader);
+                }
                 Payload::CodeSectionEntry(body) => module.bodies.push(body),
                 other => return Err(format!("has a section the split does not handle: {other:?}")),
             }
@@ -312,6 +384,81 @@ impl<'a> Parsed<'a> {
         })
     }
 
+    /// Applies a data plan to this module's data: the first module keeps its segments minus the
+    /// dropped ranges, the second gets the planned ones. The planned bytes must be this module's,
+    /// at the same addresses: the linked module they come from must be this module's own link.
+    fn split_data(&self, plan: data::DataPlan) -> Result<SplitData, String> {
+        if plan.second.is_empty() {
+            return Ok(SplitData {
+                first: None,
+                second: Vec::new(),
+                moved_bytes: 0,
+            });
+        }
+        for body in &self.bodies {
+            let mut reader = body.get_operators_reader().map_err(|e| e.to_string())?;
+            while !reader.eof() {
+                if matches!(
+                    reader.read().map_err(|e| e.to_string())?,
+                    Operator::MemoryInit { .. } | Operator::DataDrop { .. }
+                ) {
+                    return Err("uses memory.init or data.drop, so its data segments cannot be renumbered".into());
+                }
+            }
+        }
+        let mut segments: Vec<(u32, &[u8])> = Vec::new();
+        for data in self.data.clone().into_iter().flatten() {
+            let data = data.map_err(|e| e.to_string())?;
+            let DataKind::Active {
+                memory_index: 0,
+                offset_expr,
+            } = data.kind
+            else {
+                return Err("has a passive data segment or one for another memory".into());
+            };
+            let Operator::I32Const { value } = offset_expr.get_operators_reader().read().map_err(|e| e.to_string())?
+            else {
+                return Err("has a data segment without a constant address".into());
+            };
+            segments.push((value.cast_unsigned(), data.data));
+        }
+        // The planned bytes, checked against this module's (a byte no segment writes is zero).
+        for (address, bytes) in &plan.second {
+            for (i, &expected) in bytes.iter().enumerate() {
+                let at = address + index(i);
+                let actual = segments
+                    .iter()
+                    .find(|(start, data)| at >= *start && ((at - start) as usize) < data.len())
+                    .map_or(0, |(start, data)| data[(at - start) as usize]);
+                if actual != expected {
+                    return Err(format!(
+                        "its data at address {at} is not the linked module's: was the linked module built with it?"
+                    ));
+                }
+            }
+        }
+        let mut first = Vec::new();
+        for (start, data) in segments {
+            let end = start + index(data.len());
+            let mut at = start;
+            for (moved, bytes) in plan
+                .second
+                .iter()
+                .filter(|(a, b)| *a < end && a + index(b.len()) > start)
+            {
+                push_piece(&mut first, start, data, at..(*moved).max(at));
+                at = at.max(moved + index(bytes.len()));
+            }
+            push_piece(&mut first, start, data, at..end);
+        }
+        let moved_bytes = plan.second.iter().map(|(_, bytes)| bytes.len()).sum();
+        Ok(SplitData {
+            first: Some(first),
+            second: plan.second,
+            moved_bytes,
+        })
+    }
+
     /// Each function's direct callees and the functions it takes a reference to (empty for imports).
     fn calls(&self) -> Result<Vec<Vec<u32>>, String> {
         let mut calls = vec![Vec::new(); self.imported_functions as usize];
@@ -323,7 +470,7 @@ impl<'a> Parsed<'a> {
         Ok(calls)
     }
 
-    fn first(&self, split: &Split) -> Result<Vec<u8>, ReencodeError<String>> {
+    fn first(&self, split: &Split, data: &SplitData) -> Result<Vec<u8>, ReencodeError<String>> {
         let mut remap = split.first_index.clone();
         let mut module = Module::new();
         self.copy_raw(&mut module, &[1, 2]);
@@ -370,7 +517,13 @@ impl<'a> Parsed<'a> {
             remap.parse_element_section(&mut section, elements.clone())?;
             module.section(&section);
         }
-        self.copy_raw(&mut module, &[12]);
+        match &data.first {
+            Some(segments) if self.raw.iter().any(|(id, _)| *id == 12) => module.section(&DataCountSection {
+                count: index(segments.len()),
+            }),
+            Some(_) => &mut module,
+            None => self.copy_raw(&mut module, &[12]),
+        };
         let mut code = CodeSection::new();
         for (i, body) in self.bodies.iter().enumerate() {
             if split.in_first[i + self.imported_functions as usize] {
@@ -378,11 +531,14 @@ impl<'a> Parsed<'a> {
             }
         }
         module.section(&code);
-        self.copy_raw(&mut module, &[11]);
+        match &data.first {
+            Some(segments) => module.section(&data_section(segments)),
+            None => self.copy_raw(&mut module, &[11]),
+        };
         Ok(module.finish())
     }
 
-    fn second(&self, split: &Split) -> Result<Vec<u8>, ReencodeError<String>> {
+    fn second(&self, split: &Split, data: &SplitData) -> Result<Vec<u8>, ReencodeError<String>> {
         let mut remap = FunctionMap::default();
         let mut module = Module::new();
         self.copy_raw(&mut module, &[1]);
@@ -442,10 +598,13 @@ impl<'a> Parsed<'a> {
             remap.parse_function_body(&mut code, body.clone())?;
         }
         module.section(&code);
+        if !data.second.is_empty() {
+            module.section(&data_section(&data.second));
+        }
         Ok(module.finish())
     }
 
-    fn copy_raw(&self, module: &mut Module, ids: &[u8]) {
+    fn copy_raw<'m>(&self, module: &'m mut Module, ids: &[u8]) -> &'m mut Module {
         for &id in ids {
             for &(section, data) in &self.raw {
                 if section == id {
@@ -453,6 +612,26 @@ impl<'a> Parsed<'a> {
                 }
             }
         }
+        module
+    }
+}
+
+/// Active segments of memory 0.
+fn data_section(segments: &[(u32, Vec<u8>)]) -> DataSection {
+    let mut section = DataSection::new();
+    for (address, bytes) in segments {
+        section.active(0, &ConstExpr::i32_const(address.cast_signed()), bytes.iter().copied());
+    }
+    section
+}
+
+/// Adds `piece` (addresses) of a segment that starts at `start` to `out`, unless it is empty.
+fn push_piece(out: &mut Vec<(u32, Vec<u8>)>, start: u32, data: &[u8], piece: Range<u32>) {
+    if piece.start < piece.end {
+        out.push((
+            piece.start,
+            data[(piece.start - start) as usize..(piece.end - start) as usize].to_vec(),
+        ));
     }
 }
 
@@ -485,7 +664,30 @@ fn shared_function_name(first_index: u32) -> String {
     format!("f{first_index}")
 }
 
-fn referenced_functions(reader: &wasmparser::OperatorsReader<'_>, out: &mut Vec<u32>) -> Result<(), String> {
+/// The functions an element section puts in a table.
+pub(crate) fn element_functions(
+    reader: wasmparser::ElementSectionReader<'_>,
+    out: &mut Vec<u32>,
+) -> Result<(), String> {
+    for element in reader {
+        match element.map_err(|e| e.to_string())?.items {
+            ElementItems::Functions(functions) => {
+                for function in functions {
+                    out.push(function.map_err(|e| e.to_string())?);
+                }
+            }
+            ElementItems::Expressions(_, expressions) => {
+                for expression in expressions {
+                    let expression = expression.map_err(|e| e.to_string())?;
+                    referenced_functions(&expression.get_operators_reader(), out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn referenced_functions(reader: &wasmparser::OperatorsReader<'_>, out: &mut Vec<u32>) -> Result<(), String> {
     let mut reader = reader.clone();
     while !reader.eof() {
         match reader.read().map_err(|e| e.to_string())? {
