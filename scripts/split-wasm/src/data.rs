@@ -18,7 +18,7 @@ use std::ops::Range;
 
 use wasmparser::{
     DataKind, ExternalKind, KnownCustom, Linking, Operator, Parser, Payload, RelocationEntry, RelocationType,
-    SymbolInfo,
+    SymbolFlags, SymbolInfo,
 };
 
 /// Runs of moved bytes shorter than this stay in the first module. Each moved run costs a segment
@@ -33,6 +33,9 @@ const MIN_RUN: u32 = 128;
 #[derive(Debug, Default, PartialEq)]
 pub struct DataPlan {
     pub second: Vec<(u32, Vec<u8>)>,
+    /// Every segment of the linked module (address and bytes), which the module being split must
+    /// write too: the plan holds only for the link it was made from.
+    pub linked_data: Vec<(u32, Vec<u8>)>,
 }
 
 /// Reads the linked module `bytes` (with its `linking` and `reloc.*` sections) and plans the
@@ -103,7 +106,7 @@ pub fn plan(bytes: &[u8], moved: &[&str]) -> Result<DataPlan, String> {
     reach(&second_roots, &edges, &mut reached_by_second);
 
     let Some(rodata) = linked.segment(".rodata") else {
-        return Ok(DataPlan::default());
+        return Err("the linked module has no .rodata segment".into());
     };
     let start = rodata.address;
     let length = u32::try_from(rodata.bytes.len()).map_err(|e| e.to_string())?;
@@ -123,6 +126,12 @@ pub fn plan(bytes: &[u8], moved: &[&str]) -> Result<DataPlan, String> {
             };
         }
     }
+    // A byte no symbol holds is padding, zero; one that is not zero stays where it was, to be safe.
+    for (byte, &value) in owner.iter_mut().zip(rodata.bytes) {
+        if *byte == Owner::Nobody && value != 0 {
+            *byte = Owner::First;
+        }
+    }
     let second = moved_runs(&owner)
         .into_iter()
         .map(|run| {
@@ -132,7 +141,8 @@ pub fn plan(bytes: &[u8], moved: &[&str]) -> Result<DataPlan, String> {
             )
         })
         .collect();
-    Ok(DataPlan { second })
+    let linked_data = linked.segments.iter().map(|s| (s.address, s.bytes.to_vec())).collect();
+    Ok(DataPlan { second, linked_data })
 }
 
 /// Whether the linked module's export `linked` is wasm-bindgen's export `name`: wasm-bindgen
@@ -179,6 +189,27 @@ fn moved_runs(owner: &[Owner]) -> Vec<Range<u32>> {
         }
     }
     runs
+}
+
+/// A LEB128 number at `at` (wasm-ld pads relocated ones to 5 bytes), or `None` past the end.
+fn read_leb(bytes: &[u8], at: usize, signed: bool) -> Option<i64> {
+    let mut value: i64 = 0;
+    let mut shift = 0;
+    for &byte in bytes.get(at..)?.iter().take(10) {
+        value |= i64::from(byte & 0x7f) << shift;
+        shift += 7;
+        if byte & 0x80 == 0 {
+            if signed && shift < 64 && byte & 0x40 != 0 {
+                value -= 1 << shift;
+            }
+            return Some(if signed {
+                i64::from(i32::try_from(value).ok()?)
+            } else {
+                value
+            });
+        }
+    }
+    None
 }
 
 fn offset(i: usize) -> u32 {
@@ -229,6 +260,10 @@ struct Linked<'a> {
     calls: Vec<Vec<u32>>,
     /// Each body's start, from the start of the code section's contents, in order.
     body_starts: Vec<u32>,
+    /// The length of the code section's contents.
+    code_length: u32,
+    /// The indices of the custom sections.
+    custom_sections: Vec<u32>,
     function_exports: HashMap<String, u32>,
     start: Option<u32>,
     /// Functions in element segments (the table) and global initialisers.
@@ -241,6 +276,8 @@ struct Linked<'a> {
     by_address: Vec<usize>,
     code_section: Option<u32>,
     data_section: Option<u32>,
+    /// Where the data section's contents begin in the file.
+    data_contents: usize,
     relocations: Vec<(u32, Vec<RelocationEntry>)>,
 }
 
@@ -255,8 +292,9 @@ impl<'a> Linked<'a> {
     fn read(bytes: &'a [u8]) -> Result<Self, String> {
         let mut linked = Linked::default();
         let mut code_start = 0;
+        let mut code_end = 0;
         let mut segment_names: Vec<String> = Vec::new();
-        let mut data_symbols: Vec<(u32, u32, u32)> = Vec::new();
+        let mut data_symbols: Vec<Option<(u32, u32, u32)>> = Vec::new();
         let mut section = 0u32;
         let mut has_linking = false;
         for payload in Parser::new(0).parse_all(bytes) {
@@ -293,6 +331,7 @@ impl<'a> Linked<'a> {
                 Payload::CodeSectionStart { range, .. } => {
                     linked.code_section = Some(section);
                     code_start = range.start;
+                    code_end = range.end;
                 }
                 Payload::CodeSectionEntry(body) => {
                     linked.body_starts.push(offset(body.range().start - code_start));
@@ -308,6 +347,7 @@ impl<'a> Linked<'a> {
                     linked.read_segments(reader)?;
                 }
                 Payload::CustomSection(custom) => {
+                    linked.custom_sections.push(section);
                     has_linking |= linked.read_custom(&custom, &mut segment_names, &mut data_symbols)?;
                 }
                 _ => {}
@@ -316,18 +356,39 @@ impl<'a> Linked<'a> {
                 section += 1;
             }
         }
-        if !has_linking || linked.relocations.is_empty() {
-            return Err(
-                "the linked module has no linking or reloc sections: build it with -C link-arg=--emit-relocs".into(),
-            );
+        if !has_linking {
+            return Err("the linked module has no linking section: build it with -C link-arg=--emit-relocs".into());
         }
+        // Without the data's relocations, a table of strings the first module reads would not hold its strings.
+        for (section, name) in [(linked.code_section, "code"), (linked.data_section, "data")] {
+            if let Some(section) = section {
+                if !linked.relocations.iter().any(|(s, _)| *s == section) {
+                    return Err(format!("the linked module has no relocations for its {name} section"));
+                }
+            }
+        }
+        for (section, _) in &linked.relocations {
+            if Some(*section) != linked.code_section
+                && Some(*section) != linked.data_section
+                && !linked.custom_sections.contains(section)
+            {
+                return Err(format!(
+                    "the linked module relocates section {section}, which the split does not read"
+                ));
+            }
+        }
+        linked.code_length = offset(code_end - code_start);
         linked.place_symbols(segment_names, data_symbols)?;
-        linked.check_call_relocations(bytes, code_start)?;
+        linked.check_relocations(bytes, code_start)?;
         Ok(linked)
     }
 
-    /// Names the segments and gives each data symbol (segment, offset, size) its addresses.
-    fn place_symbols(&mut self, segment_names: Vec<String>, data_symbols: Vec<(u32, u32, u32)>) -> Result<(), String> {
+    /// Names the segments and gives each defined data symbol (segment, offset, size) its addresses.
+    fn place_symbols(
+        &mut self,
+        segment_names: Vec<String>,
+        data_symbols: Vec<Option<(u32, u32, u32)>>,
+    ) -> Result<(), String> {
         if segment_names.len() != self.segments.len() {
             return Err(format!(
                 "the linked module names {} data segments and has {}",
@@ -338,11 +399,23 @@ impl<'a> Linked<'a> {
         for (segment, name) in self.segments.iter_mut().zip(segment_names) {
             segment.name = name;
         }
-        for (segment, at, size) in data_symbols {
-            let range = self
-                .segments
-                .get(segment as usize)
-                .map(|s| s.address + at..s.address + at + size);
+        for (i, defined) in data_symbols.into_iter().enumerate() {
+            let range = match defined {
+                None => None,
+                Some((segment, at, size)) => {
+                    // A symbol outside its segment would leave bytes the first module reads unowned.
+                    let placed = self
+                        .segments
+                        .get(segment as usize)
+                        .filter(|s| u64::from(at) + u64::from(size) <= s.bytes.len() as u64);
+                    let Some(s) = placed else {
+                        return Err(format!(
+                            "data symbol {i} ({size} bytes at {at} of segment {segment}) lies outside its segment"
+                        ));
+                    };
+                    Some(s.address + at..s.address + at + size)
+                }
+            };
             self.data_symbols.push(DataSymbol { range });
         }
         self.by_address = (0..self.data_symbols.len())
@@ -356,6 +429,7 @@ impl<'a> Linked<'a> {
 
     fn read_segments(&mut self, reader: wasmparser::DataSectionReader<'a>) -> Result<(), String> {
         let contents = reader.range().start;
+        self.data_contents = contents;
         for data in reader {
             let data = data.map_err(|e| e.to_string())?;
             let DataKind::Active {
@@ -385,7 +459,7 @@ impl<'a> Linked<'a> {
         &mut self,
         custom: &wasmparser::CustomSectionReader<'a>,
         segment_names: &mut Vec<String>,
-        data_symbols: &mut Vec<(u32, u32, u32)>,
+        data_symbols: &mut Vec<Option<(u32, u32, u32)>>,
     ) -> Result<bool, String> {
         match custom.as_known() {
             KnownCustom::Linking(reader) => {
@@ -400,10 +474,14 @@ impl<'a> Linked<'a> {
                             for symbol in symbols {
                                 self.symbols.push(match symbol.map_err(|e| e.to_string())? {
                                     SymbolInfo::Func { index, .. } => Symbol::Function(index),
-                                    SymbolInfo::Data { symbol, .. } => {
-                                        // An undefined symbol gets a segment that does not exist.
-                                        data_symbols
-                                            .push(symbol.map_or((u32::MAX, 0, 0), |s| (s.index, s.offset, s.size)));
+                                    SymbolInfo::Data { flags, symbol, name } => {
+                                        // An absolute symbol's "offset" is its address: not placed like the others.
+                                        if flags.contains(SymbolFlags::ABSOLUTE) && symbol.is_some() {
+                                            return Err(format!(
+                                                "data symbol {name} is absolute, which the split does not place"
+                                            ));
+                                        }
+                                        data_symbols.push(symbol.map(|s| (s.index, s.offset, s.size)));
                                         Symbol::Data(data_symbols.len() - 1)
                                     }
                                     _ => Symbol::Other,
@@ -428,16 +506,55 @@ impl<'a> Linked<'a> {
         }
     }
 
-    /// Every function-index relocation in the code must sit right after a `call`, `return_call` or
-    /// `ref.func`: otherwise the offsets are not read the way wasm-ld wrote them, and nothing else is.
-    fn check_call_relocations(&self, bytes: &[u8], code_start: usize) -> Result<(), String> {
-        let Some(code) = self.code_section else { return Ok(()) };
-        for (_, entries) in self.relocations.iter().filter(|(s, _)| *s == code) {
-            for entry in entries.iter().filter(|e| e.ty == RelocationType::FunctionIndexLeb) {
-                let opcode = code_start + entry.offset as usize - 1;
-                if !matches!(bytes.get(opcode), Some(0x10 | 0x12 | 0xd2)) {
+    /// Reads back what wasm-ld wrote where each relocation points: a function-index relocation in the
+    /// code must follow a `call`, `return_call` or `ref.func`, and every address must be its symbol's
+    /// address plus the addend. Otherwise the offsets are not read the way wasm-ld wrote them, and
+    /// nothing else this module concludes would hold.
+    fn check_relocations(&self, bytes: &[u8], code_start: usize) -> Result<(), String> {
+        use RelocationType as T;
+        for (section, entries) in &self.relocations {
+            let start = if Some(*section) == self.code_section {
+                code_start
+            } else if Some(*section) == self.data_section {
+                self.data_contents
+            } else {
+                continue;
+            };
+            for entry in entries {
+                let at = start + entry.offset as usize;
+                let written = match entry.ty {
+                    T::FunctionIndexLeb => {
+                        if Some(*section) == self.code_section && !matches!(bytes.get(at - 1), Some(0x10 | 0x12 | 0xd2)) {
+                            return Err(format!("a function relocation at code offset {} does not follow a call", entry.offset));
+                        }
+                        continue;
+                    }
+                    T::MemoryAddrLeb => read_leb(bytes, at, false),
+                    T::MemoryAddrSleb => read_leb(bytes, at, true),
+                    T::MemoryAddrI32 => bytes.get(at..at + 4).map(|b| i64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
+                    T::MemoryAddrLeb64
+                    | T::MemoryAddrSleb64
+                    | T::MemoryAddrI64
+                    | T::MemoryAddrRelSleb
+                    | T::MemoryAddrRelSleb64
+                    | T::MemoryAddrTlsSleb
+                    | T::MemoryAddrTlsSleb64
+                    | T::MemoryAddrLocrelI32 => {
+                        return Err(format!(
+                            "the linked module has a {:?} relocation (64-bit, relative or thread-local memory), which the split does not handle",
+                            entry.ty
+                        ))
+                    }
+                    _ => continue,
+                };
+                let Some(Target::Data(symbol)) = self.target(entry)? else {
+                    continue;
+                };
+                // An undefined symbol resolves to 0.
+                let address = self.data_symbols[symbol].range.as_ref().map_or(0, |r| r.start);
+                if written != Some(i64::from(address) + entry.addend) {
                     return Err(format!(
-                        "a function relocation of the linked module (code offset {}) does not follow a call",
+                        "the address at offset {} of section {section} is not its symbol's address plus the addend",
                         entry.offset
                     ));
                 }
@@ -504,8 +621,8 @@ impl<'a> Linked<'a> {
     /// The function whose body holds `at` (an offset in the code section's contents).
     fn function_at(&self, at: u32) -> Result<u32, String> {
         let body = self.body_starts.partition_point(|&start| start <= at);
-        if body == 0 {
-            return Err(format!("a code relocation at {at} is before the first function"));
+        if body == 0 || at >= self.code_length {
+            return Err(format!("a code relocation at {at} is outside the functions' bodies"));
         }
         Ok(self.imported_functions + offset(body - 1))
     }
@@ -524,7 +641,8 @@ impl<'a> Linked<'a> {
         let end = self
             .by_address
             .partition_point(|&d| self.data_symbols[d].range.as_ref().is_some_and(|r| r.start <= address));
-        // Symbols do not nest here, but aliases share an address: look back over all that start at or before it.
+        // Symbols can overlap (aliases, and strings the linker tail-merged into longer ones): look back
+        // over all that start at or before it.
         self.by_address[..end].iter().rev().copied().filter(move |&d| {
             self.data_symbols[d]
                 .range

@@ -21,8 +21,9 @@
 //! build as wasm-ld wrote it, linked with `-C link-arg=--emit-relocs`, before wasm-bindgen and
 //! wasm-opt), the read-only data that only the moved exports can reach moves to the second module,
 //! whose active segments write it into the shared memory when it is instantiated ([`data`] says
-//! how that is found, and why the constants in the code cannot say it). The bytes are checked
-//! against the module being split, so a linked module from another build is refused.
+//! how that is found, and why the constants in the code cannot say it). The linked module's data
+//! is checked byte for byte against the module being split, which must come from the same link
+//! (`scripts/build.sh` makes both): a linked module whose data differs is refused.
 //! `strip-linking` writes the linked module without its `linking` and `reloc.*` sections, for
 //! wasm-bindgen and wasm-opt, which do not handle them.
 //!
@@ -422,18 +423,24 @@ impl<'a> Parsed<'a> {
             };
             segments.push((value.cast_unsigned(), data.data));
         }
-        // The planned bytes, checked against this module's (a byte no segment writes is zero).
-        for (address, bytes) in &plan.second {
-            for (i, &expected) in bytes.iter().enumerate() {
-                let at = address + index(i);
-                let actual = segments
-                    .iter()
-                    .find(|(start, data)| at >= *start && ((at - start) as usize) < data.len())
-                    .map_or(0, |(start, data)| data[(at - start) as usize]);
-                if actual != expected {
-                    return Err(format!(
-                        "its data at address {at} is not the linked module's: was the linked module built with it?"
-                    ));
+        // The linked module's data, checked against this module's (a byte no segment writes is zero):
+        // the plan was made from the relocations of that link, and holds only for it.
+        let byte_at = |segments: &[(u32, &[u8])], at: u32| {
+            segments
+                .iter()
+                .find(|(start, data)| at >= *start && ((at - start) as usize) < data.len())
+                .map_or(0, |(start, data)| data[(at - start) as usize])
+        };
+        let linked: Vec<(u32, &[u8])> = plan.linked_data.iter().map(|(a, b)| (*a, b.as_slice())).collect();
+        for (images, other) in [(&linked, &segments), (&segments, &linked)] {
+            for &(start, data) in images {
+                for (i, &expected) in data.iter().enumerate() {
+                    let at = start + index(i);
+                    if byte_at(other, at) != expected {
+                        return Err(format!(
+                            "its data at address {at} is not the linked module's: the two must come from one link"
+                        ));
+                    }
                 }
             }
         }
