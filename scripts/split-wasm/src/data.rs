@@ -17,8 +17,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use wasmparser::{
-    DataKind, ExternalKind, KnownCustom, Linking, Operator, Parser, Payload, RelocationEntry, RelocationType,
-    SymbolFlags, SymbolInfo,
+    ExternalKind, KnownCustom, Linking, Parser, Payload, RelocationEntry, RelocationType, SymbolFlags, SymbolInfo,
 };
 
 /// Runs of moved bytes shorter than this stay in the first module. Each moved run costs a segment
@@ -432,20 +431,10 @@ impl<'a> Linked<'a> {
         self.data_contents = contents;
         for data in reader {
             let data = data.map_err(|e| e.to_string())?;
-            let DataKind::Active {
-                memory_index: 0,
-                offset_expr,
-            } = data.kind
-            else {
-                return Err("the linked module has a passive data segment or a second memory".into());
-            };
-            let Operator::I32Const { value } = offset_expr.get_operators_reader().read().map_err(|e| e.to_string())?
-            else {
-                return Err("a data segment of the linked module has no constant address".into());
-            };
+            let address = crate::active_address(&data).map_err(|e| format!("the linked module {e}"))?;
             self.segments.push(Segment {
                 name: String::new(),
-                address: value.cast_unsigned(),
+                address,
                 contents_offset: offset(data.range.end - data.data.len() - contents),
                 bytes: data.data,
             });
@@ -539,9 +528,13 @@ impl<'a> Linked<'a> {
                     | T::MemoryAddrRelSleb64
                     | T::MemoryAddrTlsSleb
                     | T::MemoryAddrTlsSleb64
-                    | T::MemoryAddrLocrelI32 => {
+                    | T::MemoryAddrLocrelI32
+                    | T::TableIndexSleb64
+                    | T::TableIndexI64
+                    | T::TableIndexRelSleb
+                    | T::TableIndexRelSleb64 => {
                         return Err(format!(
-                            "the linked module has a {:?} relocation (64-bit, relative or thread-local memory), which the split does not handle",
+                            "the linked module has a {:?} relocation (64-bit, relative or thread-local), which the split does not handle",
                             entry.ty
                         ))
                     }
@@ -578,44 +571,22 @@ impl<'a> Linked<'a> {
                 )
             })
         };
-        Ok(match entry.ty {
-            T::FunctionIndexLeb
-            | T::FunctionIndexI32
-            | T::TableIndexSleb
-            | T::TableIndexI32
-            | T::TableIndexSleb64
-            | T::TableIndexI64
-            | T::TableIndexRelSleb
-            | T::TableIndexRelSleb64 => match symbol()? {
-                Symbol::Function(f) => Some(Target::Function(f)),
-                _ => {
-                    return Err(format!(
-                        "a function relocation names symbol {}, which is not a function",
-                        entry.index
-                    ))
-                }
-            },
-            T::MemoryAddrLeb
-            | T::MemoryAddrSleb
-            | T::MemoryAddrI32
-            | T::MemoryAddrLeb64
-            | T::MemoryAddrSleb64
-            | T::MemoryAddrI64
-            | T::MemoryAddrRelSleb
-            | T::MemoryAddrRelSleb64
-            | T::MemoryAddrTlsSleb
-            | T::MemoryAddrTlsSleb64
-            | T::MemoryAddrLocrelI32 => match symbol()? {
-                Symbol::Data(d) => Some(Target::Data(d)),
-                _ => {
-                    return Err(format!(
-                        "an address relocation names symbol {}, which is not data",
-                        entry.index
-                    ))
-                }
-            },
-            _ => None,
-        })
+        // wasm32 relocation types only: the others are refused when the module is read.
+        let wants_function = match entry.ty {
+            T::FunctionIndexLeb | T::FunctionIndexI32 | T::TableIndexSleb | T::TableIndexI32 => true,
+            T::MemoryAddrLeb | T::MemoryAddrSleb | T::MemoryAddrI32 => false,
+            _ => return Ok(None),
+        };
+        match (wants_function, symbol()?) {
+            (true, Symbol::Function(f)) => Ok(Some(Target::Function(f))),
+            (false, Symbol::Data(d)) => Ok(Some(Target::Data(d))),
+            _ => Err(format!(
+                "a {:?} relocation names symbol {}, which is not a {}",
+                entry.ty,
+                entry.index,
+                if wants_function { "function" } else { "data symbol" }
+            )),
+        }
     }
 
     /// The function whose body holds `at` (an offset in the code section's contents).

@@ -410,18 +410,7 @@ impl<'a> Parsed<'a> {
         let mut segments: Vec<(u32, &[u8])> = Vec::new();
         for data in self.data.clone().into_iter().flatten() {
             let data = data.map_err(|e| e.to_string())?;
-            let DataKind::Active {
-                memory_index: 0,
-                offset_expr,
-            } = data.kind
-            else {
-                return Err("has a passive data segment or one for another memory".into());
-            };
-            let Operator::I32Const { value } = offset_expr.get_operators_reader().read().map_err(|e| e.to_string())?
-            else {
-                return Err("has a data segment without a constant address".into());
-            };
-            segments.push((value.cast_unsigned(), data.data));
+            segments.push((active_address(&data)?, data.data));
         }
         // The linked module's data, checked against this module's (a byte no segment writes is zero):
         // the plan was made from the relocations of that link, and holds only for it.
@@ -669,6 +658,21 @@ impl Reencode for FunctionMap {
 /// The name under which the first module exports a function the second imports: `f` and its index there.
 fn shared_function_name(first_index: u32) -> String {
     format!("f{first_index}")
+}
+
+/// The address an active data segment of memory 0 writes at; an error for any other segment.
+pub(crate) fn active_address(data: &wasmparser::Data<'_>) -> Result<u32, String> {
+    let DataKind::Active {
+        memory_index: 0,
+        offset_expr,
+    } = &data.kind
+    else {
+        return Err("has a passive data segment or one for another memory".into());
+    };
+    match offset_expr.get_operators_reader().read().map_err(|e| e.to_string())? {
+        Operator::I32Const { value } => Ok(value.cast_unsigned()),
+        _ => Err("has a data segment without a constant address".into()),
+    }
 }
 
 /// The functions an element section puts in a table.
