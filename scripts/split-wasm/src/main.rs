@@ -57,7 +57,9 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         [command, linked, out] if command == "strip-linking" => strip_linking(linked, out),
         [input, like, first, second] => run(input, like, first, second, None),
-        [input, like, first, second, flag, linked] if flag == "--data" => run(input, like, first, second, Some(linked)),
+        [input, like, first, second, flag, linked] if flag == "--data" => {
+            run(input, like, first, second, Some(linked.as_str()))
+        }
         _ => {
             eprintln!(
                 "usage: split-wasm <module.wasm> <like.wasm> <first.wasm> <second.wasm> [--data <linked.wasm>]\n       split-wasm strip-linking <linked.wasm> <out.wasm>"
@@ -84,14 +86,13 @@ fn strip_linking(input: &str, output: &str) -> Result<String, String> {
     let mut removed = 0;
     for payload in Parser::new(0).parse_all(&bytes) {
         let payload = payload.map_err(|e| format!("{input}: {e}"))?;
-        // Whole sections, with their ids; a code section's entries come with its start.
+        // Whole sections, with their ids (a code section's range covers its entries).
         let (id, range) = match &payload {
             Payload::CustomSection(custom) if custom.name() == "linking" || custom.name().starts_with("reloc.") => {
                 removed += 1;
                 continue;
             }
             Payload::CodeSectionEntry(_) | Payload::Version { .. } | Payload::End(_) => continue,
-            Payload::CodeSectionStart { range, .. } => (10, range.clone()),
             other => match other.as_section() {
                 Some((id, range)) => (id, range),
                 None => return Err(format!("{input}: a section strip-linking does not handle: {other:?}")),
@@ -112,13 +113,7 @@ fn strip_linking(input: &str, output: &str) -> Result<String, String> {
     ))
 }
 
-fn run(
-    input: &str,
-    like: &str,
-    first_path: &str,
-    second_path: &str,
-    linked: Option<&String>,
-) -> Result<String, String> {
+fn run(input: &str, like: &str, first_path: &str, second_path: &str, linked: Option<&str>) -> Result<String, String> {
     let bytes = std::fs::read(input).map_err(|e| format!("cannot read {input}: {e}"))?;
     let module = Parsed::read(&bytes).map_err(|e| format!("{input}: {e}"))?;
     let like_bytes = std::fs::read(like).map_err(|e| format!("cannot read {like}: {e}"))?;
