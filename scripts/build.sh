@@ -12,12 +12,13 @@ scripts/setup.sh
 # opens or once the page is idle), each also a subpath of the package (gitlab-aws-oidc/inspector,
 # gitlab-aws-oidc/tools); and the single file's, which is both of the page's in one.
 rm -rf pkg
-build_module() { # <features> <out name> [<out dir>, default pkg]
-  local features=$1 name=$2 out=${3:-pkg}
-  cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$features"
-  wasm-bindgen --target web --out-dir "$out" --out-name "$name" --remove-producers-section \
-    target/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm
-  optimize "$out/${name}_bg.wasm"
+build_module() { # <features> <out name>: into pkg/
+  cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$1"
+  bind_module target/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm "$2" pkg
+}
+bind_module() { # <linked .wasm> <out name> <out dir>: wasm-bindgen's glue and module, optimised
+  wasm-bindgen --target web --out-dir "$3" --out-name "$2" --remove-producers-section "$1"
+  optimize "$3/${2}_bg.wasm"
 }
 optimize() { # <module.wasm>, in place
   # binaryen from npm (Debian's older binaryen corrupts wasm-bindgen output).
@@ -51,9 +52,7 @@ CARGO_TARGET_DIR=target/page-build RUSTFLAGS="-C link-arg=--emit-relocs" \
   cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features inspector,tools
 cp target/page-build/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm target/page-module/linked.wasm
 "$split_wasm" strip-linking target/page-module/linked.wasm target/page-module/unlinked.wasm
-wasm-bindgen --target web --out-dir target/page-module --out-name gitlab_aws_oidc_page --remove-producers-section \
-  target/page-module/unlinked.wasm
-optimize target/page-module/gitlab_aws_oidc_page_bg.wasm
+bind_module target/page-module/unlinked.wasm gitlab_aws_oidc_page target/page-module
 node scripts/page-glue.mjs target/page-module/gitlab_aws_oidc_page.js
 wasm=pkg/gitlab_aws_oidc_bg.wasm
 node scripts/package-json.mjs > pkg/package.json
