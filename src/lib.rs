@@ -13,6 +13,7 @@ pub mod error;
 pub mod finding;
 pub mod input;
 pub mod issuer;
+pub mod json;
 pub mod keys;
 pub mod lint;
 pub mod policy;

@@ -96,7 +96,10 @@ impl Component {
 
     #[must_use]
     pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.name() == name)
+        // Lengths first, as `catalog::claim_info` does.
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name().len() == name.len() && c.name() == name)
     }
 
     /// The components GitLab accepts first: a project's path or id. GitLab requires one of

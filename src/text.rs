@@ -8,11 +8,11 @@ pub fn json_string(value: &str) -> String {
 }
 
 /// Compact JSON text of a value, as its `Display` prints it, through the one
-/// `String` serializer `to_js` also uses: `Display` (`{value}`, `to_string`)
+/// writer `to_js` also uses ([`crate::json`]): `Display` (`{value}`, `to_string`)
 /// would compile two more copies of the JSON writer (1.3 KB gzipped).
 #[must_use]
 pub fn json(value: &serde_json::Value) -> String {
-    serde_json::to_string(value).unwrap_or_default()
+    crate::json::to_string(value).unwrap_or_default()
 }
 
 /// Pretty JSON text of a value, as `serde_json::to_string_pretty` prints it (two-space

@@ -65,12 +65,12 @@ const TYPES: &'static str = include_str!("wasm/types.d.ts");
 
 /// Converts a core result into a plain JS object.
 pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    parse_json(serde_json::to_string(value))
+    parse_json(crate::json::to_string(value))
 }
 
 /// The part of [`to_js`] that does not depend on the type: one copy, not one per result type.
 #[inline(never)]
-fn parse_json(json: Result<String, serde_json::Error>) -> Result<JsValue, JsValue> {
+fn parse_json(json: Result<String, crate::json::Error>) -> Result<JsValue, JsValue> {
     let json = json.map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))?;
     JSON::parse(&json)
 }

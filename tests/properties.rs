@@ -1,6 +1,6 @@
 //! Property tests: `sub` round trips, and generated policies admit the tokens
 //! they were built for and refuse mutated ones, with every format parsing back;
-//! and our base64 agrees with the `base64` crate.
+//! our base64 agrees with the `base64` crate, and our JSON writer with `serde_json`'s.
 #![cfg(not(target_arch = "wasm32"))]
 
 use gitlab_aws_oidc::issuer::ProviderHost;
@@ -176,4 +176,89 @@ proptest! {
         use base64::Engine as _;
         prop_assert_eq!(gitlab_aws_oidc::base64url::decode(&text).ok(), URL_SAFE_NO_PAD.decode(&text).ok());
     }
+}
+
+/// Any JSON value: every kind of number, strings with quotes, backslashes, control and
+/// non-ASCII characters, nested arrays and objects.
+fn json_value() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        any::<f64>().prop_map(Value::from),
+        any::<String>().prop_map(Value::from),
+        "[\"\\\\\\x00-\\x1f\\x7fa-z é—😀]{0,12}".prop_map(Value::from),
+    ];
+    leaf.prop_recursive(4, 48, 6, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::from),
+            prop::collection::vec(("[\"\\\\\\x00-\\x1fa-z é]{0,6}", inner), 0..6)
+                .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+        ]
+    })
+}
+
+/// Every shape serde gives a writer: options, tuples, unit, newtype and struct variants,
+/// maps keyed by numbers, bools and chars, bytes, 128-bit integers and `f32`.
+#[derive(serde::Serialize)]
+enum Shape {
+    Unit,
+    Newtype(i8),
+    Tuple(u16, Option<String>),
+    Struct { a: Option<f32>, b: char },
+}
+
+#[derive(serde::Serialize)]
+struct Shapes {
+    variants: Vec<Shape>,
+    by_number: std::collections::BTreeMap<i32, bool>,
+    by_bool: std::collections::BTreeMap<bool, Option<u8>>,
+    by_char: std::collections::BTreeMap<char, u8>,
+    #[serde(with = "serde_bytes_as_slice")]
+    bytes: Vec<u8>,
+    wide: (i128, u128),
+    pair: (i16, u32),
+    nothing: (),
+}
+
+/// `serialize_bytes`, which `Vec<u8>` does not call by itself.
+mod serde_bytes_as_slice {
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(bytes)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn json_writer_agrees_with_serde_json(value in json_value()) {
+        prop_assert_eq!(gitlab_aws_oidc::json::to_string(&value).unwrap(), serde_json::to_string(&value).unwrap());
+    }
+
+    #[test]
+    fn json_writer_agrees_on_every_shape(n in any::<i8>(), m in any::<u16>(), s in prop::option::of(any::<String>()), f in prop::option::of(any::<f32>()), c in any::<char>(), bytes in prop::collection::vec(any::<u8>(), 0..4), wide in any::<(i128, u128)>(), pair in any::<(i16, u32)>(), key in any::<i32>()) {
+        let value = Shapes {
+            variants: vec![Shape::Unit, Shape::Newtype(n), Shape::Tuple(m, s), Shape::Struct { a: f, b: c }],
+            by_number: [(key, true), (0, false)].into_iter().collect(),
+            by_bool: [(true, None), (false, Some(2))].into_iter().collect(),
+            by_char: [(c, 1)].into_iter().collect(),
+            bytes,
+            wide,
+            pair,
+            nothing: (),
+        };
+        prop_assert_eq!(gitlab_aws_oidc::json::to_string(&value).unwrap(), serde_json::to_string(&value).unwrap());
+    }
+}
+
+#[test]
+fn json_writer_refuses_keys_serde_json_refuses() {
+    let by_list: std::collections::BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into_iter().collect();
+    assert!(serde_json::to_string(&by_list).is_err());
+    assert_eq!(
+        gitlab_aws_oidc::json::to_string(&by_list).unwrap_err().to_string(),
+        "key must be a string"
+    );
 }

@@ -208,7 +208,11 @@ pub const CLAIMS: &[ClaimInfo] = &[
 /// Looks a claim up by name.
 #[must_use]
 pub fn claim_info(name: &str) -> Option<&'static ClaimInfo> {
-    CLAIMS.iter().find(|info| info.name == name)
+    // Lengths first: at opt-level "z" each string comparison is a call, and most names differ in
+    // length (issue 21: these lookups were a tenth of `inspectToken`).
+    CLAIMS
+        .iter()
+        .find(|info| info.name.len() == name.len() && info.name == name)
 }
 
 /// The claims AWS evaluates as condition keys for an issuer.

@@ -3,13 +3,14 @@
 
 use crate::text::Gather as _;
 use js_sys::{Array, Promise};
+use serde::{Serialize, Serializer};
 use wasm_bindgen::prelude::*;
 
 use super::{coded_error, js_error, to_js};
 use crate::keys::{describe_keys, parse_keys};
-use crate::token::catalog::CLAIMS;
+use crate::token::catalog::{self, CLAIMS};
 use crate::token::decode_unverified;
-use crate::token::inspect::inspect_token as inspect;
+use crate::token::inspect::{inspect_token as inspect, Explanation};
 use crate::verify::{self, Outcome, Plan};
 
 /// Seconds since 1970 from JS, as the core takes them.
@@ -36,25 +37,84 @@ fn now_from_js(now_seconds: f64) -> Result<i64, JsValue> {
 pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seconds: f64) -> Result<JsValue, JsValue> {
     let now = now_from_js(now_seconds)?;
     let mut inspection = inspect(token, now).map_err(|e| js_error(&e))?;
-    // The catalog's fixed texts cross the boundary once, not in every result: `inspectionFromJson`
-    // puts each known claim's back from its copy, so the result is the same object. They were a
-    // quarter of the JSON text and cost about a fifth of the call in Node.
-    for explanation in &mut inspection.explanations {
-        if explanation.meaning.is_some() {
-            explanation.meaning = Some("");
-            explanation.presence = Some("");
-        }
-    }
+    // The explanations cross the boundary apart from the rest, in their wire form (`WireExplanation`);
+    // `inspectionFromJson` puts them back in their place as the same objects.
+    let explanations = std::mem::take(&mut inspection.explanations);
+    let wire: Vec<WireExplanation<'_>> = explanations.iter().map(WireExplanation::of).gather();
     let catalog = if catalog_wanted() { Some(catalog_json()) } else { None };
-    let json =
-        serde_json::to_string(&inspection).map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))?;
-    Ok(inspection_from_json(&json, catalog))
+    let json = crate::json::to_string(&inspection).and_then(|rest| Ok((rest, crate::json::to_string(&wire)?)));
+    let (json, explanations) = json.map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))?;
+    Ok(inspection_from_json(&json, &explanations, catalog))
 }
 
-/// The claim catalog's texts as `[[name, meaning, presence], …]`.
+/// An explanation as `inspectToken` sends it to JavaScript. What the claim catalog fixes for a known
+/// claim (its meaning, presence, version, value type and key scope) crosses once, in the catalog
+/// (`catalog_json`), not in every result: `inspectionFromJson` puts it back. For a gitlab.com token
+/// the JSON that crosses is 4.6 KB instead of 8.3 KB, and the call a quarter faster in Node (issue 21).
+enum WireExplanation<'a> {
+    /// `[claim, value, awsConditionKey or null, awsNote]`: a known claim, everything else the catalog's.
+    Known(&'a Explanation),
+    /// `[claim, value, awsNote]`: a claim GitLab does not document.
+    Unknown(&'a Explanation),
+    /// Anything else, as the object it is (no explanation is one today).
+    Whole(&'a Explanation),
+}
+
+impl<'a> WireExplanation<'a> {
+    fn of(explanation: &'a Explanation) -> Self {
+        let e = explanation;
+        match catalog::claim_info(&e.claim) {
+            Some(info)
+                if e.known
+                    && e.meaning == Some(info.meaning)
+                    && e.presence == Some(info.presence)
+                    && e.since == Some(info.since).filter(|since| !since.is_empty())
+                    && e.value_type == Some(info.value_type)
+                    && e.aws_key_scope == Some(info.aws_condition_key) =>
+            {
+                Self::Known(e)
+            }
+            None if !e.known
+                && e.meaning.is_none()
+                && e.presence.is_none()
+                && e.since.is_none()
+                && e.value_type.is_none()
+                && e.aws_condition_key.is_none()
+                && e.aws_key_scope.is_none() =>
+            {
+                Self::Unknown(e)
+            }
+            _ => Self::Whole(e),
+        }
+    }
+}
+
+impl Serialize for WireExplanation<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Self::Known(e) => (&e.claim, &e.value, &e.aws_condition_key, &e.aws_note).serialize(serializer),
+            Self::Unknown(e) => (&e.claim, &e.value, &e.aws_note).serialize(serializer),
+            Self::Whole(e) => e.serialize(serializer),
+        }
+    }
+}
+
+/// What the catalog fixes for each claim, as `[[name, meaning, presence, since, valueType, awsKeyScope], …]`.
 fn catalog_json() -> String {
-    let texts: Vec<[&str; 3]> = CLAIMS.iter().map(|c| [c.name, c.meaning, c.presence]).gather();
-    serde_json::to_string(&texts).unwrap_or_default()
+    let texts: Vec<_> = CLAIMS
+        .iter()
+        .map(|c| {
+            (
+                c.name,
+                c.meaning,
+                c.presence,
+                c.since,
+                c.value_type,
+                c.aws_condition_key,
+            )
+        })
+        .gather();
+    crate::json::to_string(&texts).unwrap_or_default()
 }
 
 /// Checks a token's RS256 signature against pasted keys (a JWKS, one JWK or a
@@ -114,20 +174,33 @@ fn start_verification(token: &str, keys: &str) -> Result<Promise, JsValue> {
 // `true`, `false`, or WebCrypto's message when it refused the key or the call;
 // `null` when there is no WebCrypto.
 //
-// inspectionFromJson: `inspectToken`'s result from its JSON, with the catalog texts the Rust side
-// left empty (`""`) put back from the copy it sent once (`catalog`, on the first call).
+// inspectionFromJson: `inspectToken`'s result from its JSON and its explanations' wire form
+// (`WireExplanation`), with what the catalog fixes put back from the copy sent once (`catalog`, on
+// the first call).
 #[wasm_bindgen(inline_js = r#"
 let catalog = null;
 export function catalogWanted() {
   return catalog === null;
 }
-export function inspectionFromJson(json, catalogJson) {
-  if (catalogJson !== undefined) catalog = new Map(JSON.parse(catalogJson).map(([name, ...texts]) => [name, texts]));
+export function inspectionFromJson(json, explanationsJson, catalogJson) {
+  if (catalogJson !== undefined) catalog = new Map(JSON.parse(catalogJson).map(([name, ...fixed]) => [name, fixed]));
   const inspection = JSON.parse(json);
-  for (const e of inspection.explanations) {
-    if (e.meaning === "") [e.meaning, e.presence] = catalog.get(e.claim);
-  }
+  inspection.explanations = JSON.parse(explanationsJson).map(explanation);
   return inspection;
+}
+// One explanation from its wire form (WireExplanation), its keys in the order the core writes them.
+function explanation(wire) {
+  if (!Array.isArray(wire)) return wire;
+  if (wire.length === 3) return { claim: wire[0], value: wire[1], known: false, awsNote: wire[2] };
+  const [claim, value, awsConditionKey, awsNote] = wire;
+  const [meaning, presence, since, valueType, awsKeyScope] = catalog.get(claim);
+  const e = { claim, value, known: true, meaning, presence };
+  if (since !== "") e.since = since;
+  e.valueType = valueType;
+  if (awsConditionKey !== null) e.awsConditionKey = awsConditionKey;
+  e.awsKeyScope = awsKeyScope;
+  e.awsNote = awsNote;
+  return e;
 }
 export function rs256VerifyCandidates(keys, data, signature, conclude) {
   return check(keys, data, signature).then(conclude);
@@ -157,7 +230,7 @@ extern "C" {
     #[wasm_bindgen(js_name = catalogWanted)]
     fn catalog_wanted() -> bool;
     #[wasm_bindgen(js_name = inspectionFromJson)]
-    fn inspection_from_json(json: &str, catalog: Option<String>) -> JsValue;
+    fn inspection_from_json(json: &str, explanations: &str, catalog: Option<String>) -> JsValue;
     #[wasm_bindgen(js_name = rs256VerifyCandidates)]
     fn rs256_verify_candidates(keys: &Array, data: Vec<u8>, signature: Vec<u8>, conclude: &JsValue) -> Promise;
 }

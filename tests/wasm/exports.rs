@@ -66,6 +66,96 @@ fn inspect_returns_plain_objects_with_the_documented_fields() {
     );
 }
 
+/// Every fixture token (`tests/fixtures/tokens/*.jwt`).
+const TOKENS: [(&str, &str); 21] = [
+    ("aud-list", include_str!("../fixtures/tokens/aud-list.jwt")),
+    (
+        "custom-sub-protected",
+        include_str!("../fixtures/tokens/custom-sub-protected.jwt"),
+    ),
+    ("expired", include_str!("../fixtures/tokens/expired.jwt")),
+    (
+        "fork-mr-job-project-sub",
+        include_str!("../fixtures/tokens/fork-mr-job-project-sub.jwt"),
+    ),
+    ("github-sub", include_str!("../fixtures/tokens/github-sub.jwt")),
+    (
+        "gitlab-com-feature-branch",
+        include_str!("../fixtures/tokens/gitlab-com-feature-branch.jwt"),
+    ),
+    (
+        "gitlab-com-main",
+        include_str!("../fixtures/tokens/gitlab-com-main.jwt"),
+    ),
+    ("gitlab-com-tag", include_str!("../fixtures/tokens/gitlab-com-tag.jwt")),
+    (
+        "gitlab-doc-example",
+        include_str!("../fixtures/tokens/gitlab-doc-example.jwt"),
+    ),
+    ("hs256", include_str!("../fixtures/tokens/hs256.jwt")),
+    ("legacy-v1", include_str!("../fixtures/tokens/legacy-v1.jwt")),
+    ("missing-sub", include_str!("../fixtures/tokens/missing-sub.jwt")),
+    ("mr-sub", include_str!("../fixtures/tokens/mr-sub.jwt")),
+    ("no-kid", include_str!("../fixtures/tokens/no-kid.jwt")),
+    ("project-id-sub", include_str!("../fixtures/tokens/project-id-sub.jwt")),
+    ("refs-heads-sub", include_str!("../fixtures/tokens/refs-heads-sub.jwt")),
+    (
+        "repeated-sub-component",
+        include_str!("../fixtures/tokens/repeated-sub-component.jwt"),
+    ),
+    (
+        "self-managed-relative-root",
+        include_str!("../fixtures/tokens/self-managed-relative-root.jwt"),
+    ),
+    ("sub-mismatch", include_str!("../fixtures/tokens/sub-mismatch.jwt")),
+    ("unknown-claims", include_str!("../fixtures/tokens/unknown-claims.jwt")),
+    ("wrong-types", include_str!("../fixtures/tokens/wrong-types.jwt")),
+];
+
+/// base64url without padding, for a token made up in a test.
+fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
+#[wasm_bindgen_test]
+fn inspect_result_is_the_cores_inspection_exactly() {
+    // The boundary sends the explanations in a wire form and the catalog's texts once
+    // (`src/wasm/inspector.rs`); what JavaScript gets must still be the core's result: the
+    // same keys in the same order, the same values, on the first call and on later ones.
+    // One made-up token adds what no fixture has: a known claim without a version
+    // (target_audience), a self-managed issuer, a null value and a claim named like a key.
+    let payload = r#"{"iss":"https://git.example.com","sub":"project_path:a/b:ref_type:branch:ref:main","aud":"sts.amazonaws.com","exp":1900000000,"iat":1899999000,"target_audience":"x","user_email":null,"claim":{"known":false}}"#;
+    let made_up = format!(
+        "{}.{}.c2ln",
+        base64url(br#"{"alg":"RS256","typ":"JWT"}"#),
+        base64url(payload.as_bytes())
+    );
+    let tokens = TOKENS.into_iter().chain([("made-up", made_up.as_str())]);
+    for round in 0..2 {
+        for (name, token) in tokens.clone() {
+            for now in [NOW, 1_900_000_000.0] {
+                #[allow(clippy::cast_possible_truncation, reason = "whole seconds")]
+                let core = gitlab_aws_oidc::inspect_token(token, now as i64).unwrap();
+                let expected = serde_json::to_string(&core).unwrap();
+                let result = inspect_token(token, now).unwrap();
+                let actual = JSON::stringify(&result).unwrap().as_string().unwrap();
+                assert_eq!(actual, expected, "{name} at {now} (round {round})");
+            }
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 fn unknown_claims_keep_their_order() {
     let result = inspect_token(UNKNOWN_CLAIMS, NOW).unwrap();
