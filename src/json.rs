@@ -4,9 +4,11 @@
 //! calls per byte (`split_at`, `split_first`), and every key, comma and quote is a call that copies
 //! a few bytes with `memory.copy`. That was a third of `inspectToken` in the page (issue 21). This
 //! writer scans a string for the next byte to escape and copies each run once, and writes
-//! punctuation as single bytes. Numbers are written here too, except floats, which `serde_json`
-//! still formats so that they stay exactly its shortest form. `tests/properties.rs` checks the two
-//! writers agree on arbitrary values, and the snapshots on every result the core renders.
+//! punctuation as single bytes. Numbers are written here too, except floats and 128-bit integers,
+//! which `serde_json` still formats, so floats keep exactly its shortest form. `tests/properties.rs`
+//! checks the two writers agree on arbitrary values, and the snapshots on every result the core
+//! renders. (A `Serialize` implementation that declares a length and then writes more items gets
+//! different, and from `serde_json` invalid, text; serde's derives never do.)
 
 use core::fmt::{self, Display};
 
@@ -126,7 +128,7 @@ impl Writer {
         self.unsigned(value.unsigned_abs());
     }
 
-    /// A value `serde_json` writes itself: floats, in its shortest form.
+    /// A value `serde_json` writes itself: floats, in its shortest form, and 128-bit integers.
     fn through_serde_json<T: Serialize>(&mut self, value: &T) -> Result<(), Error> {
         let text = serde_json::to_string(value).map_err(|e| Error(crate::text::display(&e)))?;
         self.bytes(text.as_bytes());
@@ -478,7 +480,8 @@ impl ser::SerializeStructVariant for Compound<'_> {
     }
 }
 
-/// A map key: a string or char as it is; a finite number or bool quoted, as `serde_json` writes them.
+/// A map key: a string or char as it is; a finite number or bool quoted; `Some` as what it holds; as
+/// `serde_json` writes them.
 struct MapKey<'a>(&'a mut Writer);
 
 fn key_must_be_a_string() -> Error {
@@ -581,8 +584,8 @@ impl ser::Serializer for MapKey<'_> {
         Err(key_must_be_a_string())
     }
 
-    fn serialize_some<T: Serialize + ?Sized>(self, _value: &T) -> Result<(), Error> {
-        Err(key_must_be_a_string())
+    fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
+        value.serialize(self)
     }
 
     fn serialize_unit(self) -> Result<(), Error> {

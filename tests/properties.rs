@@ -200,7 +200,7 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 /// Every shape serde gives a writer: options, tuples, unit, newtype and struct variants,
-/// maps keyed by numbers, bools and chars, bytes, 128-bit integers and `f32`.
+/// maps keyed by numbers, bools, chars and options, bytes, 128-bit integers and `f32`.
 #[derive(serde::Serialize)]
 enum Shape {
     Unit,
@@ -215,6 +215,7 @@ struct Shapes {
     by_number: std::collections::BTreeMap<i32, bool>,
     by_bool: std::collections::BTreeMap<bool, Option<u8>>,
     by_char: std::collections::BTreeMap<char, u8>,
+    by_option: std::collections::BTreeMap<Option<String>, u8>,
     #[serde(with = "serde_bytes_as_slice")]
     bytes: Vec<u8>,
     wide: (i128, u128),
@@ -244,6 +245,7 @@ proptest! {
             by_number: [(key, true), (0, false)].into_iter().collect(),
             by_bool: [(true, None), (false, Some(2))].into_iter().collect(),
             by_char: [(c, 1)].into_iter().collect(),
+            by_option: [(Some(c.to_string()), 1)].into_iter().collect(),
             bytes,
             wide,
             pair,
@@ -259,6 +261,12 @@ fn json_writer_refuses_keys_serde_json_refuses() {
     assert!(serde_json::to_string(&by_list).is_err());
     assert_eq!(
         gitlab_aws_oidc::json::to_string(&by_list).unwrap_err().to_string(),
+        "key must be a string"
+    );
+    let by_none: std::collections::BTreeMap<Option<String>, u8> = [(None, 1)].into_iter().collect();
+    assert!(serde_json::to_string(&by_none).is_err());
+    assert_eq!(
+        gitlab_aws_oidc::json::to_string(&by_none).unwrap_err().to_string(),
         "key must be a string"
     );
 }

@@ -132,10 +132,12 @@ fn base64url(bytes: &[u8]) -> String {
 fn inspect_result_is_the_cores_inspection_exactly() {
     // The boundary sends the explanations in a wire form and the catalog's texts once
     // (`src/wasm/inspector.rs`); what JavaScript gets must still be the core's result: the
-    // same keys in the same order, the same values, on the first call and on later ones.
+    // same keys in the same order, the same values, on every call (the catalog crosses on the
+    // instance's first, which this test makes when it runs before the others).
     // One made-up token adds what no fixture has: a known claim without a version
-    // (target_audience), a self-managed issuer, a null value and a claim named like a key.
-    let payload = r#"{"iss":"https://git.example.com","sub":"project_path:a/b:ref_type:branch:ref:main","aud":"sts.amazonaws.com","exp":1900000000,"iat":1899999000,"target_audience":"x","user_email":null,"claim":{"known":false}}"#;
+    // (target_audience), a self-managed issuer, a null value, a claim named like a key and
+    // one named like the prototype's.
+    let payload = r#"{"iss":"https://git.example.com","sub":"project_path:a/b:ref_type:branch:ref:main","aud":"sts.amazonaws.com","exp":1900000000,"iat":1899999000,"target_audience":"x","user_email":null,"claim":{"known":false},"__proto__":{"x":1}}"#;
     let made_up = format!(
         "{}.{}.c2ln",
         base64url(br#"{"alg":"RS256","typ":"JWT"}"#),
