@@ -156,6 +156,12 @@ impl<'a> Compound<'a> {
         }
     }
 
+    /// `{"variant":` and the opening bracket: a tuple or struct variant's content.
+    fn in_variant(writer: &'a mut Writer, variant: &str, open: u8, close: u8) -> Self {
+        writer.variant(variant);
+        Self::open(writer, open, close, true)
+    }
+
     // Not inlined, here and in `key`: each `Serialize` implementation calls them once per field
     // or item, and their copies made the module larger than `serde_json`'s writer.
     #[inline(never)]
@@ -202,6 +208,16 @@ impl Writer {
     }
 }
 
+/// Integer methods, each widened to the 64-bit writer of its sign.
+macro_rules! numbers {
+    ($($method:ident($type:ty) => $write:ident),* $(,)?) => {$(
+        fn $method(self, value: $type) -> Result<(), Error> {
+            self.$write(value.into());
+            Ok(())
+        }
+    )*};
+}
+
 impl<'a> ser::Serializer for &'a mut Writer {
     type Ok = ();
     type Error = Error;
@@ -218,48 +234,19 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(())
     }
 
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        self.signed(value.into());
-        Ok(())
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        self.signed(value.into());
-        Ok(())
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        self.signed(value.into());
-        Ok(())
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), Error> {
-        self.signed(value);
-        Ok(())
-    }
+    numbers!(
+        serialize_i8(i8) => signed,
+        serialize_i16(i16) => signed,
+        serialize_i32(i32) => signed,
+        serialize_i64(i64) => signed,
+        serialize_u8(u8) => unsigned,
+        serialize_u16(u16) => unsigned,
+        serialize_u32(u32) => unsigned,
+        serialize_u64(u64) => unsigned,
+    );
 
     fn serialize_i128(self, value: i128) -> Result<(), Error> {
         self.through_serde_json(&value)
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        self.unsigned(value.into());
-        Ok(())
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        self.unsigned(value.into());
-        Ok(())
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        self.unsigned(value.into());
-        Ok(())
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), Error> {
-        self.unsigned(value);
-        Ok(())
     }
 
     fn serialize_u128(self, value: u128) -> Result<(), Error> {
@@ -351,8 +338,7 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
-        self.variant(variant);
-        Ok(Compound::open(self, b'[', b']', true))
+        Ok(Compound::in_variant(self, variant, b'[', b']'))
     }
 
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
@@ -370,66 +356,38 @@ impl<'a> ser::Serializer for &'a mut Writer {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a>, Error> {
-        self.variant(variant);
-        Ok(Compound::open(self, b'{', b'}', true))
+        Ok(Compound::in_variant(self, variant, b'{', b'}'))
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
+/// The compound traits whose entries are written alike: `$write` is `item` (a value after a comma) or
+/// `field` (`"key":` and a value after a comma).
+macro_rules! compounds {
+    ($($trait:ident::$method:ident($($key:ident: $key_type:ty)?) => $write:ident),* $(,)?) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = Error;
 
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.item(value)
-    }
+            fn $method<T: Serialize + ?Sized>(&mut self, $($key: $key_type,)? value: &T) -> Result<(), Error> {
+                self.$write($($key,)? value)
+            }
 
-    fn end(self) -> Result<(), Error> {
-        self.close();
-        Ok(())
-    }
+            fn end(self) -> Result<(), Error> {
+                self.close();
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.close();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.close();
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.item(value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.close();
-        Ok(())
-    }
-}
+compounds!(
+    SerializeSeq::serialize_element() => item,
+    SerializeTuple::serialize_element() => item,
+    SerializeTupleStruct::serialize_field() => item,
+    SerializeTupleVariant::serialize_field() => item,
+    SerializeStruct::serialize_field(key: &'static str) => field,
+    SerializeStructVariant::serialize_field(key: &'static str) => field,
+);
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
@@ -444,34 +402,6 @@ impl ser::SerializeMap for Compound<'_> {
 
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         value.serialize(&mut *self.writer)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.close();
-        Ok(())
-    }
-}
-
-impl ser::SerializeStruct for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
-        self.field(key, value)
-    }
-
-    fn end(self) -> Result<(), Error> {
-        self.close();
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for Compound<'_> {
-    type Ok = ();
-    type Error = Error;
-
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Error> {
-        self.field(key, value)
     }
 
     fn end(self) -> Result<(), Error> {
@@ -497,6 +427,24 @@ impl MapKey<'_> {
     }
 }
 
+/// `MapKey` methods that write a number or bool quoted, as the writer writes it.
+macro_rules! quoted_keys {
+    ($($method:ident($type:ty)),* $(,)?) => {$(
+        fn $method(self, value: $type) -> Result<(), Error> {
+            self.quoted(|w| w.$method(value))
+        }
+    )*};
+}
+
+/// `MapKey` methods for the keys `serde_json` refuses.
+macro_rules! refused_keys {
+    ($(fn $method:ident $(<$value:ident>)? ($($arg:ident: $type:ty),*) -> $ok:ty;)*) => {$(
+        fn $method$(<$value: Serialize + ?Sized>)?(self, $($arg: $type),*) -> Result<$ok, Error> {
+            Err(key_must_be_a_string())
+        }
+    )*};
+}
+
 impl ser::Serializer for MapKey<'_> {
     type Ok = ();
     type Error = Error;
@@ -508,6 +456,35 @@ impl ser::Serializer for MapKey<'_> {
     type SerializeStruct = ser::Impossible<(), Error>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
+    quoted_keys!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128),
+    );
+
+    refused_keys! {
+        fn serialize_bytes(_value: &[u8]) -> ();
+        fn serialize_none() -> ();
+        fn serialize_unit() -> ();
+        fn serialize_unit_struct(_name: &'static str) -> ();
+        fn serialize_newtype_variant<T>(_name: &'static str, _index: u32, _variant: &'static str, _value: &T) -> ();
+        fn serialize_seq(_len: Option<usize>) -> Self::SerializeSeq;
+        fn serialize_tuple(_len: usize) -> Self::SerializeTuple;
+        fn serialize_tuple_struct(_name: &'static str, _len: usize) -> Self::SerializeTupleStruct;
+        fn serialize_tuple_variant(_name: &'static str, _index: u32, _variant: &'static str, _len: usize) -> Self::SerializeTupleVariant;
+        fn serialize_map(_len: Option<usize>) -> Self::SerializeMap;
+        fn serialize_struct(_name: &'static str, _len: usize) -> Self::SerializeStruct;
+        fn serialize_struct_variant(_name: &'static str, _index: u32, _variant: &'static str, _len: usize) -> Self::SerializeStructVariant;
+    }
+
     fn serialize_str(self, value: &str) -> Result<(), Error> {
         self.0.string(value);
         Ok(())
@@ -516,50 +493,6 @@ impl ser::Serializer for MapKey<'_> {
     fn serialize_char(self, value: char) -> Result<(), Error> {
         self.0.string(value.encode_utf8(&mut [0; 4]));
         Ok(())
-    }
-
-    fn serialize_bool(self, value: bool) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_bool(value))
-    }
-
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_i8(value))
-    }
-
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_i16(value))
-    }
-
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_i32(value))
-    }
-
-    fn serialize_i64(self, value: i64) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_i64(value))
-    }
-
-    fn serialize_i128(self, value: i128) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_i128(value))
-    }
-
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_u8(value))
-    }
-
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_u16(value))
-    }
-
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_u32(value))
-    }
-
-    fn serialize_u64(self, value: u64) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_u64(value))
-    }
-
-    fn serialize_u128(self, value: u128) -> Result<(), Error> {
-        self.quoted(|w| w.serialize_u128(value))
     }
 
     fn serialize_f32(self, value: f32) -> Result<(), Error> {
@@ -576,24 +509,8 @@ impl ser::Serializer for MapKey<'_> {
         self.quoted(|w| w.serialize_f64(value))
     }
 
-    fn serialize_bytes(self, _value: &[u8]) -> Result<(), Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_none(self) -> Result<(), Error> {
-        Err(key_must_be_a_string())
-    }
-
     fn serialize_some<T: Serialize + ?Sized>(self, value: &T) -> Result<(), Error> {
         value.serialize(self)
-    }
-
-    fn serialize_unit(self) -> Result<(), Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_unit_struct(self, _name: &'static str) -> Result<(), Error> {
-        Err(key_must_be_a_string())
     }
 
     fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<(), Error> {
@@ -603,55 +520,5 @@ impl ser::Serializer for MapKey<'_> {
 
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<(), Error> {
         value.serialize(self)
-    }
-
-    fn serialize_newtype_variant<T: Serialize + ?Sized>(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _value: &T,
-    ) -> Result<(), Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Self::SerializeSeq, Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct, Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeTupleVariant, Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_map(self, _len: Option<usize>) -> Result<Self::SerializeMap, Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct, Error> {
-        Err(key_must_be_a_string())
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        _variant: &'static str,
-        _len: usize,
-    ) -> Result<Self::SerializeStructVariant, Error> {
-        Err(key_must_be_a_string())
     }
 }

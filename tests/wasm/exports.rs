@@ -66,51 +66,36 @@ fn inspect_returns_plain_objects_with_the_documented_fields() {
     );
 }
 
-/// Every fixture token (`tests/fixtures/tokens/*.jwt`).
-const TOKENS: [(&str, &str); 21] = [
-    ("aud-list", include_str!("../fixtures/tokens/aud-list.jwt")),
-    (
-        "custom-sub-protected",
-        include_str!("../fixtures/tokens/custom-sub-protected.jwt"),
-    ),
-    ("expired", include_str!("../fixtures/tokens/expired.jwt")),
-    (
-        "fork-mr-job-project-sub",
-        include_str!("../fixtures/tokens/fork-mr-job-project-sub.jwt"),
-    ),
-    ("github-sub", include_str!("../fixtures/tokens/github-sub.jwt")),
-    (
-        "gitlab-com-feature-branch",
-        include_str!("../fixtures/tokens/gitlab-com-feature-branch.jwt"),
-    ),
-    (
-        "gitlab-com-main",
-        include_str!("../fixtures/tokens/gitlab-com-main.jwt"),
-    ),
-    ("gitlab-com-tag", include_str!("../fixtures/tokens/gitlab-com-tag.jwt")),
-    (
-        "gitlab-doc-example",
-        include_str!("../fixtures/tokens/gitlab-doc-example.jwt"),
-    ),
-    ("hs256", include_str!("../fixtures/tokens/hs256.jwt")),
-    ("legacy-v1", include_str!("../fixtures/tokens/legacy-v1.jwt")),
-    ("missing-sub", include_str!("../fixtures/tokens/missing-sub.jwt")),
-    ("mr-sub", include_str!("../fixtures/tokens/mr-sub.jwt")),
-    ("no-kid", include_str!("../fixtures/tokens/no-kid.jwt")),
-    ("project-id-sub", include_str!("../fixtures/tokens/project-id-sub.jwt")),
-    ("refs-heads-sub", include_str!("../fixtures/tokens/refs-heads-sub.jwt")),
-    (
-        "repeated-sub-component",
-        include_str!("../fixtures/tokens/repeated-sub-component.jwt"),
-    ),
-    (
-        "self-managed-relative-root",
-        include_str!("../fixtures/tokens/self-managed-relative-root.jwt"),
-    ),
-    ("sub-mismatch", include_str!("../fixtures/tokens/sub-mismatch.jwt")),
-    ("unknown-claims", include_str!("../fixtures/tokens/unknown-claims.jwt")),
-    ("wrong-types", include_str!("../fixtures/tokens/wrong-types.jwt")),
-];
+/// Every fixture token (`tests/fixtures/tokens/*.jwt`), by name.
+macro_rules! fixture_tokens {
+    ($($name:literal),* $(,)?) => {
+        [$(($name, include_str!(concat!("../fixtures/tokens/", $name, ".jwt")))),*]
+    };
+}
+
+const TOKENS: [(&str, &str); 21] = fixture_tokens!(
+    "aud-list",
+    "custom-sub-protected",
+    "expired",
+    "fork-mr-job-project-sub",
+    "github-sub",
+    "gitlab-com-feature-branch",
+    "gitlab-com-main",
+    "gitlab-com-tag",
+    "gitlab-doc-example",
+    "hs256",
+    "legacy-v1",
+    "missing-sub",
+    "mr-sub",
+    "no-kid",
+    "project-id-sub",
+    "refs-heads-sub",
+    "repeated-sub-component",
+    "self-managed-relative-root",
+    "sub-mismatch",
+    "unknown-claims",
+    "wrong-types",
+);
 
 /// base64url without padding, for a token made up in a test.
 fn base64url(bytes: &[u8]) -> String {
