@@ -2,7 +2,7 @@
 //!
 //! Why not `serde_json`'s writer: built for size (`opt-level = "z"`) its string escaping makes two
 //! calls per byte (`split_at`, `split_first`), and every key, comma and quote is a call that copies
-//! a few bytes with `memory.copy`. That was a third of `inspectToken` in the page (issue 21). This
+//! a few bytes with `memory.copy`. That was about a third of `inspectToken` in Node (issue 21). This
 //! writer scans a string for the next byte to escape and copies each run once, and writes
 //! punctuation as single bytes. Numbers are written here too, except floats and 128-bit integers,
 //! which `serde_json` still formats, so floats keep exactly its shortest form. `tests/properties.rs`
@@ -14,8 +14,8 @@ use core::fmt::{self, Display};
 
 use serde::ser::{self, Serialize};
 
-/// Why a value could not be written: a map key that is not a string, finite number, bool or char,
-/// or a `Serialize` implementation's own error. The core's types never produce either.
+/// Why a value could not be written: a map key `serde_json` refuses too (a list, a map, `None`, an
+/// infinite number…), or a `Serialize` implementation's own error. The core's types never produce either.
 #[derive(Debug)]
 pub struct Error(String);
 
@@ -36,7 +36,7 @@ impl ser::Error for Error {
 /// The compact JSON text of `value`, as `serde_json::to_string` writes it.
 ///
 /// # Errors
-/// When a map key is not a string, finite number, bool or char, or `value`'s `Serialize` fails.
+/// When a map key is one `serde_json` refuses too, or `value`'s `Serialize` fails.
 pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {
     let mut writer = Writer {
         out: Vec::with_capacity(1024),
