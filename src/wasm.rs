@@ -71,8 +71,14 @@ pub(crate) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// The part of [`to_js`] that does not depend on the type: one copy, not one per result type.
 #[inline(never)]
 fn parse_json(json: Result<String, crate::json::Error>) -> Result<JsValue, JsValue> {
-    let json = json.map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))?;
-    JSON::parse(&json)
+    JSON::parse(&serialized(json)?)
+}
+
+/// A core result's JSON text (`crate::json::to_string`'s), or an `internal.serialize` error. Not
+/// generic, so that each result type does not compile its own copy.
+#[inline(never)]
+pub(crate) fn serialized(json: Result<String, crate::json::Error>) -> Result<String, JsValue> {
+    json.map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))
 }
 
 /// JSON text of a JS value passed as a spec, options or context object.

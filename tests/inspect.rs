@@ -406,3 +406,30 @@ fn explanations_carry_the_corrected_catalog() {
     assert!(target.presence.unwrap().starts_with("never in an id_tokens token"));
     assert_eq!(explained("deployment_tier").since, Some("15.7"));
 }
+
+#[test]
+fn explanations_repeat_the_catalog_and_nothing_else_does() {
+    // `inspectToken` sends only what the catalog does not decide for an explanation that
+    // `repeats_catalog` (src/wasm/inspector.rs); every explanation `explain` builds must be one.
+    for name in [
+        "gitlab-com-main",
+        "unknown-claims",
+        "legacy-v1",
+        "wrong-types",
+        "self-managed-relative-root",
+    ] {
+        for e in inspect(name).explanations {
+            assert!(e.repeats_catalog(), "{name}: {}", e.claim);
+            let mut changed = e.clone();
+            changed.known = !changed.known;
+            assert!(!changed.repeats_catalog(), "{name}: {} with known flipped", e.claim);
+            let mut changed = e.clone();
+            changed.since = Some("0.1");
+            assert!(!changed.repeats_catalog(), "{name}: {} with another version", e.claim);
+            let mut changed = e.clone();
+            changed.presence = changed.presence.map(|_| "sometimes");
+            changed.meaning = changed.meaning.or(Some("a meaning"));
+            assert!(!changed.repeats_catalog(), "{name}: {} with other texts", e.claim);
+        }
+    }
+}

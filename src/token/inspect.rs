@@ -415,16 +415,59 @@ fn explain(name: &str, value: &Value, host: Option<&ProviderHost>, gitlab_com: b
         (Some(AwsConditionKey::No), None) => "AWS cannot match on this claim".to_owned(),
         (None, _) => "not a claim GitLab documents; AWS cannot match on it".to_owned(),
     };
+    let fixed = CatalogFields::of(info);
     Explanation {
         claim: name.to_owned(),
         value: value.clone(),
         known: info.is_some(),
-        meaning: info.map(|i| i.meaning),
-        presence: info.map(|i| i.presence),
-        since: info.map(|i| i.since).filter(|since| !since.is_empty()),
-        value_type: info.map(|i| i.value_type),
+        meaning: fixed.meaning,
+        presence: fixed.presence,
+        since: fixed.since,
+        value_type: fixed.value_type,
         aws_condition_key,
-        aws_key_scope: info.map(|i| i.aws_condition_key),
+        aws_key_scope: fixed.aws_key_scope,
         aws_note,
+    }
+}
+
+/// The fields of an explanation that the claim catalog alone decides, from the claim's name.
+#[derive(PartialEq)]
+struct CatalogFields {
+    meaning: Option<&'static str>,
+    presence: Option<&'static str>,
+    since: Option<&'static str>,
+    value_type: Option<ClaimType>,
+    aws_key_scope: Option<AwsConditionKey>,
+}
+
+impl CatalogFields {
+    /// What `explain` gives a claim the catalog documents as `info`; every field `None` without it.
+    fn of(info: Option<&'static catalog::ClaimInfo>) -> Self {
+        Self {
+            meaning: info.map(|i| i.meaning),
+            presence: info.map(|i| i.presence),
+            since: info.map(|i| i.since).filter(|since| !since.is_empty()),
+            value_type: info.map(|i| i.value_type),
+            aws_key_scope: info.map(|i| i.aws_condition_key),
+        }
+    }
+}
+
+impl Explanation {
+    /// Whether the fields the catalog decides (`known`, meaning, presence, version, value type, key
+    /// scope) are exactly what it gives this claim's name, as `explain` fills them: a reader holding
+    /// the catalog can then be sent only the claim, its value, its condition key and its note
+    /// (`inspectToken` does, `src/wasm/inspector.rs`).
+    #[must_use]
+    pub fn repeats_catalog(&self) -> bool {
+        let info = catalog::claim_info(&self.claim);
+        let own = CatalogFields {
+            meaning: self.meaning,
+            presence: self.presence,
+            since: self.since,
+            value_type: self.value_type,
+            aws_key_scope: self.aws_key_scope,
+        };
+        self.known == info.is_some() && own == CatalogFields::of(info)
     }
 }

@@ -6,9 +6,9 @@ use js_sys::{Array, Promise};
 use serde::{Serialize, Serializer};
 use wasm_bindgen::prelude::*;
 
-use super::{coded_error, js_error, to_js};
+use super::{coded_error, js_error, serialized, to_js};
 use crate::keys::{describe_keys, parse_keys};
-use crate::token::catalog::{self, CLAIMS};
+use crate::token::catalog::CLAIMS;
 use crate::token::decode_unverified;
 use crate::token::inspect::{inspect_token as inspect, Explanation};
 use crate::verify::{self, Outcome, Plan};
@@ -42,9 +42,11 @@ pub fn inspect_token(token: &str, #[wasm_bindgen(js_name = nowSeconds)] now_seco
     let explanations = std::mem::take(&mut inspection.explanations);
     let wire: Vec<WireExplanation<'_>> = explanations.iter().map(WireExplanation::of).gather();
     let catalog = if catalog_wanted() { Some(catalog_json()) } else { None };
-    let json = crate::json::to_string(&inspection).and_then(|rest| Ok((rest, crate::json::to_string(&wire)?)));
-    let (json, explanations) = json.map_err(|e| coded_error("internal.serialize", &crate::text::display(&e)))?;
-    Ok(inspection_from_json(&json, &explanations, catalog))
+    Ok(inspection_from_json(
+        &serialized(crate::json::to_string(&inspection))?,
+        &serialized(crate::json::to_string(&wire))?,
+        catalog,
+    ))
 }
 
 /// An explanation as `inspectToken` sends it to JavaScript. What the claim catalog fixes for a known
@@ -61,29 +63,10 @@ enum WireExplanation<'a> {
 }
 
 impl<'a> WireExplanation<'a> {
-    fn of(explanation: &'a Explanation) -> Self {
-        let e = explanation;
-        match catalog::claim_info(&e.claim) {
-            Some(info)
-                if e.known
-                    && e.meaning == Some(info.meaning)
-                    && e.presence == Some(info.presence)
-                    && e.since == Some(info.since).filter(|since| !since.is_empty())
-                    && e.value_type == Some(info.value_type)
-                    && e.aws_key_scope == Some(info.aws_condition_key) =>
-            {
-                Self::Known(e)
-            }
-            None if !e.known
-                && e.meaning.is_none()
-                && e.presence.is_none()
-                && e.since.is_none()
-                && e.value_type.is_none()
-                && e.aws_condition_key.is_none()
-                && e.aws_key_scope.is_none() =>
-            {
-                Self::Unknown(e)
-            }
+    fn of(e: &'a Explanation) -> Self {
+        match (e.repeats_catalog(), e.known, &e.aws_condition_key) {
+            (true, true, _) => Self::Known(e),
+            (true, false, None) => Self::Unknown(e),
             _ => Self::Whole(e),
         }
     }
