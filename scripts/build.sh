@@ -12,8 +12,17 @@ scripts/setup.sh
 # opens or once the page is idle), each also a subpath of the package (gitlab-aws-oidc/inspector,
 # gitlab-aws-oidc/tools); and the single file's, which is both of the page's in one.
 rm -rf pkg
+# A panic's location names its source file, and the modules keep those names (a panic traps
+# without printing them). The dependencies' and the standard library's are written relative to
+# their crate's or the toolchain's source, so nothing that ships names a directory of the machine
+# that built it. Sizes: the page's halves 0.2 KB smaller gzipped, the package's main module 0.1 KB larger.
+cargo fetch --locked --quiet  # unpacks every dependency, so their directories exist below
+remap_paths=""
+for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/ "$(rustc --print sysroot)/lib/rustlib/src/rust/"; do
+  remap_paths+=" --remap-path-prefix=$dir="
+done
 build_module() { # <features> <out name>: into pkg/
-  cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$1"
+  RUSTFLAGS="$remap_paths" cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features "$1"
   bind_module target/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm "$2" pkg
 }
 bind_module() { # <linked .wasm> <out name> <out dir>: wasm-bindgen's glue and module, optimised
@@ -48,7 +57,7 @@ cargo build --release --locked --quiet --manifest-path scripts/split-wasm/Cargo.
 split_wasm=target/split-wasm/release/split-wasm
 rm -rf target/page-module
 mkdir -p target/page-module
-CARGO_TARGET_DIR=target/page-build RUSTFLAGS="-C link-arg=--emit-relocs" \
+CARGO_TARGET_DIR=target/page-build RUSTFLAGS="-C link-arg=--emit-relocs$remap_paths" \
   cargo build --lib --release --target wasm32-unknown-unknown --no-default-features --features inspector,tools
 cp target/page-build/wasm32-unknown-unknown/release/gitlab_aws_oidc.wasm target/page-module/linked.wasm
 "$split_wasm" strip-linking target/page-module/linked.wasm target/page-module/unlinked.wasm

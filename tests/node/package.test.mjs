@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -139,6 +139,23 @@ test("npm pack --dry-run: exactly the files a user needs, the package's README a
   } else {
     for (const field of ["repository", "homepage", "bugs"]) assert.equal(manifest[field], undefined, field);
   }
+});
+
+test("no module that ships names a directory of the machine that built it", () => {
+  // A panic's location keeps its source file's name; scripts/build.sh writes the dependencies' and the
+  // standard library's relative to their crate (indexmap-2.14.2/src/map.rs), never under the home directory.
+  const modules = [
+    ...readdirSync(pkg).filter((f) => f.endsWith(".wasm")).map((f) => join(pkg, f)),
+    ...readdirSync(join(root, "dist/www/pkg")).filter((f) => f.endsWith(".wasm")).map((f) => join(root, "dist/www/pkg", f)),
+  ];
+  assert.ok(modules.length >= 5, `the package's three modules and the page's two halves: ${modules}`);
+  const machine = [homedir(), root.replace(/\/$/, ""), "/registry/src/", "/rustlib/src/"];
+  for (const module of modules) {
+    const text = readFileSync(module).toString("latin1");
+    for (const path of machine) assert.ok(!text.includes(path), `${module} names ${path}`);
+  }
+  // The names are there, written from their crate: what the test above looks for is not simply absent.
+  assert.match(readFileSync(join(pkg, "gitlab_aws_oidc_bg.wasm")).toString("latin1"), /[a-z_-]+-\d+\.\d+\.\d+\/src\/[a-z_\/]+\.rs/);
 });
 
 test("npm pack ships a package that installs and imports by name", () => {
