@@ -218,6 +218,17 @@ macro_rules! numbers {
     )*};
 }
 
+/// Methods that open a compound: `[` or `{`, after `{"variant":` for a variant's content.
+macro_rules! compounds_opened {
+    ($($method:ident($($arg:ident: $type:ty),*) -> $kind:ident = $(in $variant:ident)? $open:literal, $close:literal;)*) => {$(
+        fn $method(self, $($arg: $type),*) -> Result<Self::$kind, Error> {
+            Ok(compounds_opened!(@open self $($variant)? $open $close))
+        }
+    )*};
+    (@open $writer:ident $open:literal $close:literal) => { Compound::open($writer, $open, $close, false) };
+    (@open $writer:ident $variant:ident $open:literal $close:literal) => { Compound::in_variant($writer, $variant, $open, $close) };
+}
+
 impl<'a> ser::Serializer for &'a mut Writer {
     type Ok = ();
     type Error = Error;
@@ -319,45 +330,17 @@ impl<'a> ser::Serializer for &'a mut Writer {
         Ok(())
     }
 
-    fn serialize_seq(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
-        Ok(Compound::open(self, b'[', b']', false))
-    }
-
-    fn serialize_tuple(self, _len: usize) -> Result<Compound<'a>, Error> {
-        Ok(Compound::open(self, b'[', b']', false))
-    }
-
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>, Error> {
-        Ok(Compound::open(self, b'[', b']', false))
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        _len: usize,
-    ) -> Result<Compound<'a>, Error> {
-        Ok(Compound::in_variant(self, variant, b'[', b']'))
-    }
-
-    fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a>, Error> {
-        Ok(Compound::open(self, b'{', b'}', false))
-    }
-
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a>, Error> {
-        Ok(Compound::open(self, b'{', b'}', false))
-    }
-
-    fn serialize_struct_variant(
-        self,
-        _name: &'static str,
-        _index: u32,
-        variant: &'static str,
-        _len: usize,
-    ) -> Result<Compound<'a>, Error> {
-        Ok(Compound::in_variant(self, variant, b'{', b'}'))
-    }
+    compounds_opened!(
+        serialize_seq(_len: Option<usize>) -> SerializeSeq = b'[', b']';
+        serialize_tuple(_len: usize) -> SerializeTuple = b'[', b']';
+        serialize_tuple_struct(_name: &'static str, _len: usize) -> SerializeTupleStruct = b'[', b']';
+        serialize_tuple_variant(_name: &'static str, _index: u32, variant: &'static str, _len: usize)
+            -> SerializeTupleVariant = in variant b'[', b']';
+        serialize_map(_len: Option<usize>) -> SerializeMap = b'{', b'}';
+        serialize_struct(_name: &'static str, _len: usize) -> SerializeStruct = b'{', b'}';
+        serialize_struct_variant(_name: &'static str, _index: u32, variant: &'static str, _len: usize)
+            -> SerializeStructVariant = in variant b'{', b'}';
+    );
 }
 
 /// The compound traits whose entries are written alike: `$write` is `item` (a value after a comma) or
