@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::variables::{self, KeyValue, Resolved};
 use super::wildcard::{self, Glob};
-use super::{is_global_key, split_key, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use super::{is_global_key, split_key, Condition, Document, Operator, Statement};
 use crate::error::Coded;
 use crate::input::InputError;
 use crate::issuer::ProviderHost;
@@ -362,15 +362,19 @@ fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check 
             reason: "the token's iss is not a usable IAM provider URL".to_owned(),
         };
     };
-    let suffix = format!(":oidc-provider/{host}");
-    let matched = statement
-        .federated
-        .iter()
-        .any(|arn| arn.starts_with("arn:") && arn.ends_with(&suffix));
+    let matched = statement.federated.iter().any(|arn| names_provider(arn, host));
     let reason = if matched {
         format!("Principal.Federated names the provider for {host}")
     } else if statement.federated.is_empty() {
         "the statement has no Principal.Federated OIDC provider".to_owned()
+    } else if let Some(arn) = statement
+        .federated
+        .iter()
+        .find(|arn| arn.ends_with(&format!(":oidc-provider/{host}")))
+    {
+        format!(
+            "Principal.Federated {arn} is not a valid provider ARN: IAM matches arn:<partition>:iam::<12-digit account>:oidc-provider/{host} exactly, with no wildcard"
+        )
     } else {
         format!(
             "Principal.Federated is {}, not the provider for this token's issuer ({host})",
@@ -380,20 +384,38 @@ fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check 
     Check { matched, reason }
 }
 
+/// Whether a `Principal.Federated` value is the ARN of the IAM OIDC provider for `host`:
+/// `arn:<partition>:iam::<account>:oidc-provider/<host>`, matched exactly, since IAM allows no
+/// wildcard in a principal ARN. A partition or account known only when a template is deployed
+/// (`${AWS::AccountId}`) is taken as the role's own.
+fn names_provider(arn: &str, host: &ProviderHost) -> bool {
+    let unknown = super::unknown::has_unknown;
+    matches!(
+        crate::text::splitn_ascii(arn, 6, b':')[..],
+        ["arn", partition, "iam", "", account, resource]
+            if (unknown(partition) || super::arn::Partition::from_name(partition).is_some())
+                && (unknown(account) || super::arn::is_account_id(account))
+                && resource.strip_prefix("oidc-provider/") == Some(host.as_str())
+    )
+}
+
 fn check_action(statement: &Statement) -> Check {
-    let matched = statement.actions.iter().any(|a| {
-        wildcard::matches(
-            &a.to_ascii_lowercase(),
-            &ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase(),
-        )
-    });
-    let reason = if matched {
-        "the action covers sts:AssumeRoleWithWebIdentity".to_owned()
-    } else {
-        format!(
+    let matched = statement.covers_web_identity();
+    let reason = match (statement.actions.is_empty(), statement.not_actions()) {
+        (false, _) if matched => "the action covers sts:AssumeRoleWithWebIdentity".to_owned(),
+        (false, _) => format!(
             "Action is {}, not sts:AssumeRoleWithWebIdentity",
             statement.actions.joined(", ")
-        )
+        ),
+        (true, Some(excluded)) if matched => format!(
+            "NotAction is {}, which leaves sts:AssumeRoleWithWebIdentity covered",
+            excluded.joined(", ")
+        ),
+        (true, Some(excluded)) => format!(
+            "NotAction is {}, which excludes sts:AssumeRoleWithWebIdentity",
+            excluded.joined(", ")
+        ),
+        (true, None) => "the statement has no Action".to_owned(),
     };
     Check { matched, reason }
 }
@@ -615,9 +637,10 @@ pub fn apply(
     missing: Option<String>,
 ) -> (bool, Option<String>) {
     if operator == "Null" {
-        let want_missing = values.iter().any(|v| v == "true");
+        // `true` holds for a missing key and `false` for a present one; several values are ORed.
         let is_missing = actual.is_empty();
-        let matched = want_missing == is_missing;
+        let wanted = if is_missing { "true" } else { "false" };
+        let matched = values.iter().any(|v| v == wanted);
         let reason = (!matched).then(|| {
             if is_missing {
                 "the key is missing, but Null is false"
@@ -705,7 +728,14 @@ fn equal_ignoring_case(expected: &str, actual: &str) -> bool {
 }
 
 fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String {
-    let value = actual.joined(", ");
+    // Under ForAllValues some values may match: name the ones that did not.
+    let unmatched: Vec<&String> = actual.iter().filter(|a| !expected.contains(a)).gather();
+    let actual: Vec<&String> = if crate::text::contains(base, "Not") || unmatched.is_empty() {
+        actual.iter().gather()
+    } else {
+        unmatched
+    };
+    let value = actual.iter().map(|a| a.as_str()).gather().joined(", ");
     if crate::text::contains(base, "IgnoreCase")
         && !crate::text::contains(base, "Not")
         && (!value.is_ascii() || expected.iter().any(|e| !e.is_ascii()))
@@ -990,13 +1020,120 @@ mod tests {
 
     #[test]
     fn deny_wins_and_statements_or() {
-        let allow = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"gitlab.com:sub":"*"}}}"#;
-        let miss = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:sub":"x"}}}"#;
-        let deny = r#"{"Effect":"Deny","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:*","Condition":{"StringEquals":{"gitlab.com:ref_protected":"true"}}}"#;
+        let allow = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringLike":{"gitlab.com:sub":"*"}}}"#;
+        let miss = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"gitlab.com:sub":"x"}}}"#;
+        let deny = r#"{"Effect":"Deny","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:*","Condition":{"StringEquals":{"gitlab.com:ref_protected":"true"}}}"#;
         assert!(run(&format!(r#"{{"Statement":[{miss},{allow}]}}"#), &token()).allowed);
         let denied = run(&format!(r#"{{"Statement":[{allow},{deny}]}}"#), &token());
         assert!(!denied.allowed);
         assert!(denied.reason.contains("explicit Deny"), "{}", denied.reason);
+    }
+
+    #[test]
+    fn not_action_covers_every_action_it_does_not_list() {
+        let provider = r#""Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"}"#;
+        let allow = format!(r#"{{"Effect":"Allow",{provider},"Action":"sts:AssumeRoleWithWebIdentity"}}"#);
+        // A Deny with NotAction refuses every action it does not list, this one included.
+        let deny = format!(r#"{{"Effect":"Deny",{provider},"NotAction":"sts:TagSession"}}"#);
+        let denied = run(&format!(r#"{{"Statement":[{allow},{deny}]}}"#), &token());
+        assert!(
+            !denied.allowed && denied.reason.contains("statement 1"),
+            "{}",
+            denied.reason
+        );
+        // One that lists it (with a wildcard, in another case) leaves the Allow alone.
+        let spared = format!(r#"{{"Effect":"Deny",{provider},"NotAction":["sts:tagsession","STS:AssumeRoleWith*"]}}"#);
+        assert!(run(&format!(r#"{{"Statement":[{allow},{spared}]}}"#), &token()).allowed);
+        // An Allow with NotAction allows every action it does not list.
+        let broad = format!(r#"{{"Effect":"Allow",{provider},"NotAction":"sts:AssumeRole"}}"#);
+        let allowed = run(&format!(r#"{{"Statement":[{broad}]}}"#), &token());
+        assert!(allowed.allowed, "{}", allowed.reason);
+        let excluding = format!(r#"{{"Effect":"Allow",{provider},"NotAction":"sts:*"}}"#);
+        let refused = run(&format!(r#"{{"Statement":[{excluding}]}}"#), &token());
+        assert!(!refused.allowed, "{}", refused.reason);
+        assert!(
+            refused.reason.contains("NotAction is sts:*, which excludes"),
+            "{}",
+            refused.reason
+        );
+        let none = run(
+            &format!(r#"{{"Statement":[{{"Effect":"Allow",{provider}}}]}}"#),
+            &token(),
+        );
+        assert!(none.reason.contains("the statement has no Action"), "{}", none.reason);
+        assert_eq!(
+            parse_policy(r#"{"Statement":[{"NotAction":{"a":1}}]}"#)
+                .unwrap_err()
+                .to_string(),
+            "$.Statement[0].NotAction is an object; expected a string or a list of strings"
+        );
+    }
+
+    #[test]
+    fn principal_must_be_the_provider_arn_exactly() {
+        let with = |arn: &str| {
+            format!(
+                r#"{{"Statement":[{{"Effect":"Allow","Principal":{{"Federated":"{arn}"}},"Action":"sts:AssumeRoleWithWebIdentity"}}]}}"#
+            )
+        };
+        let marker = crate::policy::unknown::marker;
+        for arn in [
+            "arn:aws:iam::123456789012:oidc-provider/gitlab.com",
+            "arn:aws-cn:iam::123456789012:oidc-provider/gitlab.com",
+            // A template's `${AWS::Partition}` and `${AWS::AccountId}`, as its source adapter marks them.
+            &format!("arn:{}:iam::{}:oidc-provider/gitlab.com", marker(0), marker(1)),
+        ] {
+            let evaluation = run(&with(arn), &token());
+            assert!(evaluation.allowed, "{arn}: {}", evaluation.reason);
+        }
+        for arn in [
+            "arn:aws:iam::*:oidc-provider/gitlab.com",
+            "arn:aws:iam::1234:oidc-provider/gitlab.com",
+            "arn:aws:sts::123456789012:oidc-provider/gitlab.com",
+            "arn:aws:iam::123456789012:saml-provider/x:oidc-provider/gitlab.com",
+            "arn:aws:iam::123456789012:oidc-provider/other.example.com/gitlab.com",
+            "arn:nope:iam::123456789012:oidc-provider/gitlab.com",
+            // Pasted JSON is not a template: IAM reads this text as it is.
+            "arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/gitlab.com",
+        ] {
+            let evaluation = run(&with(arn), &token());
+            assert!(!evaluation.allowed, "{arn}: {}", evaluation.reason);
+        }
+        let wildcard = run(&with("arn:aws:iam::*:oidc-provider/gitlab.com"), &token());
+        assert!(wildcard.reason.contains("with no wildcard"), "{}", wildcard.reason);
+    }
+
+    #[test]
+    fn null_ors_its_values() {
+        let both = run(
+            &statement(r#"{"Null":{"gitlab.com:project_id":["true","false"]}}"#),
+            &token(),
+        );
+        assert!(both.allowed, "{}", both.reason);
+        let present = run(&statement(r#"{"Null":{"gitlab.com:project_id":"false"}}"#), &token());
+        assert!(present.allowed, "{}", present.reason);
+        let missing = run(&statement(r#"{"Null":{"gitlab.com:nothing_here":"true"}}"#), &token());
+        assert!(missing.allowed, "{}", missing.reason);
+        let not_missing = run(&statement(r#"{"Null":{"gitlab.com:project_id":"true"}}"#), &token());
+        assert!(!not_missing.allowed && not_missing.reason.contains("the key is present, but Null is true"));
+    }
+
+    #[test]
+    fn for_all_values_names_the_value_that_failed() {
+        let mut claims = token();
+        claims["aud"] = json!(["sts.amazonaws.com", "https://vault.example.com"]);
+        let evaluation = run(
+            &statement(r#"{"ForAllValues:StringEquals":{"gitlab.com:aud":"sts.amazonaws.com"}}"#),
+            &claims,
+        );
+        assert!(!evaluation.allowed);
+        assert!(
+            evaluation
+                .reason
+                .contains(r#""https://vault.example.com" is not one of the expected values"#),
+            "{}",
+            evaluation.reason
+        );
     }
 
     #[test]
@@ -1012,7 +1149,7 @@ mod tests {
             "{}",
             lowercase.reason
         );
-        let allow = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::1:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity"}"#;
+        let allow = r#"{"Effect":"Allow","Principal":{"Federated":"arn:aws:iam::123456789012:oidc-provider/gitlab.com"},"Action":"sts:AssumeRoleWithWebIdentity"}"#;
         let deny = allow
             .replace("Allow", "deny")
             .replace("sts:AssumeRoleWithWebIdentity", "sts:TagSession");

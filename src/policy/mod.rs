@@ -131,6 +131,34 @@ impl Statement {
         blocks
     }
 
+    /// `NotAction`'s values, when the statement has one (kept as written, in [`Statement::other`];
+    /// the parser has checked that it is a string or a list of strings).
+    #[must_use]
+    pub fn not_actions(&self) -> Option<Vec<String>> {
+        match self.other.get("NotAction")? {
+            Value::String(action) => Some(vec![action.clone()]),
+            Value::Array(list) => Some(list.iter().filter_map(Value::as_str).map(str::to_owned).gather()),
+            _ => Some(Vec::new()),
+        }
+    }
+
+    /// Whether the statement applies to `sts:AssumeRoleWithWebIdentity`: one of its `Action`
+    /// patterns matches it, or, with `NotAction` instead, none of those does (IAM compares
+    /// action names ignoring case, with `*` and `?` as wildcards).
+    #[must_use]
+    pub fn covers_web_identity(&self) -> bool {
+        let target = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
+        let any_matches = |patterns: &[String]| {
+            patterns
+                .iter()
+                .any(|a| wildcard::matches(&a.to_ascii_lowercase(), &target))
+        };
+        if !self.actions.is_empty() {
+            return any_matches(&self.actions);
+        }
+        self.not_actions().is_some_and(|excluded| !any_matches(&excluded))
+    }
+
     /// The values of a condition key under an operator, if present.
     #[must_use]
     pub fn condition(&self, operator: &str, key: &str) -> Option<&Condition> {

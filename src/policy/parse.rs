@@ -145,6 +145,10 @@ fn statement(path: &str, object: &Map<String, Value>) -> Result<Statement, Polic
         .filter(|(k, _)| !known.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
+    // NotAction stays in `other` as written (Statement::not_actions reads it); its shape is Action's.
+    if let Some(value) = object.get("NotAction") {
+        strings(&format!("{path}.NotAction"), value)?;
+    }
     let actions = match object.get("Action") {
         Some(value) => strings(&format!("{path}.Action"), value)?,
         None => Vec::new(),

@@ -29,6 +29,22 @@ fn check(document: &Document, _context: &Context) -> Vec<Finding> {
         if !trusts_oidc(statement) || statement.actions == [ASSUME_ROLE_WITH_WEB_IDENTITY] {
             continue;
         }
+        // NotAction without Action: element-not-allowed (POL017) flags it as too broad; here
+        // only whether it leaves the web-identity action out.
+        if let (true, Some(excluded)) = (statement.actions.is_empty(), statement.not_actions()) {
+            if !statement.covers_web_identity() {
+                findings.push(Finding::new(
+                    &RULE.rule,
+                    format!("NotAction {} excludes sts:AssumeRoleWithWebIdentity, so GitLab jobs get AccessDenied", excluded.joined(", ")),
+                )
+                .at(format!("$.Statement[{index}].NotAction"))
+                .with_fix(fixed(document, |d| {
+                    d.statements[index].other.remove("NotAction");
+                    d.statements[index].actions = vec![ASSUME_ROLE_WITH_WEB_IDENTITY.to_owned()];
+                })));
+            }
+            continue;
+        }
         let covers = statement.actions.iter().any(|a| {
             crate::policy::wildcard::matches(
                 &a.to_ascii_lowercase(),
