@@ -197,6 +197,14 @@ fn recognition_cases() -> Vec<Case> {
         case(CLI, cli("RegionDisabledException", "STS is not activated in this region for account:123456789012. Your account administrator can activate STS in this region using the IAM Console."), "RegionDisabledException", K::RegionDisabled, C::AwsCli),
         case(CLI, "\nAn error occurred (IDPCommunicationError) when calling the AssumeRoleWithWebIdentity operation (reached max retries: 0): The request could not be fulfilled because the identity provider (IDP) that was asked to verify the incoming identity token could not be reached.\n", "IDPCommunicationError", K::IdpCommunication, C::AwsCli)
             .op("AssumeRoleWithWebIdentity"),
+        // Throttling and an unreachable endpoint, inside the call whose credentials needed them.
+        case("aws/aws-sdk-go-v2#2544", "smithy.OperationError operation error SQS: ReceiveMessage, get identity: get credentials: failed to refresh cached credentials, failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, exceeded maximum number of attempts, 3, https response error StatusCode: 400, RequestID: 28f9ea25-8179-45a4-a569-1b25baf9607e, api error Throttling: Rate exceeded", "Throttling", K::Throttled, C::SdkGo)
+            .op("AssumeRoleWithWebIdentity")
+            .says("Rate exceeded"),
+        case("Go SDK v2 with no route to STS (a Kubernetes controller's log)", "failed to refresh cached credentials, failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, exceeded maximum number of attempts, 3, https response error StatusCode: 0, RequestID: , request send failed, Post \"https://sts.eu-north-1.amazonaws.com/\": dial tcp 10.0.12.31:443: i/o timeout", "RequestError", K::StsUnreachable, C::SdkGo)
+            .op("AssumeRoleWithWebIdentity"),
+        case("AWS EBS CSI driver log", "operation error EC2: CreateVolume, get identity: get credentials: failed to refresh cached credentials, failed to retrieve credentials, operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403, RequestID: 2e5c7a1b-9d3f-4c8e-b6a2-0f1e3d5c7b9a, api error AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity", "AccessDenied", K::NotAuthorized, C::SdkGo)
+            .op("AssumeRoleWithWebIdentity"),
         // E17, E18: messages from sts-errors.md in the CLI's form.
         case(CLI, "An error occurred (ExpiredToken) when calling the GetCallerIdentity operation: The security token included in the request is expired", "ExpiredToken", K::SessionExpired, C::AwsCli)
             .op("GetCallerIdentity"),
@@ -271,7 +279,8 @@ fn recognition_cases() -> Vec<Case> {
         // The message alone, no wrapper; a code alone.
         case("the message alone", "Not authorized to perform sts:AssumeRoleWithWebIdentity", "AccessDenied", K::NotAuthorized, C::Unknown),
         case("a code alone", "InvalidIdentityToken", "InvalidIdentityToken", K::InvalidIdentityToken, C::Unknown),
-        case("an unknown code in the CLI's form", "An error occurred (Throttling) when calling the AssumeRoleWithWebIdentity operation: Rate exceeded", "Throttling", K::Unknown, C::AwsCli),
+        case("an unknown code in the CLI's form", "An error occurred (SlowDown) when calling the AssumeRoleWithWebIdentity operation: Please reduce your request rate.", "SlowDown", K::Unknown, C::AwsCli),
+        case("STS's throttling in the CLI's form", "An error occurred (Throttling) when calling the AssumeRoleWithWebIdentity operation: Rate exceeded", "Throttling", K::Throttled, C::AwsCli),
         case("no error at all", "$ terraform plan\nNo changes. Your infrastructure matches the configuration.\n", "unknown", K::Unknown, C::Unknown),
     ]
 }
@@ -410,6 +419,12 @@ fn cause_cases() -> Vec<CauseCase> {
         check("whether the provider exists is the account's to say", cli("InvalidIdentityToken", "No OpenIDConnect provider found in your account for https://gitlab.com"), json!({"token": token("main", &json!({})), "roleArn": ROLE}), "provider-missing", Cannot, "STS needs a provider for `https://gitlab.com` in account 123456789012"),
         check("STS called in China for an aws role", cli("InvalidIdentityToken", "No OpenIDConnect provider found in your account for https://gitlab.com"), json!({"roleArn": ROLE, "region": "cn-north-1"}), "partition-mismatch", Confirmed, "partition aws-cn"),
         check("STS called in the role's partition", cli("InvalidIdentityToken", "No OpenIDConnect provider found in your account for https://gitlab.com"), json!({"roleArn": ROLE, "region": "eu-west-1"}), "partition-mismatch", RuledOut, "like the role"),
+        check("the error's URL is masked", cli("InvalidIdentityToken", "No OpenIDConnect provider found in your account for {redacted}"), json!({}), "provider-url-mismatch", Cannot, "the URL in the error is masked"),
+        check("a masked GitLab URL", cli("InvalidIdentityToken", "No OpenIDConnect provider found in your account for https://gitlab.***.com"), json!({}), "provider-url-mismatch", Cannot, "the URL in the error is masked"),
+        // Throttling and the network: only the account's and the runner's side can tell.
+        check("STS throttled a parallel job", "api error Throttling: Rate exceeded\n", json!({"job": "deploy:\n  parallel: 8\n  script:\n    - aws sts get-caller-identity\n"}), "sts-throttled", Possible, "the job runs in parallel"),
+        check("STS throttled", cli("Throttling", "Rate exceeded"), json!({}), "sts-throttled", Possible, "it limits how many calls"),
+        check("the runner could not reach STS", "\nCould not connect to the endpoint URL: \"https://sts.eu-north-1.amazonaws.com/\"\n", json!({"region": "eu-north-1"}), "sts-unreachable", Possible, "https://sts.eu-north-1.amazonaws.com/"),
         // E2: audience.
         check("aud not among the client IDs", cli("InvalidIdentityToken", "Incorrect token audience"), json!({"token": token("main", &json!({})), "clientIds": ["https://gitlab.com"]}), "audience-not-client-id", Confirmed, "your token's aud is `sts.amazonaws.com`; the provider's client IDs are `https://gitlab.com`"),
         check("aud among the client IDs", cli("InvalidIdentityToken", "Incorrect token audience"), json!({"token": token("main", &json!({})), "clientIds": ["sts.amazonaws.com"]}), "audience-not-client-id", RuledOut, "is in the provider's client IDs"),
@@ -549,6 +564,8 @@ fn the_cause_table_covers_every_cause() {
         "region-sts-inactive",
         "static-keys",
         "policy-rejected",
+        "sts-throttled",
+        "sts-unreachable",
     ];
     for (id, title) in gitlab_aws_oidc::diagnose::catalogue() {
         assert!(!title.is_empty());

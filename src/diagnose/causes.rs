@@ -275,6 +275,8 @@ fn read_job(text: &str, findings: &mut Vec<Finding>) -> Job {
 pub struct Details {
     /// The issuer or provider URL it names (E1, E6).
     pub url: Option<String>,
+    /// The URL it names is masked (`<redacted>`, `****`, `[MASKED]`): `url` is left empty.
+    pub url_redacted: bool,
     /// The claim it says is missing (E3).
     pub claim: Option<String>,
     /// STS's "current date/time" and the token's expiry (E8).
@@ -312,6 +314,18 @@ fn word_after<'a>(message: &'a str, lower: &str, needle: &str) -> Option<&'a str
     (!word.is_empty()).then_some(word)
 }
 
+/// A URL someone masked before pasting (`{redacted}`, `<ID>`, `****`, `[MASKED]`, GitLab's
+/// masked-variable mark): comparing it with anything would only compare the mask.
+fn looks_redacted(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    url.bytes()
+        .any(|b| matches!(b, b'<' | b'>' | b'*' | b'[' | b']' | b'{' | b'}'))
+        || contains(url, "\u{2026}")
+        || ["redacted", "masked", "hidden", "xxxx"]
+            .iter()
+            .any(|w| contains(&lower, w))
+}
+
 fn digits_after(lower: &str, needle: &str) -> Option<i64> {
     let start = find(lower, needle)? + needle.len();
     let rest = lower[start..].trim_start();
@@ -329,6 +343,8 @@ impl Details {
             .or_else(|| word_after(message, &lower, "configuration of provider:"))
             .or_else(|| word_after(message, &lower, "openid-configuration of provider:"))
             .map(str::to_owned);
+        let url_redacted = url.as_deref().is_some_and(looks_redacted);
+        let url = url.filter(|_| !url_redacted);
         let claim = word_after(message, &lower, "missing a required claim:").map(str::to_owned);
         let account = digits_after(&lower, "for account:").map(|a| format!("{a:012}"));
         let mut members: Vec<(Kind, Option<String>)> =
@@ -370,6 +386,7 @@ impl Details {
         }
         Self {
             url,
+            url_redacted,
             claim,
             sts_now: digits_after(&lower, "current date/time"),
             sts_expiry: digits_after(&lower, "expiration date/time"),
@@ -427,6 +444,8 @@ pub fn summary(kind: Kind) -> &'static str {
         Kind::MalformedPolicy => "IAM refuses the trust policy as written.",
         Kind::NoCredentials => "The job had no AWS credentials when it made a call.",
         Kind::ServiceAccessDenied => "A call after the assume was denied: the identity used lacks the permission.",
+        Kind::Throttled => "STS throttled the call: too many calls at once, not a problem with the token.",
+        Kind::StsUnreachable => "The job got no answer from STS: its network could not reach the endpoint.",
         Kind::Unknown => "No STS or IAM error this tool recognizes.",
     }
 }
@@ -462,12 +481,14 @@ enum Check {
     PolicySize,
     PolicyRejected,
     RolePermissions,
+    Throttle,
+    Network,
 }
 
 use Check as C;
 
 /// Every check, for an error this tool cannot place.
-const ALL: [Check; 28] = [
+const ALL: [Check; 30] = [
     C::TrustPolicy,
     C::TokenExpired,
     C::TokenShape,
@@ -496,6 +517,8 @@ const ALL: [Check; 28] = [
     C::PolicySize,
     C::PolicyRejected,
     C::RolePermissions,
+    C::Throttle,
+    C::Network,
 ];
 
 /// The possible causes of each kind of error, most likely first (GitLab's usual ones first).
@@ -546,6 +569,8 @@ fn checks_for(kind: Kind) -> &'static [Check] {
         Kind::MalformedPolicy => &[C::PolicyRejected, C::PolicySize],
         Kind::NoCredentials => &[C::NotExported, C::TokenVariable, C::RoleArn],
         Kind::ServiceAccessDenied => &[C::StaticKeys, C::RolePermissions],
+        Kind::Throttled => &[C::Throttle],
+        Kind::StsUnreachable => &[C::Network],
         Kind::Unknown => &ALL,
     }
 }
@@ -620,6 +645,8 @@ fn identity(check: Check) -> (&'static str, &'static str) {
             "role-permissions",
             "The assumed role's permissions do not allow the call",
         ),
+        C::Throttle => ("sts-throttled", "STS limits how fast the account can call it"),
+        C::Network => ("sts-unreachable", "The runner cannot reach the STS endpoint"),
     }
 }
 
@@ -702,7 +729,10 @@ pub fn causes_for(kind: Kind, details: &Details, facts: &Facts) -> Vec<Cause> {
         let cause = run(check, kind, details, facts);
         // For an error this tool cannot place, only what the context decided: an undecided
         // check, or a possibility that holds for any error (a passing outage), says nothing.
-        let generic = matches!(check, C::Transient | C::Jwks | C::PolicyRejected) && cause.verdict == Verdict::Possible;
+        let generic = matches!(
+            check,
+            C::Transient | C::Jwks | C::PolicyRejected | C::Throttle | C::Network
+        ) && cause.verdict == Verdict::Possible;
         if kind == Kind::Unknown && (cause.verdict == Verdict::CannotTellOffline || generic) {
             continue;
         }
@@ -745,6 +775,8 @@ fn run(check: Check, kind: Kind, details: &Details, facts: &Facts) -> Cause {
         C::PolicySize => policy_size(facts),
         C::PolicyRejected => policy_rejected(facts),
         C::RolePermissions => role_permissions(facts),
+        C::Throttle => throttle(facts),
+        C::Network => network(facts),
     }
 }
 
@@ -756,39 +788,52 @@ fn create_provider_command(facts: &Facts) -> String {
     )
 }
 
-fn provider_url(details: &Details, facts: &Facts) -> Cause {
+/// Without the token: what the URL the error names shows.
+fn provider_url_from_error(details: &Details) -> Cause {
     let confirm = "aws iam list-open-id-connect-providers";
-    let Some(iss) = facts.iss() else {
-        return match &details.url {
-            Some(url) => match ProviderHost::from_issuer(url) {
-                Err(error) => cause(
-                    C::ProviderUrl,
-                    Verdict::Confirmed,
-                    format!("the error names the issuer {}: {error}", q(url)),
-                )
-                .fix(
-                    FixKind::Gitlab,
-                    "Set the instance's ID-token issuer to its https:// URL without a trailing slash (gitlab_rails['ci_id_tokens_issuer_url']), and create the provider for exactly that URL.",
-                    None,
-                )
-                .confirm(confirm)
-                .done(),
-                Ok(_) => cause(
-                    C::ProviderUrl,
-                    Verdict::CannotTellOffline,
-                    format!("STS looked for a provider for {} (the token's iss); whether the account's provider has exactly this URL only the account can say", q(url)),
-                )
-                .confirm(confirm)
-                .done(),
-            },
-            None => cause(
+    match &details.url {
+        Some(url) => match ProviderHost::from_issuer(url) {
+            Err(error) => cause(
                 C::ProviderUrl,
-                Verdict::CannotTellOffline,
-                "without the token (or its claims) there is no issuer to compare with the provider",
+                Verdict::Confirmed,
+                format!("the error names the issuer {}: {error}", q(url)),
+            )
+            .fix(
+                FixKind::Gitlab,
+                "Set the instance's ID-token issuer to its https:// URL without a trailing slash (gitlab_rails['ci_id_tokens_issuer_url']), and create the provider for exactly that URL.",
+                None,
             )
             .confirm(confirm)
             .done(),
-        };
+            Ok(_) => cause(
+                C::ProviderUrl,
+                Verdict::CannotTellOffline,
+                format!("STS looked for a provider for {} (the token's iss); whether the account's provider has exactly this URL only the account can say", q(url)),
+            )
+            .confirm(confirm)
+            .done(),
+        },
+        None if details.url_redacted => cause(
+            C::ProviderUrl,
+            Verdict::CannotTellOffline,
+            "the URL in the error is masked, and without the token (or its claims) there is no issuer to compare with the provider",
+        )
+        .confirm(confirm)
+        .done(),
+        None => cause(
+            C::ProviderUrl,
+            Verdict::CannotTellOffline,
+            "without the token (or its claims) there is no issuer to compare with the provider",
+        )
+        .confirm(confirm)
+        .done(),
+    }
+}
+
+fn provider_url(details: &Details, facts: &Facts) -> Cause {
+    let confirm = "aws iam list-open-id-connect-providers";
+    let Some(iss) = facts.iss() else {
+        return provider_url_from_error(details);
     };
     let host = match ProviderHost::from_issuer(iss) {
         Ok(host) => host,
@@ -2269,6 +2314,50 @@ fn region_sts(kind: Kind, details: &Details, facts: &Facts) -> Cause {
         ),
     )
     .confirm(confirm)
+    .done()
+}
+
+fn throttle(facts: &Facts) -> Cause {
+    let many = facts.job.as_ref().is_some_and(|j| contains(&j.text, "parallel:"));
+    let evidence = if many {
+        "STS answered Throttling (Rate exceeded), and the job runs in parallel (parallel:): each copy assumes the role at the same moment".to_owned()
+    } else {
+        "STS answered Throttling (Rate exceeded): it limits how many calls an account makes in a region per second, whatever the token; many jobs starting at once, or a job that assumes the role before every command, reach it".to_owned()
+    };
+    cause(C::Throttle, Verdict::Possible, evidence)
+        .fix(
+            FixKind::Retry,
+            "Retry with a backoff: the AWS CLI and SDKs retry Throttling; give them more attempts (AWS_MAX_ATTEMPTS=10, AWS_RETRY_MODE=adaptive).",
+            None,
+        )
+        .fix(
+            FixKind::Job,
+            "Assume the role once per job and reuse the credentials for every command; spread jobs that start together (needs:, resource_group:).",
+            None,
+        )
+        .confirm("aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRoleWithWebIdentity --max-results 50")
+        .done()
+}
+
+fn network(facts: &Facts) -> Cause {
+    let region = facts.region.as_deref();
+    let endpoint = match region {
+        Some(region) if region.starts_with("cn-") => format!("https://sts.{region}.amazonaws.com.cn/"),
+        Some(region) => format!("https://sts.{region}.amazonaws.com/"),
+        None => "https://sts.<region>.amazonaws.com/".to_owned(),
+    };
+    let probe = format!("curl -sS -o /dev/null -w '%{{http_code}}\\n' {endpoint}");
+    cause(
+        C::Network,
+        Verdict::Possible,
+        format!("the client got no answer from STS (it could not resolve, connect to or hear back from {endpoint}): the runner's network, its proxy or its DNS, not IAM, stopped the call"),
+    )
+    .fix(
+        FixKind::Job,
+        "Let the runner reach the endpoint: open egress to it on port 443, set HTTPS_PROXY (and NO_PROXY) where a proxy is required, or give a runner without internet access an STS interface VPC endpoint.",
+        Some(probe.clone()),
+    )
+    .confirm(probe)
     .done()
 }
 

@@ -113,6 +113,10 @@ pub enum Kind {
     /// `AccessDenied` from a call other than `AssumeRoleWithWebIdentity`: the role was
     /// assumed (or other credentials were used), and its permissions refuse the call.
     ServiceAccessDenied,
+    /// `Throttling`: Rate exceeded. STS refused the call for the rate of calls, not for the token.
+    Throttled,
+    /// The client could not reach the STS endpoint at all (DNS, connection, timeout): no STS answer.
+    StsUnreachable,
     /// Nothing this tool can place.
     Unknown,
 }
@@ -133,7 +137,7 @@ const fn phrase(needle: &'static str, kind: Kind, code: &'static str) -> Phrase 
 /// GitLab docs, re:Post, public issue trackers), and for the client-side ones the AWS CLI's
 /// own output. `ValidationError` phrases are decided by the member they name (see
 /// `validation_kind`).
-pub static PHRASES: [Phrase; 29] = [
+pub static PHRASES: [Phrase; 35] = [
     phrase(
         "no openidconnect provider found in your account",
         Kind::NoProvider,
@@ -237,6 +241,27 @@ pub static PHRASES: [Phrase; 29] = [
         "LimitExceeded",
     ),
     phrase("unable to locate credentials", Kind::NoCredentials, "NoCredentials"),
+    // STS's throttling answer (code `Throttling`).
+    phrase("rate exceeded", Kind::Throttled, "Throttling"),
+    // The client's own words when no answer came back: smithy-go (Go SDK v2), the Go SDK v1,
+    // botocore's EndpointConnectionError and ConnectTimeoutError, the Java SDKs.
+    phrase("request send failed", Kind::StsUnreachable, "RequestError"),
+    phrase("send request failed", Kind::StsUnreachable, "RequestError"),
+    phrase(
+        "could not connect to the endpoint url",
+        Kind::StsUnreachable,
+        "EndpointConnectionError",
+    ),
+    phrase(
+        "connect timeout on endpoint url",
+        Kind::StsUnreachable,
+        "ConnectTimeoutError",
+    ),
+    phrase(
+        "unable to execute http request",
+        Kind::StsUnreachable,
+        "SdkClientException",
+    ),
     phrase(
         "could not load credentials from any providers",
         Kind::NoCredentials,
@@ -367,6 +392,8 @@ static CODES: &[(&str, Option<&str>)] = &[
     ("packedpolicytoolarge", Some("PackedPolicyTooLarge")),
     ("packedpolicytoolargeexception", Some("PackedPolicyTooLarge")),
     ("regiondisabledexception", Some("RegionDisabledException")),
+    ("throttling", Some("Throttling")),
+    ("throttlingexception", Some("Throttling")),
     ("validationerror", Some("ValidationError")),
     ("invalidclienttokenid", Some("InvalidClientTokenId")),
     ("limitexceeded", Some("LimitExceeded")),
@@ -950,8 +977,27 @@ fn param_validation(norm: &str, lower: &str, at: usize) -> Found {
 /// `operation error STS: AssumeRoleWithWebIdentity, https response error StatusCode: 403,
 /// RequestID: …, api error AccessDenied: message` (a modeled error has no `api error `).
 fn go_v2(norm: &str, lower: &str, at: usize) -> Option<Found> {
-    let p = at + "operation error ".len();
+    // A call whose credentials failed wraps the STS call's error in its own
+    // (`operation error EC2: CreateVolume, get identity: … operation error STS:
+    // AssumeRoleWithWebIdentity, …`): the innermost operation is the one that failed. Looked
+    // for within a few hundred bytes, so that a line of many costs linear time.
+    let window = (at + 600).min(line_end(norm, at));
+    let mut inner = at;
+    while let Some(next) = find_in(lower, inner + 1, window, "operation error ") {
+        inner = next;
+    }
+    if inner != at {
+        if let Some(error) = go_v2_at(norm, lower, inner) {
+            return Some(error);
+        }
+    }
+    go_v2_at(norm, lower, at)
+}
+
+/// One smithy-go error at `at` (where its `operation error ` starts).
+fn go_v2_at(norm: &str, lower: &str, at: usize) -> Option<Found> {
     let end_of_line = line_end(norm, at);
+    let p = at + "operation error ".len();
     let colon = find_in(lower, p, (p + 40).min(end_of_line), ": ")?;
     let service = &norm[p..colon];
     if service.is_empty() || !service.bytes().all(|b| b.is_ascii_alphanumeric() || b == b' ') {
@@ -1370,6 +1416,7 @@ pub fn classify(error: &Found) -> (Kind, Option<&'static str>) {
         Some("ValidationError") => Kind::ValidationError,
         Some("MalformedPolicyDocument") => Kind::MalformedPolicy,
         Some("NoCredentials") => Kind::NoCredentials,
+        Some("Throttling") => Kind::Throttled,
         _ => Kind::Unknown,
     };
     (kind, None)

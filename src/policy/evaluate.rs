@@ -384,18 +384,26 @@ fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check 
     Check { matched, reason }
 }
 
-/// Whether a `Principal.Federated` value is the ARN of the IAM OIDC provider for `host`:
-/// `arn:<partition>:iam::<account>:oidc-provider/<host>`, matched exactly, since IAM allows no
-/// wildcard in a principal ARN. A partition or account known only when a template is deployed
-/// (`${AWS::AccountId}`) is taken as the role's own.
+/// Whether a `Principal.Federated` value is the ARN of the IAM OIDC provider for `host`
+/// ([`is_provider_arn`], ending in `oidc-provider/<host>`).
 fn names_provider(arn: &str, host: &ProviderHost) -> bool {
+    is_provider_arn(arn)
+        && crate::text::split_once(arn, ":oidc-provider/").is_some_and(|(_, named)| named == host.as_str())
+}
+
+/// Whether a value is an IAM OIDC provider's ARN as IAM matches it:
+/// `arn:<partition>:iam::<12-digit account>:oidc-provider/<host>`, exactly, since IAM allows
+/// no wildcard in a principal ARN. A partition or account known only when a template is
+/// deployed (`${AWS::AccountId}`) is taken as the role's own.
+#[must_use]
+pub fn is_provider_arn(arn: &str) -> bool {
     let unknown = super::unknown::has_unknown;
     matches!(
         crate::text::splitn_ascii(arn, 6, b':')[..],
         ["arn", partition, "iam", "", account, resource]
             if (unknown(partition) || super::arn::Partition::from_name(partition).is_some())
                 && (unknown(account) || super::arn::is_account_id(account))
-                && resource.strip_prefix("oidc-provider/") == Some(host.as_str())
+                && resource.starts_with("oidc-provider/")
     )
 }
 

@@ -313,7 +313,7 @@ export type ErrorKind =
   | "duration-out-of-range" | "session-name-invalid" | "role-arn-invalid" | "token-empty" | "region-disabled"
   | "idp-communication" | "idp-rejected-claim" | "session-expired" | "invalid-client-token" | "policy-too-large"
   | "invalid-identity-token" | "validation-error" | "malformed-policy" | "no-credentials"
-  | "service-access-denied" | "unknown";
+  | "service-access-denied" | "throttled" | "sts-unreachable" | "unknown";
 
 /** The error as recognised in the text. */
 export interface RecognizedError {
@@ -350,7 +350,7 @@ export type CauseId =
   | "provider-url-form" | "certificate-chain" | "deployed-policy-differs" | "duration-exceeds-max"
   | "duration-out-of-range" | "session-name-invalid" | "role-arn-invalid" | "region-sts-inactive"
   | "transient" | "session-outlived" | "static-keys" | "credentials-not-exported" | "policy-too-large"
-  | "policy-rejected" | "role-permissions";
+  | "policy-rejected" | "role-permissions" | "sts-throttled" | "sts-unreachable";
 
 /** One possible cause of the error, and what its check found. */
 export interface Cause {

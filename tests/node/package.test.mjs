@@ -284,7 +284,9 @@ test("the TypeScript types are precise: a strict consumer compiles, misuse does 
 });
 
 test("compareTrustPolicies: a widened ref is new access, with a witness the evaluator allows only under the new policy", () => {
-  const before = fixture("lint/gitlab-doc-current.json");
+  // GitLab's documented policy, with a real account where it says AWS_ACCOUNT: IAM matches no
+  // principal ARN with a placeholder in it, so as written it admits no token at all.
+  const before = fixture("lint/gitlab-doc-current.json").replace("AWS_ACCOUNT", "123456789012");
   const after = before.replace('"StringEquals"', '"StringLike"').replace(/ref:main"/g, 'ref:*"');
   assert.notEqual(after, before);
   const result = compareTrustPolicies(before, after);
