@@ -972,3 +972,22 @@ fn text_after_a_message_may_end_inside_a_character() {
         );
     }
 }
+
+/// A JSON log line (a controller's structured log, built here) ends the message where its string ends.
+#[test]
+fn a_message_inside_a_json_log_line_ends_with_its_string() {
+    let message = "STS is not activated in this region for account:123456789012. Your account administrator can activate STS in this region using the IAM Console.";
+    for line in [
+        format!(r#"{{"level":"ERROR","time":"2026-12-01T10:00:00Z","error":"RegionDisabledException: {message}"}}"#),
+        format!(r#"{{"level":"ERROR","error":"RegionDisabledException: {message}","controller":"nodeclaim"}}"#),
+    ] {
+        let diagnosis = diagnose(&line, &Context::default());
+        assert_eq!(diagnosis.error.kind, Kind::RegionDisabled, "{line}");
+        assert_eq!(diagnosis.error.message, message, "{line}");
+        assert!(
+            diagnosis.others.is_empty(),
+            "{line}: {:?}",
+            diagnosis.others.iter().map(|o| &o.error.code).collect::<Vec<_>>()
+        );
+    }
+}

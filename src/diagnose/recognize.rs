@@ -668,7 +668,17 @@ fn message_end(norm: &str, lower: &str, start: usize) -> usize {
             end = if escaped { closing - 1 } else { closing }.max(start);
         }
     }
-    for terminator in [" (service: ", "</message>", " ---> ", " (aws::", "\\n", "\\\")"] {
+    // … and where a JSON log line's string ends (`…Console.","time":…` or `…Console."}`).
+    for terminator in [
+        " (service: ",
+        "</message>",
+        " ---> ",
+        " (aws::",
+        "\\n",
+        "\\\")",
+        "\"}",
+        "\",\"",
+    ] {
         if let Some(at) = find_in(lower, start, end, terminator) {
             end = at;
         }
