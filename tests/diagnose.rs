@@ -991,3 +991,17 @@ fn a_message_inside_a_json_log_line_ends_with_its_string() {
         );
     }
 }
+
+/// The AWS CLI's error with its message wrapped onto the next line, as a blog post or a narrow
+/// terminal copies it (thehumble.dev's GitLab CI troubleshooting post): the message is that line.
+#[test]
+fn a_cli_message_wrapped_onto_the_next_line_is_read() {
+    let text = "An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation:\nRequest ARN is invalid\n";
+    let diagnosis = diagnose(text, &Context::default());
+    assert_eq!(diagnosis.error.kind, Kind::RoleArnInvalid);
+    assert_eq!(diagnosis.error.message, "Request ARN is invalid");
+    assert!(diagnosis.others.is_empty());
+    // A message on the same line is read as before, whatever follows.
+    let same_line = diagnose("An error occurred (ValidationError) when calling the AssumeRoleWithWebIdentity operation: Request ARN is invalid\nnext", &Context::default());
+    assert_eq!(same_line.error.message, "Request ARN is invalid");
+}

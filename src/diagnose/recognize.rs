@@ -949,7 +949,11 @@ fn botocore(norm: &str, lower: &str, at: usize) -> Option<Found> {
     } else {
         Client::AwsCli
     };
-    let (message, end) = message_from(norm, lower, skip_spaces(norm, p));
+    let (mut message, mut end) = message_from(norm, lower, skip_spaces(norm, p));
+    // A message wrapped onto the next line (a blog's or a narrow terminal's copy): that line.
+    if message.is_empty() && end == end_of_line && end < norm.len() {
+        (message, end) = message_from(norm, lower, skip_spaces(norm, end + 1));
+    }
     let mut error = found(start, end.max(close + 1), client, Some(code), message);
     error.operation = operation;
     Some(error)
