@@ -22,10 +22,10 @@ use std::borrow::Cow;
 
 pub use rules::{ALL, DOCUMENTED, SOURCES};
 
-/// A lint rule: identity and check (its [`Docs`] are kept apart, in [`DOCUMENTED`]).
+/// A lint rule's identity; its check is the `check` function of its file, which `rules!`
+/// calls (its [`Docs`] are kept apart, in [`DOCUMENTED`]).
 pub struct LintRule {
     pub rule: Rule,
-    pub check: fn(&Document, &Context) -> Vec<Finding>,
 }
 
 /// What the linter knows beyond the policy: the job's side, when given.
@@ -144,7 +144,7 @@ pub fn lint_text(policy: &str, context_json: &str) -> Result<Vec<Finding>, LintE
 /// Runs every rule; errors first, then warnings, then information.
 #[must_use]
 pub fn lint(document: &Document, context: &Context) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = ALL.iter().flat_map(|rule| (rule.check)(document, context)).gather();
+    let mut findings = rules::check_all(document, context);
     crate::finding::sort_by_severity(&mut findings);
     findings
 }

@@ -12,7 +12,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "The job's ID token carries the aud it requested; a policy expecting another audience denies it.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -25,7 +24,7 @@ pub static DOCS: Docs = Docs {
     fix: "Make the policy's `<host>:aud` the audience the job requests in `id_tokens: …: aud:`, or change the job to request the policy's; keep that audience in the provider's client-ID list.",
 };
 
-fn check(document: &Document, context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let Some(audience) = context.audience.as_deref() else {
         return Vec::new();
     };

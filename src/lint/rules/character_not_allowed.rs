@@ -11,7 +11,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "IAM refuses policy documents with characters other than tab, line feed, carriage return and U+0020 to U+00FF.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -59,7 +58,7 @@ fn first_refused(value: &Value, path: &mut String, markers: bool) -> Option<(Str
     }
 }
 
-fn check(document: &Document, context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let mut path = "$".to_owned();
     // A value known only at deploy time is written as a marker of two private-use characters.
     let Some((path, text, c)) = first_refused(&document.to_json_value(), &mut path, context.unknown_values) else {

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A job whose token the policy does not admit gets AccessDenied: Not authorized to perform sts:AssumeRoleWithWebIdentity.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -28,7 +27,7 @@ pub static DOCS: Docs = Docs {
     fix: "Read the finding's message: it names the statement and condition that refuse the token. Change the policy to admit this job (step 2 of the page builds one from the token), or run the job where the policy expects it (another branch, tag or environment).",
 };
 
-fn check(document: &Document, context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let Some((claims, host)) = &context.token else {
         return Vec::new();
     };

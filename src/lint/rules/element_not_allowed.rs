@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "Trust policies name who may assume the role; Resource has no place there (IAM rejects it), NotPrincipal is not allowed in them, and NotAction under Allow grants almost every action.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: "Remove the element (the one-click fix does, and gives a statement left without `Action` the web-identity action): a trust policy says who may assume the role with `Principal`, `Action` and `Condition` under `Allow`.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for element in ["Resource", "NotResource", "NotPrincipal", "NotAction"] {

@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "ForAllValues is true when the key is missing or empty, so under Allow it can admit requests it was meant to refuse.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: "Drop the `ForAllValues:` prefix and keep the plain operator (the one-click fix does): it is false for a missing key.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |statement, condition| {
         if statement.effect != "Allow" || Operator::parse(&condition.operator).set != Some("ForAllValues") {
             return None;

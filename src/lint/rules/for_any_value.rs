@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "ForAnyValue is for multi-valued keys; GitLab's keys hold one value, so the prefix only hides what the condition does.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: "Drop the `ForAnyValue:` prefix and keep the plain operator (the one-click fix does).",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |_, condition| {
         let gitlab_key = split_key(&condition.key).is_some_and(|(prefix, _)| prefix.bytes().any(|b| b == b'.'));
         if Operator::parse(&condition.operator).set != Some("ForAnyValue") || !gitlab_key {

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "AWS evaluates project_id, namespace_id, ref_protected and the other extra keys only for gitlab.com; for any other issuer the key is missing.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: "Remove the key and put the fact into `sub`: add the component (such as `ref_protected`) to the project's `ci_id_token_sub_claim_components` and match it in the `sub` value.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         let Some(host) = trusted_host(statement) else { continue };

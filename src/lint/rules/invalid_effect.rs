@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "IAM accepts only \"Allow\" and \"Deny\", spelt exactly so: any other Effect, or none, makes it reject the whole policy.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: r#"Write `"Effect": "Allow"` or `"Effect": "Deny"`, spelt exactly so. The one-click fix corrects the case (`allow` to `Allow`); any other word is left for you to decide."#,
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         let effect = statement.effect.as_str();

@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A condition key whose prefix is not the trusted provider's host is never present in the request, so the condition never matches (or, negated, never restricts).",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: "Write the key with the provider's host exactly as the provider ARN has it, without `https://` and with the relative-URL path: `gitlab.com:sub`, `gitlab.example.com/gitlab:sub`. The one-click fix rewrites the key.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         let Some(host) = trusted_host(statement) else { continue };

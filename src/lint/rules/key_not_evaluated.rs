@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "AWS evaluates only sub and aud (and on gitlab.com a fixed list) for GitLab tokens; any other claim as a key is always missing.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: "Remove the condition and match the same fact through `<host>:sub`: the ref and project are in it by default; add components such as `environment_protected` or `deployment_tier` to the project's `ci_id_token_sub_claim_components` when the policy needs them.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for condition in &statement.conditions {

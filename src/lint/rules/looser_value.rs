@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "Statements and the values of one key OR together: the policy is exactly as loose as its loosest sub value, whatever the others say.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: "Remove the looser value, or give it a role of its own: keep in one policy only values you would accept on their own.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut values: Vec<(u8, &str, String)> = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in granted_sub_conditions(index, statement) {

@@ -26,11 +26,21 @@ macro_rules! rules {
 
         /// Each rule's source file, in code order (for the rule pages).
         pub static SOURCES: &[&str] = &[$(concat!("src/lint/rules/", stringify!($rule), ".rs")),*];
+
+        /// Every rule's findings, in code order. Each `check` is called by name: a pointer to it
+        /// in the rule's data would put every rule (and the evaluator they call) in the
+        /// WebAssembly function table, which the page's first half keeps.
+        pub(super) fn check_all(document: &Document, context: &Context) -> Vec<Finding> {
+            let mut findings = Vec::new();
+            $(findings.extend($rule::check(document, context));)*
+            findings
+        }
     };
 }
 
-use super::{Docs, LintRule};
-use crate::finding::Rule;
+use super::{Context, Docs, LintRule};
+use crate::finding::{Finding, Rule};
+use crate::policy::Document;
 
 rules!(
     no_sub_condition,

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "Without an aud condition the role accepts a token minted for any audience the provider lists, such as one meant for another service.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: r#"Add `"StringEquals": {"<host>:aud": "<audience>"}` to the statement, with the `aud` the job requests in `id_tokens:` (`sts.amazonaws.com` by default). The one-click fix adds it with the context's audience."#,
 };
 
-fn check(document: &Document, context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let audience = context.audience.as_deref().unwrap_or(DEFAULT_AUDIENCE);
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {

@@ -16,7 +16,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "Without a sub condition, every project on the GitLab instance can assume the role; on gitlab.com that is anyone.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -29,7 +28,7 @@ pub static DOCS: Docs = Docs {
     fix: "Add a condition on `<host>:sub` naming the project and ref the role is for: `StringEquals` with the exact value (`project_path:acme/app:ref_type:branch:ref:main`), or `StringLike` with a pattern that starts with your literal top-level group. `trustPolicy` and `trustPolicyForToken` (step 2 of the page) write one. A Deny that refuses other subjects is a guardrail, not a substitute: say in the Allow who is admitted.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         if !trusts_oidc(statement) {

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "A path-based sub follows the path, not the project: a rename or transfer carries the trust to whatever sits at the path, and GitLab releases before its reclaimed-path check let a new project at an old path inherit it.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -47,7 +46,7 @@ fn is_id(value: &str) -> bool {
     !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         if !trusted_host(statement).is_some_and(|h| h.is_gitlab_com()) {

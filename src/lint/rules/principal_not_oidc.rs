@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A role for GitLab jobs must trust exactly the IAM OIDC provider of the GitLab issuer; \"*\" or other principals trust far more.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: r#"Trust exactly the GitLab instance's IAM OIDC provider: `"Principal": {"Federated": "arn:aws:iam::<account>:oidc-provider/<host>"}`. Give any other caller its own statement, or its own role."#,
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         if statement.effect != "Allow" {

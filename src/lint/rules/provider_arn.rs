@@ -11,7 +11,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A malformed provider ARN, or one in another account or partition, names a provider that does not exist: no job can assume the role.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -76,7 +75,7 @@ fn problem(arn: &str, context: &Context) -> Option<String> {
     None
 }
 
-fn check(document: &Document, context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for arn in statement

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Info,
         why: "StringLike with no * or ? behaves like StringEquals; StringEquals says what is meant and cannot grow a wildcard by accident.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: "Change the operator to `StringEquals` (`StringNotLike` to `StringNotEquals`): the one-click fix does.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |_, condition| {
         let operator = Operator::parse(&condition.operator);
         if !matches!(operator.base, "StringLike" | "StringNotLike")

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A sub pattern that admits any project lets every project on the GitLab instance assume the role; on gitlab.com that is anyone.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: "Name the project exactly (`project_path:acme/app:…`), or start the pattern with your literal top-level group (`project_path:acme/*`, which POL006 still reports), and pin project ids to literal values. On gitlab.com also pin `gitlab.com:project_id`.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in granted_sub_conditions(index, statement) {

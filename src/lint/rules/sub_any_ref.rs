@@ -12,7 +12,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "Any branch means anyone who can push a branch, even an unprotected one, can assume the role.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -45,7 +44,7 @@ pub(super) fn protected_only(document: &Document, statement: &Statement) -> bool
             .any(|(_, values)| values.iter().all(|v| v.eq_ignore_ascii_case("true"))))
 }
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         if protected_only(document, statement) {

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "project_path:group/* admits every project in the group and in all its subgroups, including ones created later.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: "List the projects the role is for by exact path (several values of one key OR together), and on gitlab.com pin `gitlab.com:project_id` to their ids. Keep a group pattern only if every project anyone can create in the group and its subgroups should have the role.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         for (condition, path) in granted_sub_conditions(index, statement) {

@@ -12,7 +12,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "A ref pattern such as ref:v* or ref:release/* admits every branch or tag whose name matches, and AWS does not check that they are protected: anyone who can push a matching branch or tag can assume the role.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -67,7 +66,7 @@ fn example_ref(pattern: &str) -> String {
     example
 }
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         if protected_only(document, statement) {

@@ -18,7 +18,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "IAM refuses trust policies over the account's quota: 2048 characters by default, 8192 at most after a quota increase.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -31,7 +30,7 @@ pub static DOCS: Docs = Docs {
     fix: "Split the subjects across roles (one per project or environment), replace long lists with narrow patterns, or have the account's quota for role trust policies raised (8192 characters at most).",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let length = document
         .to_compact_json()
         .chars()

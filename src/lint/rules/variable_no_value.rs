@@ -12,7 +12,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "In a 2012-10-17 policy IAM reads ${…} in a condition value as a policy variable; one that no web-identity request has a value for makes the value match nothing (and a negated operator always hold).",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -41,7 +40,7 @@ fn has_value(statement: &Statement, key: &str) -> bool {
     })
 }
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     if !variables::substituted(document.version.as_deref()) {
         return Vec::new();
     }

@@ -9,7 +9,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Warning,
         why: "Without \"Version\": \"2012-10-17\" IAM evaluates the policy in the 2008 language, which lacks features such as policy variables.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -22,7 +21,7 @@ pub static DOCS: Docs = Docs {
     fix: r#"Add `"Version": "2012-10-17"` (the one-click fix does), and write any literal `$` in a value as `${$}`."#,
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     if document.version.as_deref() == Some(POLICY_VERSION) {
         return Vec::new();
     }

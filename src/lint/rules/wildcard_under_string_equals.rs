@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "StringEquals compares literally: a value with * or ? never matches a real sub, so jobs get AccessDenied (or, under StringNotEquals, the condition excludes nothing).",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: "For a pattern, use `StringLike` (`StringNotEquals` becomes `StringNotLike`): the one-click fix changes the operator. For an exact value, remove the `*` or `?`. A `*` or `?` meant literally is written `${*}` or `${?}` under `StringLike`.",
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     operator_rewrites(document, &RULE.rule, |_, condition| {
         let operator = Operator::parse(&condition.operator);
         if !operator.base.starts_with("StringEquals") && !operator.base.starts_with("StringNotEquals") {

@@ -10,7 +10,6 @@ pub static RULE: LintRule = LintRule {
         severity: Severity::Error,
         why: "A GitLab job assumes the role with sts:AssumeRoleWithWebIdentity; any other action either blocks it or allows more than it needs.",
     },
-    check,
 };
 
 /// Kept apart from [`RULE`] so that the WebAssembly module, which never shows them, leaves them out.
@@ -23,7 +22,7 @@ pub static DOCS: Docs = Docs {
     fix: r#"Set `"Action": "sts:AssumeRoleWithWebIdentity"` (the one-click fix does). Give other principals and actions a statement or role of their own."#,
 };
 
-fn check(document: &Document, _context: &Context) -> Vec<Finding> {
+pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (index, statement) in document.statements.iter().enumerate() {
         if !trusts_oidc(statement) || statement.actions == [ASSUME_ROLE_WITH_WEB_IDENTITY] {
