@@ -18,7 +18,7 @@ use crate::lint::{claim_conditions, deny_guardrails, trusted_host, trusts_oidc};
 use crate::policy::evaluate::{apply, expected_values};
 use crate::policy::parse::PolicyError;
 use crate::policy::variables::KeyValue;
-use crate::policy::{wildcard, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use crate::policy::{wildcard, Document, Operator, Statement};
 use crate::sources::{self, SourceError};
 
 /// What the job is checked against.
@@ -170,14 +170,10 @@ fn check_facts(valid: &Valid, policy: &PolicyFacts, issuer: Option<&str>) -> Vec
 }
 
 /// Whether a statement can let a GitLab job in: an Allow trusting an OIDC provider (or
-/// anyone) for `sts:AssumeRoleWithWebIdentity` (also through a wildcard such as `sts:*`).
+/// anyone) for `sts:AssumeRoleWithWebIdentity` (also through a wildcard such as `sts:*`, or a
+/// `NotAction` that leaves it out).
 fn for_web_identity(statement: &Statement) -> bool {
-    let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
-    trusts_oidc(statement)
-        && statement
-            .actions
-            .iter()
-            .any(|a| wildcard::matches(&a.to_ascii_lowercase(), &action))
+    trusts_oidc(statement) && statement.covers_web_identity()
 }
 
 /// `statement 0`, or `statement 0 (Sid "GitLabMain")`: how a finding names its statement.

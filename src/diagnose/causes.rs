@@ -12,6 +12,7 @@ use super::rules;
 use super::{Cause, Context, Fix, FixKind, RecognizedError, Verdict};
 use crate::finding::Finding;
 use crate::issuer::ProviderHost;
+use crate::policy::arn::Partition;
 use crate::policy::parse::{parse_policy, PolicyError};
 use crate::policy::{split_key, Document, Operator};
 use crate::text::{contains, find, Gather as _, Joined as _};
@@ -2318,7 +2319,7 @@ fn region_sts(kind: Kind, details: &Details, facts: &Facts) -> Cause {
 }
 
 fn throttle(facts: &Facts) -> Cause {
-    let many = facts.job.as_ref().is_some_and(|j| contains(&j.text, "parallel:"));
+    let many = facts.job.as_ref().is_some_and(|j| j.parallel);
     let evidence = if many {
         "STS answered Throttling (Rate exceeded), and the job runs in parallel (parallel:): each copy assumes the role at the same moment".to_owned()
     } else {
@@ -2342,8 +2343,12 @@ fn throttle(facts: &Facts) -> Cause {
 fn network(facts: &Facts) -> Cause {
     let region = facts.region.as_deref();
     let endpoint = match region {
-        Some(region) if region.starts_with("cn-") => format!("https://sts.{region}.amazonaws.com.cn/"),
-        Some(region) => format!("https://sts.{region}.amazonaws.com/"),
+        Some(region) => {
+            let suffix = Partition::from_name(region_partition(region))
+                .and_then(Partition::dns_suffix)
+                .unwrap_or("amazonaws.com");
+            format!("https://sts.{region}.{suffix}/")
+        }
         None => "https://sts.<region>.amazonaws.com/".to_owned(),
     };
     let probe = format!("curl -sS -o /dev/null -w '%{{http_code}}\\n' {endpoint}");

@@ -41,6 +41,8 @@ pub struct Job {
     /// The variable written into the token file (`echo "$GITLAB_OIDC_TOKEN" > …`).
     pub token_file_variable: Option<String>,
     pub timeout_seconds: Option<i64>,
+    /// The job (or a template it extends) sets `parallel:`: several copies start at once.
+    pub parallel: bool,
     /// The job's text and its templates': what its scripts can reference.
     pub text: String,
     /// The legacy variable the job still reads (`CI_JOB_JWT_V2`, …).
@@ -576,6 +578,7 @@ pub fn read_job(text: &str) -> Job {
     let timeout = child(own, "timeout")
         .or_else(|| templates.iter().find_map(|(_, b)| child(b, "timeout")))
         .and_then(|(v, _)| duration_seconds(v));
+    let parallel = child(own, "parallel").is_some() || templates.iter().any(|(_, b)| child(b, "parallel").is_some());
     let mut job = Job {
         name: name.map(str::to_owned),
         id_tokens: tokens,
@@ -586,6 +589,7 @@ pub fn read_job(text: &str) -> Job {
         uses_token_file: contains(&job_text, "AWS_WEB_IDENTITY_TOKEN_FILE"),
         token_file_variable: None,
         timeout_seconds: timeout,
+        parallel,
         legacy: legacy(&job_text),
         hides_failure: crate::ci::check_existing_job(&job_text)
             .iter()

@@ -15,7 +15,7 @@ use crate::policy::arn::{Partition, PARTITION_NAMES};
 use crate::policy::parse::{parse_policy, PolicyError};
 use crate::policy::spec::aws_audience;
 use crate::policy::variables::{self, Piece, Variable};
-use crate::policy::{split_key, wildcard, Condition, Document, Operator, Statement, ASSUME_ROLE_WITH_WEB_IDENTITY};
+use crate::policy::{split_key, Condition, Document, Operator, Statement};
 use crate::subject::{pattern_scope, PatternScope};
 use crate::token::{decode_unverified, Claims, TokenError};
 use std::borrow::Cow;
@@ -211,13 +211,9 @@ pub(crate) fn deny_guardrails<'a>(
                         prefix.eq_ignore_ascii_case(host.as_str()) && name.eq_ignore_ascii_case(claim)
                     })
             };
-            let action = ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase();
             let guards = deny.effect == "Deny"
                 && (deny.principal_any || allow.federated.iter().all(|arn| deny.federated.contains(arn)))
-                && deny
-                    .actions
-                    .iter()
-                    .any(|a| wildcard::matches(&a.to_ascii_lowercase(), &action))
+                && deny.covers_web_identity()
                 && !deny.conditions.is_empty()
                 && deny.conditions.iter().all(guards_key);
             guards.then(|| {

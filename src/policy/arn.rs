@@ -86,6 +86,24 @@ pub fn provider_arn(partition: Partition, account_id: &str, host: &ProviderHost)
     format!("arn:{}:iam::{account_id}:oidc-provider/{host}", partition.as_str())
 }
 
+/// The host an IAM OIDC provider's ARN names, when the value is one as IAM matches it:
+/// `arn:<partition>:iam::<12-digit account>:oidc-provider/<host>`, exactly, since IAM allows
+/// no wildcard in a principal ARN. A partition or account known only when a template is
+/// deployed (`${AWS::AccountId}`) is taken as the role's own.
+#[must_use]
+pub fn provider_host(arn: &str) -> Option<&str> {
+    let unknown = super::unknown::has_unknown;
+    match crate::text::splitn_ascii(arn, 6, b':')[..] {
+        ["arn", partition, "iam", "", account, resource]
+            if (unknown(partition) || Partition::from_name(partition).is_some())
+                && (unknown(account) || is_account_id(account)) =>
+        {
+            resource.strip_prefix("oidc-provider/")
+        }
+        _ => None,
+    }
+}
+
 /// `arn:<partition>:iam::<account>:role/<name>`.
 #[must_use]
 pub fn role_arn(partition: Partition, account_id: &str, role_name: &str) -> String {

@@ -362,16 +362,16 @@ fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check 
             reason: "the token's iss is not a usable IAM provider URL".to_owned(),
         };
     };
-    let matched = statement.federated.iter().any(|arn| names_provider(arn, host));
+    let matched = statement
+        .federated
+        .iter()
+        .any(|arn| super::arn::provider_host(arn) == Some(host.as_str()));
+    let suffix = format!(":oidc-provider/{host}");
     let reason = if matched {
         format!("Principal.Federated names the provider for {host}")
     } else if statement.federated.is_empty() {
         "the statement has no Principal.Federated OIDC provider".to_owned()
-    } else if let Some(arn) = statement
-        .federated
-        .iter()
-        .find(|arn| arn.ends_with(&format!(":oidc-provider/{host}")))
-    {
+    } else if let Some(arn) = statement.federated.iter().find(|arn| arn.ends_with(&suffix)) {
         format!(
             "Principal.Federated {arn} is not a valid provider ARN: IAM matches arn:<partition>:iam::<12-digit account>:oidc-provider/{host} exactly, with no wildcard"
         )
@@ -382,29 +382,6 @@ fn check_principal(statement: &Statement, host: Option<&ProviderHost>) -> Check 
         )
     };
     Check { matched, reason }
-}
-
-/// Whether a `Principal.Federated` value is the ARN of the IAM OIDC provider for `host`
-/// ([`is_provider_arn`], ending in `oidc-provider/<host>`).
-fn names_provider(arn: &str, host: &ProviderHost) -> bool {
-    is_provider_arn(arn)
-        && crate::text::split_once(arn, ":oidc-provider/").is_some_and(|(_, named)| named == host.as_str())
-}
-
-/// Whether a value is an IAM OIDC provider's ARN as IAM matches it:
-/// `arn:<partition>:iam::<12-digit account>:oidc-provider/<host>`, exactly, since IAM allows
-/// no wildcard in a principal ARN. A partition or account known only when a template is
-/// deployed (`${AWS::AccountId}`) is taken as the role's own.
-#[must_use]
-pub fn is_provider_arn(arn: &str) -> bool {
-    let unknown = super::unknown::has_unknown;
-    matches!(
-        crate::text::splitn_ascii(arn, 6, b':')[..],
-        ["arn", partition, "iam", "", account, resource]
-            if (unknown(partition) || super::arn::Partition::from_name(partition).is_some())
-                && (unknown(account) || super::arn::is_account_id(account))
-                && resource.starts_with("oidc-provider/")
-    )
 }
 
 fn check_action(statement: &Statement) -> Check {
@@ -736,14 +713,18 @@ fn equal_ignoring_case(expected: &str, actual: &str) -> bool {
 }
 
 fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String {
-    // Under ForAllValues some values may match: name the ones that did not.
-    let unmatched: Vec<&String> = actual.iter().filter(|a| !expected.contains(a)).gather();
-    let actual: Vec<&String> = if crate::text::contains(base, "Not") || unmatched.is_empty() {
-        actual.iter().gather()
+    // Under ForAllValues some values may match: the reason is about the ones that did not.
+    let unmatched: Vec<&str> = actual
+        .iter()
+        .filter(|a| !expected.contains(a))
+        .map(String::as_str)
+        .gather();
+    let failed: Vec<&str> = if crate::text::contains(base, "Not") || unmatched.is_empty() {
+        actual.iter().map(String::as_str).gather()
     } else {
         unmatched
     };
-    let value = actual.iter().map(|a| a.as_str()).gather().joined(", ");
+    let value = failed.joined(", ");
     if crate::text::contains(base, "IgnoreCase")
         && !crate::text::contains(base, "Not")
         && (!value.is_ascii() || expected.iter().any(|e| !e.is_ascii()))
@@ -763,7 +744,7 @@ fn mismatch_reason(base: &str, expected: &[String], actual: &[String]) -> String
         && !crate::text::contains(base, "Not")
         && expected
             .iter()
-            .any(|e| actual.iter().any(|a| equal_ignoring_case(e, a)))
+            .any(|e| failed.iter().any(|a| equal_ignoring_case(e, a)))
     {
         return format!("{value:?} differs only in case; condition values are case-sensitive");
     }

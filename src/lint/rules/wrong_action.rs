@@ -44,12 +44,7 @@ pub(super) fn check(document: &Document, _context: &Context) -> Vec<Finding> {
             }
             continue;
         }
-        let covers = statement.actions.iter().any(|a| {
-            crate::policy::wildcard::matches(
-                &a.to_ascii_lowercase(),
-                &ASSUME_ROLE_WITH_WEB_IDENTITY.to_ascii_lowercase(),
-            )
-        });
+        let covers = statement.covers_web_identity();
         let actions = if statement.actions.is_empty() {
             "no Action".to_owned()
         } else {
