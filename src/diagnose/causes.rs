@@ -2325,15 +2325,11 @@ fn throttle(facts: &Facts) -> Cause {
     } else {
         "STS answered Throttling (Rate exceeded): it limits how many calls an account makes in a region per second, whatever the token; many jobs starting at once, or a job that assumes the role before every command, reach it".to_owned()
     };
+    // A cause has one fix: the job's, which also says how to retry.
     cause(C::Throttle, Verdict::Possible, evidence)
         .fix(
-            FixKind::Retry,
-            "Retry with a backoff: the AWS CLI and SDKs retry Throttling; give them more attempts (AWS_MAX_ATTEMPTS=10, AWS_RETRY_MODE=adaptive).",
-            None,
-        )
-        .fix(
             FixKind::Job,
-            "Assume the role once per job and reuse the credentials for every command; spread jobs that start together (needs:, resource_group:).",
+            "Assume the role once per job and reuse the credentials for every command; spread jobs that start together (needs:, resource_group:); and give the AWS CLI and SDKs, which retry Throttling, more attempts (AWS_MAX_ATTEMPTS=10, AWS_RETRY_MODE=adaptive).",
             None,
         )
         .confirm("aws cloudtrail lookup-events --lookup-attributes AttributeKey=EventName,AttributeValue=AssumeRoleWithWebIdentity --max-results 50")
